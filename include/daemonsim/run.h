@@ -1,0 +1,39 @@
+/* run.h: one simulation run, end to end: a Scenario becomes a Cluster on an
+ * event engine, scenario events and expectations are scheduled, the run goes
+ * until it converges (or its duration ends) and everything it recorded is
+ * committed to the results database in one transaction. */
+#ifndef DAEMONSIM_RUN_H
+#define DAEMONSIM_RUN_H
+
+#include <stdio.h>
+
+#include "daemonsim/scenario.h"
+
+typedef enum { PROGRESS_QUIET, PROGRESS_NORMAL, PROGRESS_WATCH } ProgressMode;
+
+typedef struct {
+    const Scenario *scenario;
+    uint64_t seed;
+    const char *db_path;        /* NULL: record nothing */
+    const char *params_json;    /* the overrides, for the run row */
+    SimTime until;              /* 0: the scenario's duration */
+    ProgressMode progress;
+    bool check;                 /* re-derive incremental state after every sync */
+    FILE *out;                  /* final tables (stdout) */
+    FILE *err;                  /* progress lines and expectation failures (stderr) */
+} RunOptions;
+
+typedef struct {
+    int64_t run_id;             /* -1 when nothing was recorded */
+    uint32_t expect_failures;
+    SimTime end;                /* simulated time when the run stopped */
+    uint64_t events;
+    double wall_seconds;
+    bool converged;
+} RunResult;
+
+/* 0 on success (whatever the expectations said), -1 on a runtime failure
+ * (database, I/O) with the message in err; nothing is recorded then. */
+int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,199 @@
+/* scenario.h: a scenario file as plain data (SPEC.md §3).
+ *
+ * scenario_load() reads and validates the whole file, manifests and node
+ * imports included, so that a run never starts on bad input. Everything the
+ * Scenario points to lives in its arena and string table and is released by
+ * scenario_free(). Times are SimTime; distributions are checked Dists. */
+#ifndef DAEMONSIM_SCENARIO_H
+#define DAEMONSIM_SCENARIO_H
+
+#include <stdio.h>
+
+#include "daemonsim/diag.h"
+#include "daemonsim/dist.h"
+#include "daemonsim/dsspec.h"
+#include "daemonsim/labels.h"
+#include "daemonsim/mem.h"
+
+typedef struct {
+    Sym name;
+    uint32_t count;
+    Sym node_name;              /* imported node: its real name; else SYM_NONE (POOL-N) */
+    const Label *labels;        /* sorted */
+    uint32_t nlabels;
+    const Taint *taints;
+    uint32_t ntaints;
+    bool unschedulable;
+    Resources allocatable;      /* default: cpu 4, memory 16Gi, pods 110 */
+    Resources used;             /* requests of other workloads already running */
+    int32_t used_priority;      /* priority of that load, for preemption */
+    const Timing *timing;       /* per-pool overrides, or NULL */
+    SrcPos pos;
+} NodePoolSpec;
+
+typedef struct {
+    double api_qps;                 /* client rate limit of the controller manager: 20 */
+    uint32_t api_burst;             /* 30 */
+    uint32_t burst_replicas;        /* 250 */
+    uint32_t workers;               /* --concurrent-daemonset-syncs: 2 */
+    SimTime node_monitor_period;    /* 5s */
+    SimTime node_monitor_grace;     /* 50s */
+    SimTime node_startup_grace;     /* 60s */
+    SimTime pod_gc_period;          /* 20s */
+    SimTime pod_gc_quarantine;      /* 40s */
+    bool candidate_order_by_name;   /* controlPlane.candidateOrder: name (default random) */
+} ControlPlane;
+
+typedef enum { STOP_CONVERGED, STOP_DURATION } StopWhen;
+
+/* Which nodes an event acts on. */
+typedef struct {
+    Sym pool;                   /* SYM_NONE: any */
+    const Sym *names;
+    uint32_t nnames;
+    const Label *match_labels;  /* sorted */
+    uint32_t nmatch_labels;
+    bool has_count;
+    uint32_t count;
+    bool has_fraction;
+    double fraction;
+    SrcPos pos;
+} NodeTarget;
+
+#define SCENARIO_ACTIONS(X)                  \
+    X(ADD_NODES, "addNodes")                 \
+    X(REMOVE_NODES, "removeNodes")           \
+    X(NODE_NOT_READY, "nodeNotReady")        \
+    X(NODE_READY, "nodeReady")               \
+    X(CORDON, "cordon")                      \
+    X(UNCORDON, "uncordon")                  \
+    X(TAINT, "taint")                        \
+    X(UNTAINT, "untaint")                    \
+    X(LABEL, "label")                        \
+    X(UNLABEL, "unlabel")                    \
+    X(CREATE_DS, "createDaemonSet")          \
+    X(UPDATE_DS, "updateDaemonSet")          \
+    X(ROLLBACK, "rollback")                  \
+    X(RESTART_DS, "restartDaemonSet")        \
+    X(DELETE_DS, "deleteDaemonSet")          \
+    X(KILL_PODS, "killPods")
+
+typedef enum {
+#define X(k, s) ACT_##k,
+    SCENARIO_ACTIONS(X)
+#undef X
+    ACT__COUNT
+} ActionKind;
+
+const char *action_kind_name(ActionKind k);
+
+typedef struct {
+    ActionKind kind;
+    SrcPos pos;
+    SimTime at;                 /* first occurrence */
+    bool repeats;               /* `every:` given */
+    Dist every;                 /* interval between occurrences */
+    SimTime until;              /* last time an occurrence may start; SIM_NEVER if unset */
+    NodeTarget nodes;           /* node actions, killPods */
+    Sym pool;                   /* addNodes */
+    uint32_t count;             /* addNodes */
+    bool has_for;               /* nodeNotReady: a flap */
+    Dist for_;
+    Taint taint;                /* taint */
+    Sym key;                    /* untaint */
+    bool has_effect;            /* untaint: only this effect */
+    TaintEffect effect;
+    const Label *labels;        /* label */
+    uint32_t nlabels;
+    const Sym *keys;            /* unlabel */
+    uint32_t nkeys;
+    Sym ds_name;                /* update/rollback/restart/delete/killPods */
+    uint32_t spec;              /* createDaemonSet, updateDaemonSet: index into Scenario.specs */
+    int64_t to_revision;        /* rollback: 0 = previous */
+    bool orphan;                /* deleteDaemonSet cascade: orphan */
+} Action;
+
+typedef enum {
+    STATUS_DESIRED,
+    STATUS_CURRENT,
+    STATUS_READY,
+    STATUS_UPDATED,
+    STATUS_AVAILABLE,
+    STATUS_UNAVAILABLE,
+    STATUS_MISSCHEDULED,
+    STATUS_OBSERVED_GENERATION,
+    STATUS__COUNT
+} StatusField;
+
+/* Kubernetes name of a status field ("desiredNumberScheduled", ...). */
+const char *status_field_name(StatusField f);
+
+#define SCENARIO_INVARIANTS(X)                          \
+    X(MAX_UNAVAILABLE, "maxUnavailableRespected")       \
+    X(MAX_SURGE, "maxSurgeRespected")                   \
+    X(ONE_POD_PER_NODE, "atMostOnePodPerNode")          \
+    X(NO_POD_ON_INELIGIBLE, "noPodOnIneligibleNode")    \
+    X(STATUS_CONSISTENT, "statusConsistent")
+
+typedef enum {
+#define X(k, s) INV_##k,
+    SCENARIO_INVARIANTS(X)
+#undef X
+    INV__COUNT
+} Invariant;
+
+const char *invariant_name(Invariant i);
+
+typedef enum { EXPECT_STATUS, EXPECT_ROLLOUT_WITHIN, EXPECT_PODS_ON, EXPECT_ALWAYS } ExpectKind;
+
+typedef struct {
+    ExpectKind kind;
+    SrcPos pos;
+    SimTime at;
+    Sym ds_name;                        /* SYM_NONE: any (podsOn) */
+    bool has_field[STATUS__COUNT];      /* status: which fields are checked */
+    int64_t field[STATUS__COUNT];
+    SimTime within;                     /* rolloutCompleteWithin */
+    NodeTarget nodes;                   /* podsOn */
+    uint32_t count;                     /* podsOn */
+    uint32_t invariants;                /* always: bit (1 << Invariant) */
+} Expect;
+
+typedef struct {
+    const char *path;           /* as given on the command line */
+    const char *name;           /* metadata.name */
+    uint64_t seed;
+    SimTime duration;           /* default 12h */
+    StopWhen stop_when;         /* default converged */
+    SimTime sample;             /* default 10s; 0 = every change */
+    NodePoolSpec *pools;
+    uint32_t npools;
+    DaemonSetSpec *specs;       /* every DaemonSet spec the scenario mentions */
+    uint32_t nspecs;
+    uint32_t ninitial;          /* specs[0 .. ninitial) exist at t = 0 */
+    Timing timing;
+    ControlPlane control_plane;
+    Action *actions;
+    uint32_t nactions;
+    Expect *expects;
+    uint32_t nexpects;
+    StrTab *strs;
+    Arena arena;
+} Scenario;
+
+/* An override from `--set KEY=VALUE`, applied while loading. */
+typedef struct {
+    const char *key;
+    const char *value;
+} Override;
+
+/* Loads and validates; on failure returns NULL with the error on `d`. */
+Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag *d);
+void scenario_free(Scenario *s);
+/* The resolved scenario in a few readable lines (daemonsim validate). */
+void scenario_print_summary(const Scenario *s, FILE *out);
+/* The defaults of SPEC §3 and upstream (used when a key is omitted). */
+Timing timing_defaults(void);
+ControlPlane control_plane_defaults(void);
+
+#endif

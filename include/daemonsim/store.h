@@ -1,0 +1,148 @@
+/* store.h: the results database (SPEC.md §4). Only store.c includes sqlite3.
+ *
+ * One file holds many runs. A run is written inside one transaction: rows are
+ * buffered and sent through prepared multi-row INSERTs, and nothing of a run
+ * is visible until store_run_commit(); store_run_abort() (or a crash) leaves
+ * the file as it was. Existing runs are never changed. Functions return 0 on
+ * success, or -1 with the message kept on the handle (store_errmsg). */
+#ifndef DAEMONSIM_STORE_H
+#define DAEMONSIM_STORE_H
+
+#include "daemonsim/base.h"
+#include "daemonsim/mem.h"
+
+typedef struct Store Store;
+
+/* Version of the schema this code writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct {
+    const char *scenario;       /* metadata.name */
+    uint64_t seed;
+    const char *params;         /* JSON object of every override, "{}" if none */
+    const char *version;        /* daemonsim and library versions */
+} StoreRunInfo;
+
+typedef struct {
+    double sim_seconds;
+    double wall_seconds;
+    uint64_t events;
+    uint32_t expect_failures;
+} StoreRunEnd;
+
+typedef struct {
+    int64_t desired, current, ready, updated, available, unavailable, misscheduled;
+} StoreStatus;
+
+typedef struct {
+    const char *daemonset;
+    int64_t revision;
+    double started;             /* simulated seconds */
+    double completed;           /* < 0: did not complete (stored as NULL) */
+    int64_t max_unavailable;
+    double unavailable_pod_seconds;
+} StoreRollout;
+
+/* Opens or creates the file and its schema. NULL with a message in err on failure. */
+Store *store_open(const char *path, char *err, size_t errlen);
+void store_close(Store *s);
+const char *store_errmsg(const Store *s);
+
+/* Starts a run's transaction; the new run's id goes to *run_id. Ids are
+ * assigned by SQLite (AUTOINCREMENT: one more than any id ever committed), so
+ * a deleted run's id is not reused. A NULL params is stored as "{}", a NULL
+ * version as this build's; params must be valid JSON. */
+int store_run_begin(Store *s, const StoreRunInfo *info, int64_t *run_id);
+/* Row writers. Strings are copied; they need to live only during the call.
+ * A NULL node (a pod not yet bound) or detail is stored as NULL; the other
+ * strings are required. After a failure the run accepts no more rows: every
+ * later call returns -1 with the first message, and the caller aborts. */
+int store_pod_event(Store *s, double t, const char *daemonset, const char *pod,
+                    const char *node, int64_t revision, const char *phase);
+int store_node_event(Store *s, double t, const char *node, const char *kind,
+                     const char *detail);
+int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus *st);
+int store_rollout(Store *s, const StoreRollout *r);
+/* Flushes buffered rows, fills in the run's end figures, builds the indexes
+ * (first time only) and commits. On failure the run is rolled back, so a
+ * following store_run_abort() is a harmless no-op. */
+int store_run_commit(Store *s, const StoreRunEnd *end);
+/* Discards everything written since store_run_begin(); a no-op when no run is
+ * open. Not async-signal-safe: call it from the main loop, not a handler. */
+void store_run_abort(Store *s);
+
+/* ---- Sweeps (SPEC.md §2 `sweep`) ----
+ *
+ * store_sweep_begin() opens a transaction that lasts until store_sweep_commit()
+ * or store_sweep_abort(); runs begun inside it nest as savepoints, so an
+ * interrupted sweep leaves nothing. store_sweep_point() and store_sweep_run()
+ * may also be called outside a sweep transaction, each then committing on its
+ * own; a sweep_run row needs its sweep_point first in that case (inside a
+ * sweep the check is deferred to the commit). */
+typedef struct {
+    const char *scenario;       /* metadata.name */
+    uint64_t seeds;             /* runs per parameter point */
+    const char *params;         /* JSON: the --vary lists and any --set overrides */
+} StoreSweepInfo;
+
+/* Summary of one figure over the runs of a point. NAN is stored as NULL
+ * (e.g. stddev of one run). ci95 is the half-width of the 95% confidence
+ * interval of the mean: the interval is mean +- ci95. */
+typedef struct {
+    double mean, stddev, ci95, p50, p90, p99;
+} StoreSummary;
+
+typedef struct {
+    int64_t sweep_id;
+    int64_t point;              /* 0-based index in the cartesian product */
+    const char *params;         /* JSON object of this point's varied values */
+    int64_t n;                  /* runs at this point */
+    int64_t n_converged;        /* runs whose rollouts all completed */
+    StoreSummary converge;      /* time to converge, seconds (converged runs only) */
+    StoreSummary peak_unavailable;          /* most pods unavailable at once */
+    StoreSummary unavailable_pod_seconds;
+} StoreSweepPoint;
+
+int store_sweep_begin(Store *s, const StoreSweepInfo *info, int64_t *sweep_id);
+int store_sweep_point(Store *s, const StoreSweepPoint *p);
+int store_sweep_run(Store *s, int64_t sweep_id, int64_t point, uint64_t seed, int64_t run_id);
+/* Commits the sweep; fails (and rolls back) if a run is still open. */
+int store_sweep_commit(Store *s);
+void store_sweep_abort(Store *s);
+
+/* ---- Reading (report, plot, tests) ----
+ *
+ * A read-only handle never creates or changes the file: a missing file, a
+ * file that is not a database and a database not written by daemonsim are all
+ * errors. The list functions put their rows and every string in *a, which
+ * the caller frees; a failure leaves *a holding whatever was read so far. */
+Store *store_open_readonly(const char *path, char *err, size_t errlen);
+
+typedef struct {
+    int64_t id;
+    const char *scenario;
+    uint64_t seed;
+    const char *params;         /* compact JSON when params_json, else as stored */
+    bool params_json;
+    const char *started_at;     /* UTC ISO-8601 */
+    double sim_seconds, wall_seconds;   /* NAN if missing */
+    int64_t events;
+    int64_t expect_failures;
+    const char *version;
+} StoreRunRow;
+
+/* Every run, by id. */
+int store_list_runs(Store *s, Arena *a, StoreRunRow **rows, size_t *n);
+/* One run; *found tells whether it exists. */
+int store_get_run(Store *s, Arena *a, int64_t id, StoreRunRow *row, bool *found);
+/* A run's rollouts by start time; completed < 0 when it did not complete. */
+int store_list_rollouts(Store *s, Arena *a, int64_t run_id, StoreRollout **rows, size_t *n);
+/* Every sweep point, by sweep and point. */
+int store_list_sweep_points(Store *s, Arena *a, StoreSweepPoint **rows, size_t *n);
+
+/* Test and debugging aid: runs one read-only SQL statement and returns its
+ * rows as text, columns joined by '|', one line per row, NULL as empty (the
+ * sqlite3 shell's list mode). *out is malloc'd; the caller frees it. */
+int store_query(Store *s, const char *sql, char **out);
+
+#endif

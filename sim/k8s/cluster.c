@@ -1,0 +1,645 @@
+/* cluster.c: the API server's truth — nodes, pods, DaemonSets and their
+ * revisions — and the watch deliveries that carry each change to the
+ * components that react to it. Components never call each other's handlers;
+ * they change the truth here and the change reaches the others as events. */
+#include "daemonsim/cluster.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+static const char *const stream_names[RS__COUNT] = {
+    [RS_WATCH] = "watch",
+    [RS_SCHEDULE] = "schedule",
+    [RS_IMAGE_PULL] = "imagePull",
+    [RS_CONTAINER_START] = "containerStart",
+    [RS_READINESS] = "readiness",
+    [RS_TERMINATION] = "termination",
+    [RS_NODE_STARTUP] = "nodeStartup",
+    [RS_CANDIDATES] = "candidates",
+    [RS_NAMES] = "names",
+    [RS_FAILURE] = "failure",
+};
+
+void cluster_init(Cluster *c, Sim *sim, const Scenario *s, uint64_t seed)
+{
+    memset(c, 0, sizeof *c);
+    c->sim = sim;
+    c->strs = s->strs;
+    c->scenario = s;
+    c->cp = s->control_plane;
+    c->timing = s->timing;
+    c->free_pods = POD_NONE;
+    for (int i = 0; i < RS__COUNT; i++) c->rng[i] = rng_new(seed, rng_key(stream_names[i]));
+    api_client_init(&c->ds_api, c->cp.api_qps, c->cp.api_burst);
+    c->idle_workers = c->cp.workers ? c->cp.workers : 1;
+    c->pool_next = xcalloc(s->npools ? s->npools : 1, sizeof *c->pool_next);
+    dsctl_register(c);
+    sched_register(c);
+    kubelet_register(c);
+    nodelc_register(c);
+}
+
+void cluster_free(Cluster *c)
+{
+    for (size_t i = 0; i < c->dsets.n; i++) {
+        DaemonSet *ds = &c->dsets.v[i];
+        VEC_FREE(ds->revs);
+        VEC_FREE(ds->rollouts);
+        free(ds->tolerations);
+        free(ds->nodes);
+        idxset_free(&ds->need_pod);
+        idxset_free(&ds->to_delete);
+        idxset_free(&ds->failed_nodes);
+        idxset_free(&ds->old_avail_run);
+        idxset_free(&ds->old_avail_norun);
+        idxset_free(&ds->old_unavail_run);
+        idxset_free(&ds->old_unavail_norun);
+        idxset_free(&ds->both_new_avail);
+        free(ds->backoff);
+    }
+    for (size_t i = 0; i < c->nodes.n; i++) {
+        Node *n = &c->nodes.v[i];
+        if (n->owns_labels) free((void *)n->labels);
+        if (n->owns_taints) free((void *)n->taints);
+    }
+    VEC_FREE(c->dsets);
+    VEC_FREE(c->nodes);
+    VEC_FREE(c->pods);
+    VEC_FREE(c->ready_queue);
+    for (int i = 0; i < RS__COUNT; i++) rng_free(c->rng[i]);
+    free(c->pool_next);
+    arena_free(&c->arena);
+}
+
+const Timing *cluster_pod_timing(const Cluster *c, const Pod *p)
+{
+    const DaemonSet *ds = &c->dsets.v[p->ds.i];
+    const DaemonSetSpec *spec = ds->revs.v[p->rev].spec;
+    if (spec->template_.timing) return spec->template_.timing;
+    const Node *n = &c->nodes.v[p->node.i];
+    return n->timing ? n->timing : &c->timing;
+}
+
+SimTime cluster_draw(Cluster *c, RngStream s, const Dist *d)
+{
+    return dist_draw(d, c->rng[s]);
+}
+
+/* The informer delay of one watch event. */
+static SimTime watch_delay(Cluster *c) { return cluster_draw(c, RS_WATCH, &c->timing.watch); }
+
+/* ---- nodes ------------------------------------------------------------------- */
+
+static void node_publish(Cluster *c, NodeId n)
+{
+    sim_after(c->sim, watch_delay(c), EV_NODE_SEEN_BY_DSCTL, n.i, 0, 0);
+}
+
+static void emit_node(Cluster *c, const Node *n, const char *kind, const char *detail)
+{
+    if (c->sink.node_event) c->sink.node_event(c->sink.ctx, c->sim->now, n, kind, detail);
+}
+
+/* Every DaemonSet keeps a view slot per node; grow them together. */
+static void grow_node_views(Cluster *c, uint32_t want)
+{
+    if (want <= c->node_cap) return;
+    uint32_t cap = c->node_cap ? c->node_cap : 64;
+    while (cap < want) cap *= 2;
+    for (size_t i = 0; i < c->dsets.n; i++) {
+        DaemonSet *ds = &c->dsets.v[i];
+        ds->nodes = xrealloc(ds->nodes, cap * sizeof *ds->nodes);
+        memset(ds->nodes + c->node_cap, 0, (cap - c->node_cap) * sizeof *ds->nodes);
+        for (uint32_t j = c->node_cap; j < cap; j++) ds->nodes[j].pods = POD_NONE;
+    }
+    c->node_cap = cap;
+}
+
+NodeId cluster_add_node(Cluster *c, const NodePoolSpec *pool, uint32_t pool_index)
+{
+    NodeId id = {(uint32_t)c->nodes.n};
+    grow_node_views(c, id.i + 1);
+    Node n = {0};
+    if (pool->node_name != SYM_NONE) {
+        n.name = pool->node_name;
+    } else {
+        char name[256];
+        snprintf(name, sizeof name, "%s-%u", strtab_str(c->strs, pool->name),
+                 c->pool_next[pool_index]++);
+        n.name = strtab_intern(c->strs, name);
+    }
+    n.pool = pool_index;
+    n.labels = pool->labels;
+    n.nlabels = pool->nlabels;
+    n.taints = pool->taints;
+    n.ntaints = pool->ntaints;
+    n.exists = true;
+    n.unschedulable = pool->unschedulable;
+    n.kubelet_up = true;
+    n.allocatable = pool->allocatable;
+    n.used = pool->used;
+    n.used_priority = pool->used_priority;
+    n.pods = POD_NONE;
+    n.timing = pool->timing;
+    n.silent_since = SIM_NEVER;
+    /* Nodes present at the start are Ready; later ones report Ready after startup. */
+    n.ready = c->sim->now == 0 ? COND_TRUE : COND_FALSE;
+    n.ready_changed = c->sim->now;
+    VEC_PUSH(c->nodes, n);
+    Node *np = &c->nodes.v[id.i];
+    emit_node(c, np, "Added", strtab_str(c->strs, pool->name));
+    if (np->ready != COND_TRUE) {
+        const Timing *t = np->timing ? np->timing : &c->timing;
+        sim_after(c->sim, cluster_draw(c, RS_NODE_STARTUP, &t->node_startup), EV_NODE_STARTED,
+                  id.i, np->gen, 0);
+    }
+    node_publish(c, id);
+    return id;
+}
+
+void cluster_remove_node(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists) return;
+    n->exists = false;
+    n->kubelet_up = false;
+    n->gen++;
+    emit_node(c, n, "Removed", "");
+    node_publish(c, id);
+    /* Pod GC notices the missing node on a pass, quarantines its pods and
+     * force-deletes them on the first pass after the quarantine (§7.6). */
+    SimTime period = c->cp.pod_gc_period;
+    SimTime now = c->sim->now;
+    SimTime first = (now / period + 1) * period;
+    SimTime passes = (c->cp.pod_gc_quarantine + period - 1) / period;
+    sim_at(c->sim, first + passes * period, EV_POD_GC, id.i, n->gen, 0);
+}
+
+/* Labels and taints of pool nodes are shared with the pool until a node's
+ * own change gives it a private copy. */
+static Label *node_own_labels(Node *n, uint32_t extra)
+{
+    Label *l = xmalloc((n->nlabels + extra) * sizeof *l);
+    memcpy(l, n->labels, n->nlabels * sizeof *l);
+    if (n->owns_labels) free((void *)n->labels);
+    n->labels = l;
+    n->owns_labels = true;
+    return l;
+}
+
+static Taint *node_own_taints(Node *n, uint32_t extra)
+{
+    Taint *t = xmalloc((n->ntaints + extra) * sizeof *t);
+    memcpy(t, n->taints, n->ntaints * sizeof *t);
+    if (n->owns_taints) free((void *)n->taints);
+    n->taints = t;
+    n->owns_taints = true;
+    return t;
+}
+
+static void node_changed(Cluster *c, NodeId id)
+{
+    node_publish(c, id);
+    sched_node_changed(c, id);
+}
+
+void cluster_set_unschedulable(Cluster *c, NodeId id, bool on)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists || n->unschedulable == on) return;
+    n->unschedulable = on;
+    emit_node(c, n, on ? "Cordoned" : "Uncordoned", "");
+    /* The lifecycle controller mirrors spec.unschedulable as a NoSchedule
+     * taint (§7.4); daemon pods tolerate it. */
+    Sym key = strtab_intern(c->strs, "node.kubernetes.io/unschedulable");
+    if (on) cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE});
+    else cluster_remove_taint(c, id, key, false, EFFECT_NO_SCHEDULE);
+}
+
+void cluster_add_taint(Cluster *c, NodeId id, Taint t)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists) return;
+    for (uint32_t i = 0; i < n->ntaints; i++)
+        if (n->taints[i].key == t.key && n->taints[i].effect == t.effect) {
+            if (n->taints[i].value == t.value) return;
+            Taint *own = node_own_taints(n, 0);
+            own[i].value = t.value;
+            node_changed(c, id);
+            return;
+        }
+    Taint *own = node_own_taints(n, 1);
+    own[n->ntaints++] = t;
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s=%s:%s", strtab_str(c->strs, t.key),
+             strtab_str(c->strs, t.value), taint_effect_name(t.effect));
+    emit_node(c, n, "Tainted", detail);
+    node_changed(c, id);
+}
+
+void cluster_remove_taint(Cluster *c, NodeId id, Sym key, bool any_effect, TaintEffect e)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists) return;
+    bool found = false;
+    for (uint32_t i = 0; i < n->ntaints && !found; i++)
+        found = n->taints[i].key == key && (any_effect || n->taints[i].effect == e);
+    if (!found) return;
+    Taint *own = node_own_taints(n, 0);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n->ntaints; i++)
+        if (!(own[i].key == key && (any_effect || own[i].effect == e))) own[k++] = own[i];
+    n->ntaints = k;
+    emit_node(c, n, "Untainted", strtab_str(c->strs, key));
+    node_changed(c, id);
+}
+
+void cluster_set_labels(Cluster *c, NodeId id, const Label *set, uint32_t nset,
+                        const Sym *remove, uint32_t nremove)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists) return;
+    Label *l = node_own_labels(n, nset);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n->nlabels; i++) {
+        bool drop = false;
+        for (uint32_t j = 0; j < nremove && !drop; j++) drop = l[i].key == remove[j];
+        for (uint32_t j = 0; j < nset && !drop; j++) drop = l[i].key == set[j].key;
+        if (!drop) l[k++] = l[i];
+    }
+    for (uint32_t j = 0; j < nset; j++) l[k++] = set[j];
+    n->nlabels = k;
+    labels_normalize(l, k);
+    emit_node(c, n, nset ? "Labeled" : "Unlabeled", "");
+    node_changed(c, id);
+}
+
+/* ---- pods -------------------------------------------------------------------- */
+
+static const char pod_name_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+
+/* `<ds>-<5 chars>`, as generateName makes them; redrawn on a clash. */
+static Sym pod_new_name(Cluster *c, Sym ds_name)
+{
+    const char *base = strtab_str(c->strs, ds_name);
+    size_t len = strlen(base);
+    char *buf = xmalloc(len + 8);
+    memcpy(buf, base, len);
+    buf[len] = '-';
+    Sym name;
+    do {
+        for (int i = 0; i < 5; i++)
+            buf[len + 1 + i] = pod_name_alphabet[rng_below(c->rng[RS_NAMES], 27)];
+        buf[len + 6] = '\0';
+    } while (strtab_find(c->strs, buf) != SYM_NONE);
+    name = strtab_intern(c->strs, buf);
+    free(buf);
+    return name;
+}
+
+PodId pod_create(Cluster *c, DsId ds, NodeId node, SimTime t)
+{
+    PodId id;
+    if (c->free_pods.i != ID_NONE) {
+        id = c->free_pods;
+        c->free_pods = cluster_pod(c, id)->free_next;
+    } else {
+        id.i = (uint32_t)c->pods.n;
+        Pod blank = {0};
+        VEC_PUSH(c->pods, blank);
+    }
+    Pod *p = cluster_pod(c, id);
+    uint32_t gen = p->gen + 1, timer = p->timer + 1;
+    memset(p, 0, sizeof *p);
+    p->gen = gen;
+    p->timer = timer;
+    DaemonSet *d = cluster_ds(c, ds);
+    p->name = pod_new_name(c, d->name);
+    p->ds = ds;
+    p->node = node;
+    p->rev = d->cur;
+    p->created = t;
+    p->ready_since = SIM_NEVER;
+    p->next_on_node = POD_NONE;
+    p->seen_next = POD_NONE;
+    p->free_next = POD_NONE;
+    p->seen.ready_since = SIM_NEVER;
+    return id;
+}
+
+void pod_publish(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    if (c->sync_mode) {
+        Event ev = {.at = c->sim->now, .kind = EV_POD_SEEN_BY_DSCTL, .subject = id.i,
+                    .gen = p->gen};
+        c->sim->handlers[EV_POD_SEEN_BY_DSCTL](c->sim->ctx[EV_POD_SEEN_BY_DSCTL], c->sim, &ev);
+        return;
+    }
+    sim_after(c->sim, watch_delay(c), EV_POD_SEEN_BY_DSCTL, id.i, p->gen, 0);
+}
+
+static void emit_pod(Cluster *c, const Pod *p, const char *what)
+{
+    if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
+}
+
+/* The create call reaches the API server: the pod exists from now on. */
+void pod_materialize(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    Node *n = cluster_node(c, p->node);
+    p->exists = true;
+    p->phase = POD_PENDING;
+    p->created = c->sim->now;
+    p->next_on_node = n->pods;
+    n->pods = id;
+    const DaemonSetSpec *spec = cluster_ds(c, p->ds)->revs.v[p->rev].spec;
+    const Failure *f = &spec->template_.failure;
+    if (f->mode != FAILURE_NONE)
+        p->will_fail = rng_uniform(c->rng[RS_FAILURE]) < f->probability;
+    emit_pod(c, p, "Created");
+    pod_publish(c, id);
+    if (c->sync_mode) return;
+    sim_after(c->sim, watch_delay(c), EV_POD_SEEN_BY_SCHED, id.i, p->gen, 0);
+}
+
+void pod_set_ready(Cluster *c, PodId id, bool ready)
+{
+    Pod *p = cluster_pod(c, id);
+    if (p->ready == ready) return;
+    p->ready = ready;
+    p->ready_since = c->sim->now;
+    emit_pod(c, p, ready ? "Ready" : "NotReady");
+    pod_publish(c, id);
+}
+
+void pod_begin_delete(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    if (!p->exists || p->deleting) return;
+    /* An unscheduled pod has no kubelet to confirm: the API server deletes
+     * it at once (grace period 0). */
+    if (!p->bound) {
+        pod_remove(c, id);
+        return;
+    }
+    p->deleting = true;
+    emit_pod(c, p, "Terminating");
+    pod_publish(c, id);
+    if (!c->sync_mode)
+        sim_after(c->sim, watch_delay(c), EV_POD_SEEN_BY_KUBELET, id.i, p->gen, 0);
+}
+
+void pod_remove(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    if (!p->exists) return;
+    Node *n = cluster_node(c, p->node);
+    PodId *link = &n->pods;
+    while (link->i != id.i) link = &cluster_pod(c, *link)->next_on_node;
+    *link = p->next_on_node;
+    p->next_on_node = POD_NONE;
+    if (p->bound) {
+        const Resources *r = &cluster_ds(c, p->ds)->revs.v[p->rev].spec->template_.requests;
+        n->daemon_used.cpu -= r->cpu;
+        n->daemon_used.memory -= r->memory;
+        n->daemon_used.pods -= 1000;
+    }
+    p->exists = false;
+    p->ready = false;
+    p->timer++;
+    emit_pod(c, p, "Deleted");
+    pod_publish(c, id);
+    if (n->exists) sched_node_changed(c, p->node);
+}
+
+/* The DaemonSet controller saw the pod gone: nothing refers to the slot now. */
+void pod_release(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    DS_ASSERT(!p->exists && !p->seen.exists);
+    p->free_next = c->free_pods;
+    c->free_pods = id;
+}
+
+const char *pod_phase_name(PodPhase ph)
+{
+    switch (ph) {
+    case POD_PENDING: return "Pending";
+    case POD_RUNNING: return "Running";
+    case POD_SUCCEEDED: return "Succeeded";
+    case POD_FAILED: return "Failed";
+    }
+    return "?";
+}
+
+void cluster_fail_pod(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    if (!p->exists || p->deleting || p->phase == POD_FAILED) return;
+    p->timer++;
+    p->phase = POD_FAILED;
+    p->ready = false;
+    emit_pod(c, p, "Failed");
+    pod_publish(c, id);
+}
+
+/* ---- DaemonSets -------------------------------------------------------------- */
+
+/* FNV-32a of the canonical template, spelled with the alphabet upstream uses
+ * for generated names (its SafeEncodeString of the decimal value, §1). */
+static void revision_hash(const DaemonSetSpec *spec, Revision *r)
+{
+    const char *s = spec->template_.canonical ? spec->template_.canonical : "";
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    r->hash = h;
+    char dec[12];
+    int n = snprintf(dec, sizeof dec, "%u", h);
+    for (int i = 0; i < n; i++) r->hash_str[i] = pod_name_alphabet[(unsigned char)dec[i] % 27];
+    r->hash_str[n] = '\0';
+}
+
+static bool same_template(const DaemonSetSpec *a, const DaemonSetSpec *b)
+{
+    const char *x = a->template_.canonical, *y = b->template_.canonical;
+    if (!x || !y) return x == y;
+    return strcmp(x, y) == 0;
+}
+
+/* Template tolerations plus the ones the controller adds to every daemon pod
+ * (§3): an identical (key, operator, value, effect) is replaced, anything
+ * else is kept and the automatic one appended. */
+static void ds_build_tolerations(Cluster *c, DaemonSet *ds)
+{
+    static const struct { const char *key; TaintEffect effect; bool host_network_only; } autos[] = {
+        {"node.kubernetes.io/not-ready", EFFECT_NO_EXECUTE, false},
+        {"node.kubernetes.io/unreachable", EFFECT_NO_EXECUTE, false},
+        {"node.kubernetes.io/disk-pressure", EFFECT_NO_SCHEDULE, false},
+        {"node.kubernetes.io/memory-pressure", EFFECT_NO_SCHEDULE, false},
+        {"node.kubernetes.io/pid-pressure", EFFECT_NO_SCHEDULE, false},
+        {"node.kubernetes.io/unschedulable", EFFECT_NO_SCHEDULE, false},
+        {"node.kubernetes.io/network-unavailable", EFFECT_NO_SCHEDULE, true},
+    };
+    const PodTemplate *t = &ds->spec->template_;
+    free(ds->tolerations);
+    ds->tolerations = xmalloc((t->ntolerations + DS_ARRAY_LEN(autos)) * sizeof *ds->tolerations);
+    uint32_t n = t->ntolerations;
+    memcpy(ds->tolerations, t->tolerations, n * sizeof *ds->tolerations);
+    for (size_t i = 0; i < DS_ARRAY_LEN(autos); i++) {
+        if (autos[i].host_network_only && !t->host_network) continue;
+        Toleration a = {.key = strtab_intern(c->strs, autos[i].key), .op = TOL_EXISTS,
+                        .value = SYM_EMPTY, .effect = autos[i].effect};
+        bool replaced = false;
+        for (uint32_t j = 0; j < n && !replaced; j++) {
+            Toleration *u = &ds->tolerations[j];
+            if (u->key == a.key && u->op == a.op && u->value == a.value && u->effect == a.effect) {
+                *u = a;
+                replaced = true;
+            }
+        }
+        if (!replaced) ds->tolerations[n++] = a;
+    }
+    ds->ntolerations = n;
+}
+
+static void rollout_begin(Cluster *c, DaemonSet *ds)
+{
+    Rollout r = {.revision = ds->revs.v[ds->cur].number, .rev = ds->cur,
+                 .started = c->sim->now, .completed = SIM_NEVER,
+                 .max_unavailable = ds->view.unavailable,
+                 .unavailable_at_start = ds->view.unavailable};
+    VEC_PUSH(ds->rollouts, r);
+}
+
+DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec)
+{
+    DsId id = {(uint32_t)c->dsets.n};
+    DaemonSet blank = {0};
+    VEC_PUSH(c->dsets, blank);
+    DaemonSet *ds = cluster_ds(c, id);
+    ds->name = spec->name;
+    ds->spec = spec;
+    ds->exists = true;
+    ds->generation = 1;
+    ds->view_changed = c->sim->now;
+    Revision r = {.spec = spec, .number = 1, .live = true};
+    revision_hash(spec, &r);
+    VEC_PUSH(ds->revs, r);
+    ds->cur = 0;
+    ds_build_tolerations(c, ds);
+    ds->nodes = xcalloc(c->node_cap ? c->node_cap : 1, sizeof *ds->nodes);
+    for (uint32_t j = 0; j < c->node_cap; j++) ds->nodes[j].pods = POD_NONE;
+    dsctl_ds_added(c, id);
+    rollout_begin(c, ds);
+    dsctl_enqueue(c, id, watch_delay(c));
+    return id;
+}
+
+/* A new template (or an old one again) becomes current (§12): the matching
+ * revision is reused with its number raised above all others. */
+static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetSpec *spec)
+{
+    bool template_changed = !same_template(ds->spec, spec);
+    ds->spec = spec;
+    ds->generation++;
+    if (template_changed) {
+        int64_t next = 0;
+        uint32_t found = UINT32_MAX;
+        for (uint32_t i = 0; i < ds->revs.n; i++) {
+            if (ds->revs.v[i].number > next) next = ds->revs.v[i].number;
+            if (same_template(ds->revs.v[i].spec, spec)) found = i;
+        }
+        next++;
+        if (found == UINT32_MAX) {
+            Revision r = {.spec = spec, .number = next, .live = true};
+            revision_hash(spec, &r);
+            VEC_PUSH(ds->revs, r);
+            found = (uint32_t)ds->revs.n - 1;
+        } else {
+            ds->revs.v[found].number = next;
+            ds->revs.v[found].spec = spec;
+            ds->revs.v[found].live = true;
+        }
+        ds->cur = found;
+    }
+    ds_build_tolerations(c, ds);
+    dsctl_ds_changed(c, id);
+    if (template_changed) rollout_begin(c, ds);
+    dsctl_enqueue(c, id, watch_delay(c));
+}
+
+void cluster_update_ds(Cluster *c, DsId id, const DaemonSetSpec *spec)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    if (!ds->exists) return;
+    ds_set_template(c, ds, id, spec);
+}
+
+bool cluster_rollback_ds(Cluster *c, DsId id, int64_t to, char *why, size_t n)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    /* kubectl rollout undo: the named revision, or the second highest. */
+    uint32_t pick = UINT32_MAX;
+    if (to > 0) {
+        for (uint32_t i = 0; i < ds->revs.n; i++)
+            if (ds->revs.v[i].live && ds->revs.v[i].number == to) pick = i;
+        if (pick == UINT32_MAX) {
+            snprintf(why, n, "unable to find specified revision %lld in history", (long long)to);
+            return false;
+        }
+    } else {
+        int64_t best = -1;
+        for (uint32_t i = 0; i < ds->revs.n; i++) {
+            const Revision *r = &ds->revs.v[i];
+            if (i == ds->cur || !r->live) continue;
+            if (r->number > best) {
+                best = r->number;
+                pick = i;
+            }
+        }
+        if (pick == UINT32_MAX) {
+            snprintf(why, n, "no last revision to roll back to");
+            return false;
+        }
+    }
+    if (pick == ds->cur) {
+        snprintf(why, n, "skipped rollback (current template already matches revision %lld)",
+                 (long long)ds->revs.v[pick].number);
+        return true;
+    }
+    /* Only the template comes back; strategy and the rest stay as they are. */
+    DaemonSetSpec *spec = arena_alloc(&c->arena, sizeof *spec);
+    *spec = *ds->spec;
+    spec->template_ = ds->revs.v[pick].spec->template_;
+    snprintf(why, n, "rolled back to revision %lld", (long long)ds->revs.v[pick].number);
+    ds_set_template(c, ds, id, spec);
+    return true;
+}
+
+void cluster_delete_ds(Cluster *c, DsId id, bool orphan)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    if (!ds->exists) return;
+    ds->exists = false;
+    /* Background cascade: the garbage collector deletes the dependents. */
+    for (size_t i = 0; i < c->pods.n && !orphan; i++) {
+        Pod *p = &c->pods.v[i];
+        if (p->exists && p->ds.i == id.i) pod_begin_delete(c, (PodId){(uint32_t)i});
+    }
+    dsctl_ds_changed(c, id);
+}
+
+DsId cluster_find_ds(const Cluster *c, Sym name)
+{
+    for (size_t i = 0; i < c->dsets.n; i++)
+        if (c->dsets.v[i].name == name && c->dsets.v[i].exists) return (DsId){(uint32_t)i};
+    return DS_NONE;
+}

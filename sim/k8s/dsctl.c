@@ -1,0 +1,883 @@
+/* dsctl.c: the DaemonSet controller (daemonset-behaviour.md §2–§6, §8–§11, §14).
+ *
+ * Upstream rebuilds a node -> pods map and walks every node on every sync.
+ * Here the same decisions are kept incrementally: whenever a watch event
+ * changes what the controller knows about one (DaemonSet, node) pair,
+ * dsnode_refresh() re-derives that pair's contribution — status bits, the
+ * manage decision (needs a pod, pods to delete) and the rolling-update class —
+ * and files the node or its pods into sets. A sync then reads the sets:
+ * O(actions), not O(nodes). dsctl_check() recomputes everything the way
+ * upstream does, from scratch, and compares. */
+#include "daemonsim/cluster.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPECTATIONS_TTL (5 * SIM_MIN)
+#define BACKOFF_INITIAL SIM_S
+#define BACKOFF_MAX (15 * SIM_MIN)
+
+/* ---- eligibility and availability (§2, §11) ---------------------------------- */
+
+uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name)
+{
+    const PodTemplate *t = &ds->spec->template_;
+    if (t->node_name != SYM_EMPTY && t->node_name != node_name) return 0;
+    if (!node_selector_matches(t->node_selector, t->nnode_selector, n->labels, n->nlabels))
+        return 0;
+    if (!node_affinity_matches(&t->affinity, n->labels, n->nlabels, node_name, c->strs)) return 0;
+    bool untolerated_schedule = false;
+    for (uint32_t i = 0; i < n->ntaints; i++) {
+        const Taint *taint = &n->taints[i];
+        if (taint->effect == EFFECT_PREFER_NO_SCHEDULE) continue;
+        if (tolerations_tolerate(ds->tolerations, ds->ntolerations, taint)) continue;
+        if (taint->effect == EFFECT_NO_EXECUTE) return 0;
+        untolerated_schedule = true;
+    }
+    return untolerated_schedule ? ELIG_CONTINUE : ELIG_SHOULD_RUN | ELIG_CONTINUE;
+}
+
+/* Available once Ready for strictly more than minReadySeconds. */
+bool dsctl_pod_available(const Cluster *c, const DaemonSet *ds, const PodSeen *s, SimTime now)
+{
+    (void)c;
+    if (!s->ready) return false;
+    int32_t mrs = ds->spec->min_ready_seconds;
+    return mrs == 0 || s->ready_since + mrs * SIM_S < now;
+}
+
+static bool ds_allows_surge(const DaemonSet *ds)
+{
+    return ds->spec->strategy == STRATEGY_ROLLING_UPDATE &&
+           units_scale(ds->spec->max_surge, 1, true) > 0;
+}
+
+/* Upstream order of a node's pods: bound first, then older, then by name. */
+static bool pod_before(const Cluster *c, const Pod *a, const Pod *b)
+{
+    if (a->seen.bound != b->seen.bound) return a->seen.bound;
+    if (a->created != b->created) return a->created < b->created;
+    return strcmp(strtab_str(c->strs, a->name), strtab_str(c->strs, b->name)) < 0;
+}
+
+/* Sorts pod ids in upstream order (lists are short: insertion sort). */
+static void sort_pods(const Cluster *c, uint32_t *ids, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = ids[i];
+        size_t j = i;
+        while (j > 0 && pod_before(c, &c->pods.v[x], &c->pods.v[ids[j - 1]])) {
+            ids[j] = ids[j - 1];
+            j--;
+        }
+        ids[j] = x;
+    }
+}
+
+/* ---- the incremental view ------------------------------------------------------ */
+
+static void status_apply(DsStatus *v, uint8_t bits, int64_t sign)
+{
+    if (bits & ST_DESIRED) v->desired += sign;
+    if (bits & ST_CURRENT) v->current += sign;
+    if (bits & ST_READY) v->ready += sign;
+    if (bits & ST_AVAILABLE) v->available += sign;
+    if (bits & ST_UPDATED) v->updated += sign;
+    if (bits & ST_MISSCHEDULED) v->misscheduled += sign;
+    v->unavailable = v->desired - v->available;
+}
+
+static Rollout *active_rollout(DaemonSet *ds)
+{
+    if (ds->rollouts.n == 0) return NULL;
+    Rollout *r = &ds->rollouts.v[ds->rollouts.n - 1];
+    return r->completed == SIM_NEVER ? r : NULL;
+}
+
+/* Accounts the time spent at the old unavailable count, then reports. */
+static void view_touch(Cluster *c, DaemonSet *ds, int64_t unavailable_before)
+{
+    SimTime now = c->sim->now;
+    Rollout *r = active_rollout(ds);
+    if (r) {
+        r->unavailable_pod_seconds += (double)unavailable_before * sim_to_seconds(now - ds->view_changed);
+        if (ds->view.unavailable > r->max_unavailable) r->max_unavailable = ds->view.unavailable;
+    }
+    ds->view_changed = now;
+    if (c->sink.view_changed) c->sink.view_changed(c->sink.ctx, now, ds);
+}
+
+static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
+{
+    ds->class_count[dn->cls]--;
+    if (dn->flags & DN_OLD_AVAILABLE) ds->old_avail_in_both--;
+    if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted--;
+    if (dn->flags & DN_OLD_ON_GONE) ds->old_on_gone--;
+    switch (dn->cls) {
+    case RC_OLD_AVAIL:
+        idxset_remove(&ds->old_avail_run, ni);
+        idxset_remove(&ds->old_avail_norun, ni);
+        break;
+    case RC_OLD_UNAVAIL:
+        idxset_remove(&ds->old_unavail_run, ni);
+        idxset_remove(&ds->old_unavail_norun, ni);
+        break;
+    case RC_BOTH_NEW_AVAIL: idxset_remove(&ds->both_new_avail, ni); break;
+    default: break;
+    }
+}
+
+static void class_sets_enter(DaemonSet *ds, uint32_t ni, const DsNode *dn, bool run)
+{
+    ds->class_count[dn->cls]++;
+    if (dn->flags & DN_OLD_AVAILABLE) ds->old_avail_in_both++;
+    if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted++;
+    if (dn->flags & DN_OLD_ON_GONE) ds->old_on_gone++;
+    switch (dn->cls) {
+    case RC_OLD_AVAIL: idxset_add(run ? &ds->old_avail_run : &ds->old_avail_norun, ni); break;
+    case RC_OLD_UNAVAIL: idxset_add(run ? &ds->old_unavail_run : &ds->old_unavail_norun, ni); break;
+    case RC_BOTH_NEW_AVAIL: idxset_add(&ds->both_new_avail, ni); break;
+    default: break;
+    }
+}
+
+/* The surge branch of manage (§5.2 case B.3) for a node with >= 2 running pods. */
+static void manage_surge_duplicates(Cluster *c, DaemonSet *ds, uint32_t *run, size_t nrun)
+{
+    sort_pods(c, run, nrun);
+    uint32_t oldest_new = ID_NONE, oldest_old = ID_NONE;
+    for (size_t i = 0; i < nrun; i++) {
+        const Pod *p = &c->pods.v[run[i]];
+        if (p->rev == ds->cur && oldest_new == ID_NONE) oldest_new = run[i];
+        else if (p->rev != ds->cur && oldest_old == ID_NONE) oldest_old = run[i];
+        else idxset_add(&ds->to_delete, run[i]);
+    }
+    if (oldest_new == ID_NONE || oldest_old == ID_NONE) return;
+    const Pod *po = &c->pods.v[oldest_old], *pn = &c->pods.v[oldest_new];
+    if (!po->seen.ready || dsctl_pod_available(c, ds, &pn->seen, c->sim->now))
+        idxset_add(&ds->to_delete, oldest_old);
+}
+
+/* Re-derives everything one (DaemonSet, node) contributes. */
+static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
+{
+    DsNode *dn = &ds->nodes[ni];
+    SimTime now = c->sim->now;
+    int64_t unavailable_before = ds->view.unavailable;
+    uint8_t status_before = dn->status;
+
+    /* Leave: subtract the old contribution. */
+    status_apply(&ds->view, dn->status, -1);
+    class_sets_leave(ds, ni, dn);
+    idxset_remove(&ds->need_pod, ni);
+    idxset_remove(&ds->failed_nodes, ni);
+
+    bool node_seen = dn->elig & ELIG_NODE_SEEN;
+    bool should_run = dn->elig & ELIG_SHOULD_RUN;
+    bool keep_running = dn->elig & ELIG_CONTINUE;
+    bool surge = ds_allows_surge(ds);
+
+    const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
+    uint32_t nnew = 0, nold = 0;
+    c->scratch.n = 0;
+    bool any = false, has_failed = false;
+    for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
+        const Pod *p = &c->pods.v[id.i];
+        idxset_remove(&ds->to_delete, id.i);
+        any = true;
+        if (!oldest || pod_before(c, p, oldest)) oldest = p;
+        if (p->seen.deleting) continue;
+        if (p->rev == ds->cur) nnew++, new_pod = p;
+        else nold++, old_pod = p;
+        if (p->seen.phase == POD_FAILED) has_failed = true;
+        else if (p->seen.phase != POD_SUCCEEDED) VEC_PUSH(c->scratch, id.i);
+    }
+
+    /* Status (§10): the oldest pod speaks for the node. */
+    uint8_t st = 0;
+    if (node_seen && should_run) {
+        st |= ST_DESIRED;
+        if (any) {
+            st |= ST_CURRENT;
+            if (oldest->seen.ready) st |= ST_READY;
+            if (dsctl_pod_available(c, ds, &oldest->seen, now)) st |= ST_AVAILABLE;
+            if (oldest->rev == ds->cur) st |= ST_UPDATED;
+        }
+    } else if (node_seen && any) {
+        st |= ST_MISSCHEDULED;
+    }
+    dn->status = st;
+    status_apply(&ds->view, st, +1);
+
+    /* Manage (§5.2, §5.3). */
+    size_t nrunning = c->scratch.n;
+    if (node_seen && should_run && (!any || (surge && nrunning == 0))) idxset_add(&ds->need_pod, ni);
+    if (node_seen && keep_running && any) {
+        if (has_failed) idxset_add(&ds->failed_nodes, ni);
+        for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
+            const Pod *p = &c->pods.v[id.i];
+            if (!p->seen.deleting && p->seen.phase == POD_SUCCEEDED) idxset_add(&ds->to_delete, id.i);
+        }
+        if (nrunning >= 2 && !surge) {
+            sort_pods(c, c->scratch.v, nrunning);
+            for (size_t i = 1; i < nrunning; i++) idxset_add(&ds->to_delete, c->scratch.v[i]);
+        } else if (nrunning >= 2) {
+            manage_surge_duplicates(c, ds, c->scratch.v, nrunning);
+        }
+    } else if (node_seen && any) {
+        for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next)
+            if (!c->pods.v[id.i].seen.deleting) idxset_add(&ds->to_delete, id.i);
+    } else if (any) {
+        /* A node the controller does not list: only pending pods aimed at it go. */
+        for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
+            const Pod *p = &c->pods.v[id.i];
+            if (!p->seen.deleting && !p->seen.bound) idxset_add(&ds->to_delete, id.i);
+        }
+    }
+
+    /* Rolling-update class (§8.1): the node is a map key if it has pods or is desired. */
+    dn->flags = 0;
+    if (!any && !(node_seen && should_run)) dn->cls = RC_NONE;
+    else if (nnew > 1 || nold > 1) dn->cls = RC_NOT_OK;
+    else if (nnew == 0 && nold == 0) dn->cls = RC_EMPTY;
+    else if (nold == 0) dn->cls = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_NEW_AVAIL : RC_NEW_UNAVAIL;
+    else if (nnew == 0) dn->cls = dsctl_pod_available(c, ds, &old_pod->seen, now) ? RC_OLD_AVAIL : RC_OLD_UNAVAIL;
+    else {
+        dn->cls = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_BOTH_NEW_AVAIL : RC_BOTH_NEW_UNAVAIL;
+        if (dsctl_pod_available(c, ds, &old_pod->seen, now)) dn->flags |= DN_OLD_AVAILABLE;
+    }
+    if ((dn->cls == RC_OLD_AVAIL || dn->cls == RC_OLD_UNAVAIL) && !node_seen) dn->flags |= DN_OLD_ON_GONE;
+    class_sets_enter(ds, ni, dn, node_seen && should_run);
+
+    if (st != status_before) view_touch(c, ds, unavailable_before);
+}
+
+static uint8_t node_view_elig(const Cluster *c, const DaemonSet *ds, const Node *n)
+{
+    if (!n->dsctl_seen) return 0;
+    return ELIG_NODE_SEEN | dsctl_eligibility(c, ds, n, n->name);
+}
+
+void dsctl_ds_added(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
+        ds->nodes[ni].elig = node_view_elig(c, ds, &c->nodes.v[ni]);
+        dsnode_refresh(c, ds, ni);
+    }
+}
+
+void dsctl_ds_changed(Cluster *c, DsId id)
+{
+    dsctl_ds_added(c, id);
+}
+
+/* ---- work queue (client-go semantics: a key is never synced twice at once) ---- */
+
+static void dispatch(Cluster *c);
+
+static void enqueue_now(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    if (ds->dirty) return;
+    ds->dirty = true;
+    /* Driven sync by sync: an enqueue is only recorded. */
+    if (ds->processing || c->sync_mode) return;
+    VEC_PUSH(c->ready_queue, id.i);
+    dispatch(c);
+}
+
+void dsctl_enqueue(Cluster *c, DsId id, SimTime delay)
+{
+    if (delay <= 0) {
+        enqueue_now(c, id);
+        return;
+    }
+    DaemonSet *ds = cluster_ds(c, id);
+    SimTime at = c->sim->now + delay;
+    /* An earlier pending enqueue already covers this one. */
+    if (ds->requeue_at > c->sim->now && ds->requeue_at <= at) return;
+    ds->requeue_at = at;
+    sim_at(c->sim, at, EV_DS_ENQUEUE, id.i, 0, 0);
+}
+
+static void on_enqueue(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    DaemonSet *ds = &c->dsets.v[ev->subject];
+    if (ds->requeue_at == sim->now) ds->requeue_at = 0;
+    enqueue_now(c, (DsId){ev->subject});
+}
+
+static void dispatch(Cluster *c)
+{
+    while (c->idle_workers > 0 && c->ready_head < c->ready_queue.n) {
+        DsId id = {c->ready_queue.v[c->ready_head++]};
+        if (c->ready_head == c->ready_queue.n) c->ready_head = c->ready_queue.n = 0;
+        DaemonSet *ds = cluster_ds(c, id);
+        ds->dirty = false;
+        ds->processing = true;
+        c->idle_workers--;
+        dsctl_sync(c, id);
+    }
+}
+
+static void sync_finish(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    ds->processing = false;
+    c->idle_workers++;
+    if (c->check) {
+        char why[512];
+        if (!dsctl_check(c, why, sizeof why)) {
+            fprintf(stderr, "daemonsim: check failed at t=%.9fs: %s\n", sim_to_seconds(c->sim->now), why);
+            abort();
+        }
+    }
+    if (c->sync_mode) return;
+    if (ds->dirty) VEC_PUSH(c->ready_queue, id.i);
+    dispatch(c);
+}
+
+void dsctl_sync_once(Cluster *c, DsId id)
+{
+    DS_ASSERT(c->sync_mode);
+    DaemonSet *ds = cluster_ds(c, id);
+    ds->dirty = false;
+    ds->processing = true;
+    c->idle_workers--;
+    dsctl_sync(c, id);
+}
+
+/* ---- expectations (§14) ------------------------------------------------------- */
+
+static bool expectations_satisfied(const DaemonSet *ds, SimTime now)
+{
+    const Expectations *e = &ds->exp;
+    if (!e->present) return true;
+    if (e->add <= 0 && e->del <= 0) return true;
+    return now - e->set_at > EXPECTATIONS_TTL;
+}
+
+/* ---- failed-pod back-off (§6) ------------------------------------------------- */
+
+static FailBackoff *backoff_find(DaemonSet *ds, uint32_t node, int64_t gen, bool create)
+{
+    for (uint32_t i = 0; i < ds->nbackoff; i++)
+        if (ds->backoff[i].node == node && ds->backoff[i].observed_generation == gen)
+            return &ds->backoff[i];
+    if (!create) return NULL;
+    if (ds->nbackoff == ds->backoff_cap) {
+        ds->backoff_cap = ds->backoff_cap ? ds->backoff_cap * 2 : 8;
+        ds->backoff = xrealloc(ds->backoff, ds->backoff_cap * sizeof *ds->backoff);
+    }
+    FailBackoff *b = &ds->backoff[ds->nbackoff++];
+    *b = (FailBackoff){.node = node, .observed_generation = gen, .delay = 0, .last_update = 0};
+    return b;
+}
+
+static bool backoff_expired(const FailBackoff *b, SimTime now)
+{
+    return now - b->last_update > 2 * BACKOFF_MAX;
+}
+
+/* ---- sync ----------------------------------------------------------------------- */
+
+/* Deletes failed pods unless their node is in back-off (§5.2 case B.1). */
+static void manage_failed(Cluster *c, DaemonSet *ds, DsId id)
+{
+    SimTime now = c->sim->now;
+    for (uint32_t k = 0; k < ds->failed_nodes.n; k++) {
+        uint32_t ni = ds->failed_nodes.items[k];
+        for (PodId pid = ds->nodes[ni].pods; pid.i != ID_NONE; pid = c->pods.v[pid.i].seen_next) {
+            const Pod *p = &c->pods.v[pid.i];
+            if (p->seen.deleting || p->seen.phase != POD_FAILED) continue;
+            FailBackoff *b = backoff_find(ds, ni, ds->status.observed_generation, true);
+            bool fresh = b->delay == 0 || backoff_expired(b, now);
+            if (!fresh && now - b->last_update < b->delay) {
+                dsctl_enqueue(c, id, b->delay);
+                continue;
+            }
+            b->delay = fresh ? BACKOFF_INITIAL : DS_MIN(2 * b->delay, BACKOFF_MAX);
+            b->last_update = now;
+            VEC_PUSH(c->plan_delete, pid.i);
+        }
+    }
+}
+
+static void manage(Cluster *c, DaemonSet *ds, DsId id)
+{
+    c->plan_create.n = c->plan_delete.n = 0;
+    for (uint32_t k = 0; k < ds->need_pod.n; k++) VEC_PUSH(c->plan_create, ds->need_pod.items[k]);
+    manage_failed(c, ds, id);
+    for (uint32_t k = 0; k < ds->to_delete.n; k++) VEC_PUSH(c->plan_delete, ds->to_delete.items[k]);
+}
+
+/* Issues the planned calls through the rate limiter (§5.4): at most
+ * burstReplicas of each; returns when the last call is sent. */
+static SimTime sync_nodes(Cluster *c, DaemonSet *ds, DsId id)
+{
+    SimTime now = c->sim->now, last = now;
+    uint32_t burst = c->cp.burst_replicas;
+    size_t ncreate = DS_MIN(c->plan_create.n, burst), ndelete = DS_MIN(c->plan_delete.n, burst);
+    ds->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = now,
+                             .present = true};
+    for (size_t i = 0; i < ncreate; i++) {
+        PodId p = pod_create(c, id, (NodeId){c->plan_create.v[i]}, now);
+        if (c->sync_mode) {
+            pod_materialize(c, p);
+            continue;
+        }
+        last = api_client_acquire(&c->ds_api, now);
+        sim_at(c->sim, last, EV_API_CREATE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    }
+    for (size_t i = 0; i < ndelete; i++) {
+        PodId p = {c->plan_delete.v[i]};
+        if (c->sync_mode) {
+            pod_begin_delete(c, p);
+            continue;
+        }
+        last = api_client_acquire(&c->ds_api, now);
+        sim_at(c->sim, last, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    }
+    return last;
+}
+
+static int node_name_cmp(const void *ctx, uint32_t a, uint32_t b)
+{
+    const Cluster *c = ctx;
+    return strcmp(strtab_str(c->strs, c->nodes.v[a].name), strtab_str(c->strs, c->nodes.v[b].name));
+}
+
+/* Appends k nodes of a ∪ b to `out`: uniformly at random (upstream walks a Go
+ * map, whose order is random), or by node name when the scenario asks for
+ * readable runs. Random picks are a partial Fisher-Yates over the two sets. */
+static void pick_nodes(Cluster *c, IdxSet *a, IdxSet *b, uint32_t k, U32Vec *out)
+{
+    if (k == 0) return;
+    if (c->cp.candidate_order_by_name) {
+        c->scratch.n = 0;
+        for (uint32_t i = 0; i < a->n; i++) VEC_PUSH(c->scratch, a->items[i]);
+        for (uint32_t i = 0; i < b->n; i++) VEC_PUSH(c->scratch, b->items[i]);
+        ids_sort(c->scratch.v, c->scratch.n, node_name_cmp, c);
+        for (uint32_t i = 0; i < k && i < c->scratch.n; i++) VEC_PUSH(*out, c->scratch.v[i]);
+        return;
+    }
+    uint32_t ia = 0, ib = 0;
+    for (uint32_t picked = 0; picked < k; picked++) {
+        uint32_t left_a = a->n - ia, left_b = b->n - ib;
+        if (left_a + left_b == 0) break;
+        uint32_t j = rng_below(c->rng[RS_CANDIDATES], left_a + left_b);
+        if (j < left_a) {
+            idxset_swap(a, ia, ia + j);
+            VEC_PUSH(*out, a->items[ia++]);
+        } else {
+            idxset_swap(b, ib, ib + (j - left_a));
+            VEC_PUSH(*out, b->items[ib++]);
+        }
+    }
+}
+
+/* The non-terminating pod on a node that is (or is not) on the current revision. */
+static uint32_t node_pod(const Cluster *c, const DaemonSet *ds, uint32_t ni, bool updated)
+{
+    for (PodId id = ds->nodes[ni].pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
+        const Pod *p = &c->pods.v[id.i];
+        if (!p->seen.deleting && (p->rev == ds->cur) == updated) return id.i;
+    }
+    return ID_NONE;
+}
+
+static void plan_old_pods(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, size_t from)
+{
+    for (size_t i = from; i < nodes->n; i++) {
+        uint32_t p = node_pod(c, ds, nodes->v[i], false);
+        if (p != ID_NONE) VEC_PUSH(c->plan_delete, p);
+    }
+}
+
+/* maxSurge == 0 (§8.2): replace unavailable old pods regardless, then as
+ * many available ones as the unavailability budget leaves. */
+static void rolling_update_unavailable(Cluster *c, DaemonSet *ds, int32_t max_unavailable)
+{
+    const uint32_t *cc = ds->class_count;
+    int64_t unavailable = cc[RC_NOT_OK] + cc[RC_EMPTY] + cc[RC_BOTH_NEW_UNAVAIL] +
+                          cc[RC_BOTH_NEW_AVAIL] + cc[RC_NEW_UNAVAIL] + cc[RC_OLD_UNAVAIL];
+    U32Vec *nodes = &c->scratch;
+    nodes->n = 0;
+    for (uint32_t i = 0; i < ds->old_unavail_run.n; i++) VEC_PUSH(*nodes, ds->old_unavail_run.items[i]);
+    for (uint32_t i = 0; i < ds->old_unavail_norun.n; i++) VEC_PUSH(*nodes, ds->old_unavail_norun.items[i]);
+    plan_old_pods(c, ds, nodes, 0);
+    int64_t remaining = max_unavailable - unavailable;
+    int64_t candidates = cc[RC_OLD_AVAIL];
+    if (remaining > candidates) remaining = candidates;
+    if (remaining <= 0) return;
+    U32Vec picked = {0};
+    pick_nodes(c, &ds->old_avail_run, &ds->old_avail_norun, (uint32_t)remaining, &picked);
+    plan_old_pods(c, ds, &picked, 0);
+    VEC_FREE(picked);
+}
+
+/* maxSurge > 0 (§8.3): start new pods next to old ones within the surge
+ * budget; old pods go once their replacement is available. */
+static bool rolling_update_surge(Cluster *c, DaemonSet *ds, int32_t max_surge)
+{
+    const uint32_t *cc = ds->class_count;
+    /* Upstream looks every such node up and fails the sync when one is gone. */
+    if (ds->old_on_gone > 0) return false;
+    int64_t surging = cc[RC_NOT_OK] + cc[RC_BOTH_NEW_UNAVAIL];
+    int64_t available = cc[RC_OLD_AVAIL] + ds->old_avail_in_both + cc[RC_NEW_AVAIL];
+    for (uint32_t i = 0; i < ds->old_unavail_norun.n; i++) {
+        uint32_t p = node_pod(c, ds, ds->old_unavail_norun.items[i], false);
+        if (p != ID_NONE) VEC_PUSH(c->plan_delete, p);
+    }
+    for (uint32_t i = 0; i < ds->both_new_avail.n; i++) {
+        uint32_t p = node_pod(c, ds, ds->both_new_avail.items[i], false);
+        if (p != ID_NONE) VEC_PUSH(c->plan_delete, p);
+    }
+    int64_t deletable = available - ds->view.desired;
+    if (deletable > 0) {
+        U32Vec picked = {0};
+        IdxSet none = {0};
+        uint32_t k = (uint32_t)DS_MIN(deletable, (int64_t)ds->old_avail_norun.n);
+        pick_nodes(c, &ds->old_avail_norun, &none, k, &picked);
+        plan_old_pods(c, ds, &picked, 0);
+        VEC_FREE(picked);
+    }
+    for (uint32_t i = 0; i < ds->old_unavail_run.n; i++) VEC_PUSH(c->plan_create, ds->old_unavail_run.items[i]);
+    int64_t remaining = max_surge - surging;
+    if (remaining > (int64_t)ds->old_avail_run.n) remaining = ds->old_avail_run.n;
+    if (remaining > 0) {
+        IdxSet none = {0};
+        pick_nodes(c, &ds->old_avail_run, &none, (uint32_t)remaining, &c->plan_create);
+    }
+    return true;
+}
+
+static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
+{
+    int32_t desired = (int32_t)ds->view.desired;
+    int32_t max_surge = units_scale(ds->spec->max_surge, desired, true);
+    int32_t max_unavailable = units_scale(ds->spec->max_unavailable, desired, true);
+    /* Both zero only gets past validation with percentages of a small count. */
+    if (desired > 0 && max_surge == 0 && max_unavailable == 0) max_unavailable = 1;
+    c->plan_create.n = c->plan_delete.n = 0;
+    if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
+    else if (!rolling_update_surge(c, ds, max_surge)) return c->sim->now;
+    return sync_nodes(c, ds, id);
+}
+
+/* Old revisions beyond revisionHistoryLimit go, oldest first, unless a pod
+ * still runs them (§12). */
+static void cleanup_history(Cluster *c, DaemonSet *ds)
+{
+    int64_t old = 0;
+    for (uint32_t i = 0; i < ds->revs.n; i++)
+        if (ds->revs.v[i].live && i != ds->cur) old++;
+    int64_t to_kill = old - ds->spec->revision_history_limit;
+    while (to_kill > 0) {
+        uint32_t victim = UINT32_MAX;
+        for (uint32_t i = 0; i < ds->revs.n; i++) {
+            const Revision *r = &ds->revs.v[i];
+            if (!r->live || i == ds->cur) continue;
+            bool in_use = false;
+            for (size_t k = 0; k < c->pods.n && !in_use; k++) {
+                const Pod *p = &c->pods.v[k];
+                in_use = p->seen.exists && p->ds.i == (uint32_t)(ds - c->dsets.v) && p->rev == i;
+            }
+            if (in_use) continue;
+            if (victim == UINT32_MAX || r->number < ds->revs.v[victim].number) victim = i;
+        }
+        if (victim == UINT32_MAX) break;
+        ds->revs.v[victim].live = false;
+        to_kill--;
+    }
+}
+
+static void status_phase(Cluster *c, DsId id);
+
+/* One syncDaemonSet (§4). Decisions are taken now, from the view; the API
+ * calls go out through the rate limiter, and the worker stays busy until the
+ * last one (and the status write) has been sent. */
+void dsctl_sync(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    SimTime now = c->sim->now, last = now;
+    c->syncs++;
+    if (!ds->exists || selector_is_empty(&ds->spec->selector)) {
+        sync_finish(c, id);
+        return;
+    }
+    ds->sync_observed = expectations_satisfied(ds, now);
+    if (ds->sync_observed) {
+        manage(c, ds, id);
+        last = sync_nodes(c, ds, id);
+        if (expectations_satisfied(ds, now) && ds->spec->strategy == STRATEGY_ROLLING_UPDATE)
+            last = DS_MAX(last, rolling_update(c, ds, id));
+        if (ds->old_on_gone == 0 || ds->spec->strategy != STRATEGY_ROLLING_UPDATE) cleanup_history(c, ds);
+    }
+    if (last > now) sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);
+    else status_phase(c, id);
+}
+
+static bool status_differs(const DsStatus *a, const DsStatus *b)
+{
+    return a->desired != b->desired || a->current != b->current || a->ready != b->ready ||
+           a->updated != b->updated || a->available != b->available ||
+           a->unavailable != b->unavailable || a->misscheduled != b->misscheduled;
+}
+
+/* Status write of a sync (§10): skipped when nothing changed. */
+static void status_phase(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    int32_t mrs = ds->spec->min_ready_seconds;
+    if (mrs > 0 && ds->view.ready != ds->view.available) dsctl_enqueue(c, id, mrs * SIM_S);
+    bool generation_news = ds->sync_observed && ds->status.observed_generation < ds->generation;
+    if (!status_differs(&ds->view, &ds->status) && !generation_news) {
+        sync_finish(c, id);
+        return;
+    }
+    if (c->sync_mode) {
+        Event ev = {.at = c->sim->now, .kind = EV_API_WRITE_STATUS, .subject = id.i};
+        c->sim->handlers[EV_API_WRITE_STATUS](c, c->sim, &ev);
+        return;
+    }
+    sim_at(c->sim, api_client_acquire(&c->ds_api, c->sim->now), EV_API_WRITE_STATUS, id.i, 0, 0);
+}
+
+static void on_sync_done(void *ctx, Sim *sim, const Event *ev)
+{
+    (void)sim;
+    status_phase(ctx, (DsId){ev->subject});
+}
+
+static void on_write_status(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    DaemonSet *ds = &c->dsets.v[ev->subject];
+    int64_t observed = ds->status.observed_generation;
+    ds->status = ds->view;
+    ds->status.observed_generation = ds->sync_observed ? ds->generation : observed;
+    Rollout *r = active_rollout(ds);
+    if (r && ds->status.observed_generation >= ds->generation &&
+        ds->status.updated >= ds->status.desired && ds->status.available >= ds->status.desired &&
+        ds->cur == r->rev) {
+        view_touch(c, ds, ds->view.unavailable);
+        r->completed = sim->now;
+    }
+    if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
+    sync_finish(c, (DsId){ev->subject});
+}
+
+/* ---- API calls landing ---------------------------------------------------------- */
+
+static void on_api_create(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    Pod *p = &c->pods.v[ev->subject];
+    if (p->gen != ev->gen) return;
+    if (!c->dsets.v[p->ds.i].exists || !c->nodes.v[p->node.i].dsctl_seen) {
+        /* Nothing to create any more; the expectation lapses with its TTL. */
+        pod_release(c, (PodId){ev->subject});
+        return;
+    }
+    pod_materialize(c, (PodId){ev->subject});
+}
+
+static void on_api_delete(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    Pod *p = &c->pods.v[ev->subject];
+    if (p->gen != ev->gen) return;
+    pod_begin_delete(c, (PodId){ev->subject});
+}
+
+/* ---- watch events ------------------------------------------------------------- */
+
+static void view_unlink(Cluster *c, DaemonSet *ds, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    PodId *link = &ds->nodes[p->node.i].pods;
+    while (link->i != ID_NONE && link->i != id.i) link = &c->pods.v[link->i].seen_next;
+    if (link->i == id.i) *link = p->seen_next;
+    p->seen_next = POD_NONE;
+    idxset_remove(&ds->to_delete, id.i);
+}
+
+static bool pod_mapped(const PodSeen *s)
+{
+    bool terminal = s->phase == POD_SUCCEEDED || s->phase == POD_FAILED;
+    return s->exists && !(terminal && s->deleting);
+}
+
+/* The informer delivers a pod: copy the truth into the view, observe
+ * expectations and enqueue (§14). */
+static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    Pod *p = &c->pods.v[ev->subject];
+    if (p->gen != ev->gen) return;
+    PodId id = {ev->subject};
+    DsId dsid = p->ds;
+    DaemonSet *ds = cluster_ds(c, dsid);
+    PodSeen before = p->seen;
+    p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
+                        .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
+    if (!before.exists && p->seen.exists) ds->exp.add--;
+    if (p->seen.exists && p->seen.deleting) ds->exp.del--;
+    if (before.exists && !p->seen.exists) ds->exp.del--;
+
+    bool was_mapped = pod_mapped(&before), mapped = pod_mapped(&p->seen);
+    if (was_mapped && !mapped) view_unlink(c, ds, id);
+    if (!was_mapped && mapped) {
+        p->seen_next = ds->nodes[p->node.i].pods;
+        ds->nodes[p->node.i].pods = id;
+    }
+    dsnode_refresh(c, ds, p->node.i);
+
+    int32_t mrs = ds->spec->min_ready_seconds;
+    if (mapped && p->seen.ready && mrs > 0 && !(before.ready && before.ready_since == p->seen.ready_since)) {
+        SimTime avail = p->seen.ready_since + mrs * SIM_S + 1;
+        if (avail > sim->now) sim_at(sim, avail, EV_POD_AVAILABLE, id.i, p->gen, 0);
+    }
+    if (!p->seen.exists && !p->exists) pod_release(c, id);
+    if (!ds->exists) return;
+    enqueue_now(c, dsid);
+    if (mrs > 0 && p->seen.ready && !before.ready) dsctl_enqueue(c, dsid, mrs * SIM_S + SIM_S);
+}
+
+/* minReadySeconds passed for a Ready pod: its availability changes the view
+ * (the controller itself is woken by its own delayed enqueues). */
+static void on_pod_available(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    Pod *p = &c->pods.v[ev->subject];
+    if (p->gen != ev->gen || !pod_mapped(&p->seen)) return;
+    dsnode_refresh(c, cluster_ds(c, p->ds), p->node.i);
+}
+
+void dsctl_node_changed(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    n->dsctl_seen = n->exists;
+    for (uint32_t i = 0; i < c->dsets.n; i++) {
+        DaemonSet *ds = &c->dsets.v[i];
+        if (!ds->exists) continue;
+        DsNode *dn = &ds->nodes[id.i];
+        uint8_t before = dn->elig, after = node_view_elig(c, ds, n);
+        if (before == after) continue;
+        dn->elig = after;
+        dsnode_refresh(c, ds, id.i);
+        /* Node add: enqueue if the DaemonSet should run there; update: if the
+         * (shouldRun, shouldContinueRunning) pair changed; delete: no handler. */
+        bool added = !(before & ELIG_NODE_SEEN) && (after & ELIG_NODE_SEEN);
+        if (added ? (after & ELIG_SHOULD_RUN) : (after & ELIG_NODE_SEEN))
+            enqueue_now(c, (DsId){i});
+    }
+}
+
+static void on_node_seen(void *ctx, Sim *sim, const Event *ev)
+{
+    (void)sim;
+    dsctl_node_changed(ctx, (NodeId){ev->subject});
+}
+
+void dsctl_register(Cluster *c)
+{
+    sim_on(c->sim, EV_POD_SEEN_BY_DSCTL, on_pod_seen, c);
+    sim_on(c->sim, EV_POD_AVAILABLE, on_pod_available, c);
+    sim_on(c->sim, EV_NODE_SEEN_BY_DSCTL, on_node_seen, c);
+    sim_on(c->sim, EV_DS_ENQUEUE, on_enqueue, c);
+    sim_on(c->sim, EV_DS_SYNC_DONE, on_sync_done, c);
+    sim_on(c->sim, EV_API_CREATE_POD, on_api_create, c);
+    sim_on(c->sim, EV_API_DELETE_POD, on_api_delete, c);
+    sim_on(c->sim, EV_API_WRITE_STATUS, on_write_status, c);
+}
+
+/* ---- kubectl rollout status (§16) ----------------------------------------------- */
+
+bool dsctl_rollout_message(const Cluster *c, const DaemonSet *ds, char *buf, size_t n)
+{
+    const char *name = strtab_str(c->strs, ds->name);
+    const DsStatus *s = &ds->status;
+    if (ds->spec->strategy != STRATEGY_ROLLING_UPDATE) {
+        snprintf(buf, n, "rollout status is only available for RollingUpdate strategy type");
+        return true;
+    }
+    if (ds->generation > s->observed_generation) {
+        snprintf(buf, n, "Waiting for daemon set spec update to be observed...");
+        return false;
+    }
+    if (s->updated < s->desired) {
+        snprintf(buf, n, "Waiting for daemon set \"%s\" rollout to finish: %lld out of %lld new pods have been updated...",
+                 name, (long long)s->updated, (long long)s->desired);
+        return false;
+    }
+    if (s->available < s->desired) {
+        snprintf(buf, n, "Waiting for daemon set \"%s\" rollout to finish: %lld of %lld updated pods are available...",
+                 name, (long long)s->available, (long long)s->desired);
+        return false;
+    }
+    snprintf(buf, n, "daemon set \"%s\" successfully rolled out", name);
+    return true;
+}
+
+/* ---- check mode: recompute the status the way upstream does ------------------- */
+
+bool dsctl_check(Cluster *c, char *why, size_t n)
+{
+    SimTime now = c->sim->now;
+    for (uint32_t d = 0; d < c->dsets.n; d++) {
+        const DaemonSet *ds = &c->dsets.v[d];
+        if (!ds->exists) continue;
+        DsStatus want = {0};
+        uint32_t need = 0;
+        for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
+            const Node *node = &c->nodes.v[ni];
+            if (!node->dsctl_seen) continue;
+            uint8_t e = dsctl_eligibility(c, ds, node, node->name);
+            const Pod *oldest = NULL;
+            for (size_t k = 0; k < c->pods.n; k++) {
+                const Pod *p = &c->pods.v[k];
+                if (p->ds.i != d || p->node.i != ni || !pod_mapped(&p->seen)) continue;
+                if (!oldest || pod_before(c, p, oldest)) oldest = p;
+            }
+            if (e & ELIG_SHOULD_RUN) {
+                want.desired++;
+                if (!oldest) need++;
+                if (oldest) {
+                    want.current++;
+                    want.ready += oldest->seen.ready;
+                    want.available += dsctl_pod_available(c, ds, &oldest->seen, now);
+                    want.updated += oldest->rev == ds->cur;
+                }
+            } else if (oldest) {
+                want.misscheduled++;
+            }
+        }
+        want.unavailable = want.desired - want.available;
+        if (status_differs(&want, &ds->view)) {
+            snprintf(why, n,
+                     "%s: view desired/current/ready/updated/available/misscheduled "
+                     "%lld/%lld/%lld/%lld/%lld/%lld, recomputed %lld/%lld/%lld/%lld/%lld/%lld",
+                     strtab_str(c->strs, ds->name), (long long)ds->view.desired,
+                     (long long)ds->view.current, (long long)ds->view.ready,
+                     (long long)ds->view.updated, (long long)ds->view.available,
+                     (long long)ds->view.misscheduled, (long long)want.desired,
+                     (long long)want.current, (long long)want.ready, (long long)want.updated,
+                     (long long)want.available, (long long)want.misscheduled);
+            return false;
+        }
+        if (!ds_allows_surge(ds) && need != ds->need_pod.n) {
+            snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
+                     strtab_str(c->strs, ds->name), need, ds->need_pod.n);
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,149 @@
+/* sched.c: the default scheduler as it treats daemon pods (§7.7). A daemon
+ * pod names its node through required affinity, so scheduling is a yes/no
+ * question about one node: NodeAffinity (the template's nodeSelector),
+ * TaintToleration, NodeUnschedulable, NodeResourcesFit and NodePorts. A pod
+ * that does not fit stays Pending and is retried when its node changes (after
+ * its back-off, 1 s doubling to 10 s) or at the 5-minute flush. A daemon pod
+ * with a higher priority than the node's other load preempts that load. */
+#include "daemonsim/cluster.h"
+
+#include <stdio.h>
+
+#define SCHED_BACKOFF_INITIAL SIM_S
+#define SCHED_BACKOFF_MAX (10 * SIM_S)
+#define SCHED_FLUSH (5 * SIM_MIN)
+
+static const PodTemplate *pod_template(const Cluster *c, const Pod *p)
+{
+    return &c->dsets.v[p->ds.i].revs.v[p->rev].spec->template_;
+}
+
+static bool ports_conflict(const Cluster *c, const Pod *p, const Node *n)
+{
+    const PodTemplate *t = pod_template(c, p);
+    if (t->nhost_ports == 0) return false;
+    for (PodId o = n->pods; o.i != ID_NONE; o = c->pods.v[o.i].next_on_node) {
+        const Pod *q = &c->pods.v[o.i];
+        if (q == p || !q->bound) continue;
+        const PodTemplate *u = pod_template(c, q);
+        for (uint32_t i = 0; i < t->nhost_ports; i++)
+            for (uint32_t j = 0; j < u->nhost_ports; j++)
+                if (t->host_ports[i] == u->host_ports[j]) return true;
+    }
+    return false;
+}
+
+/* Resources left for the pod when the node's other load is (or is not) counted. */
+static const char *resources_short(const Node *n, const Resources *req, bool with_used)
+{
+    Resources used = n->daemon_used;
+    if (with_used) {
+        used.cpu += n->used.cpu;
+        used.memory += n->used.memory;
+        used.pods += n->used.pods;
+    }
+    if (used.pods + 1000 > n->allocatable.pods) return "Too many pods";
+    /* A resource the pod does not request never blocks it. */
+    if (req->cpu > 0 && req->cpu > n->allocatable.cpu - used.cpu) return "Insufficient cpu";
+    if (req->memory > 0 && req->memory > n->allocatable.memory - used.memory)
+        return "Insufficient memory";
+    return NULL;
+}
+
+const char *sched_filter(const Cluster *c, const Pod *p, const Node *n)
+{
+    const PodTemplate *t = pod_template(c, p);
+    const DaemonSet *ds = &c->dsets.v[p->ds.i];
+    if (!n->exists) return "node not found";
+    if (!node_selector_matches(t->node_selector, t->nnode_selector, n->labels, n->nlabels))
+        return "node(s) didn't match Pod's node affinity/selector";
+    for (uint32_t i = 0; i < n->ntaints; i++) {
+        const Taint *taint = &n->taints[i];
+        if (taint->effect == EFFECT_PREFER_NO_SCHEDULE) continue;
+        if (!tolerations_tolerate(ds->tolerations, ds->ntolerations, taint))
+            return "node(s) had untolerated taint";
+    }
+    /* NodeUnschedulable: daemon pods tolerate node.kubernetes.io/unschedulable (§7.4). */
+    if (ports_conflict(c, p, n)) return "node(s) didn't have free ports for the requested pod ports";
+    return resources_short(n, &t->requests, true);
+}
+
+static void emit(Cluster *c, const Pod *p, const char *what)
+{
+    if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
+}
+
+/* DefaultPreemption: victims are the node's lower-priority load, evicted
+ * just enough for the daemon pod to fit. */
+static bool try_preempt(Cluster *c, const Pod *p, Node *n)
+{
+    const PodTemplate *t = pod_template(c, p);
+    if (t->priority <= n->used_priority) return false;
+    if (resources_short(n, &t->requests, false)) return false;
+    Resources *u = &n->used;
+    Resources free_for = {
+        n->allocatable.cpu - n->daemon_used.cpu - t->requests.cpu,
+        n->allocatable.memory - n->daemon_used.memory - t->requests.memory,
+        n->allocatable.pods - n->daemon_used.pods - 1000,
+    };
+    if (t->requests.cpu > 0 && u->cpu > free_for.cpu) u->cpu = free_for.cpu;
+    if (t->requests.memory > 0 && u->memory > free_for.memory) u->memory = free_for.memory;
+    if (u->pods > free_for.pods) u->pods = free_for.pods;
+    if (c->sink.node_event)
+        c->sink.node_event(c->sink.ctx, c->sim->now, n, "Preempted",
+                           strtab_str(c->strs, p->name));
+    return true;
+}
+
+static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    Pod *p = &c->pods.v[ev->subject];
+    if (p->gen != ev->gen || !p->exists || p->bound || p->deleting) return;
+    const Timing *t = cluster_pod_timing(c, p);
+    sim_after(sim, cluster_draw(c, RS_SCHEDULE, &t->schedule), EV_POD_SCHEDULE, ev->subject,
+              p->timer, 0);
+}
+
+static void on_schedule(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    Pod *p = &c->pods.v[ev->subject];
+    if (p->timer != ev->gen || !p->exists || p->bound || p->deleting) return;
+    Node *n = &c->nodes.v[p->node.i];
+    const char *why = sched_filter(c, p, n);
+    if (why && n->exists && (why[0] == 'I' || why[0] == 'T') && try_preempt(c, p, n))
+        why = sched_filter(c, p, n);
+    if (why) {
+        if (p->sched_backoff == 0) emit(c, p, "Unschedulable");
+        p->sched_backoff = p->sched_backoff ? DS_MIN(2 * p->sched_backoff, SCHED_BACKOFF_MAX)
+                                            : SCHED_BACKOFF_INITIAL;
+        sim_after(sim, SCHED_FLUSH, EV_POD_SCHEDULE, ev->subject, p->timer, 0);
+        return;
+    }
+    const Resources *r = &pod_template(c, p)->requests;
+    n->daemon_used.cpu += r->cpu;
+    n->daemon_used.memory += r->memory;
+    n->daemon_used.pods += 1000;
+    p->bound = true;
+    emit(c, p, "Scheduled");
+    pod_publish(c, (PodId){ev->subject});
+    kubelet_pod_bound(c, (PodId){ev->subject});
+}
+
+void sched_node_changed(Cluster *c, NodeId id)
+{
+    const Node *n = cluster_node(c, id);
+    for (PodId o = n->pods; o.i != ID_NONE; o = c->pods.v[o.i].next_on_node) {
+        Pod *p = &c->pods.v[o.i];
+        if (p->bound || p->deleting || p->sched_backoff == 0) continue;
+        p->timer++;
+        sim_after(c->sim, p->sched_backoff, EV_POD_SCHEDULE, o.i, p->timer, 0);
+    }
+}
+
+void sched_register(Cluster *c)
+{
+    sim_on(c->sim, EV_POD_SEEN_BY_SCHED, on_pod_seen, c);
+    sim_on(c->sim, EV_POD_SCHEDULE, on_schedule, c);
+}

@@ -1,0 +1,255 @@
+/* run.c: one run end to end. It wires a Cluster to the engine, records what
+ * the model reports (pod and node events, sampled DaemonSet status, rollout
+ * figures) into the store inside one transaction, prints kubectl-style
+ * progress, and stops once every DaemonSet has converged and nothing more is
+ * scheduled, or at the scenario's duration. */
+#include "run_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemonsim/progress.h"
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void store_check(Run *r, int rc)
+{
+    if (rc == 0 || r->store_failed) return;
+    r->store_failed = true;
+    snprintf(r->store_err, sizeof r->store_err, "%s", store_errmsg(r->store));
+    sim_stop(&r->sim);
+}
+
+static const char *sym(const Run *r, Sym s) { return strtab_str(r->c.strs, s); }
+
+/* ---- what the model reports ------------------------------------------------------ */
+
+static void on_pod_event(void *ctx, SimTime t, const Pod *p, const char *what)
+{
+    Run *r = ctx;
+    const DaemonSet *ds = &r->c.dsets.v[p->ds.i];
+    if (!strcmp(what, "Created")) expect_check_pod_created(r, p);
+    if (!r->store) return;
+    store_check(r, store_pod_event(r->store, sim_to_seconds(t), sym(r, ds->name), sym(r, p->name),
+                                   sym(r, r->c.nodes.v[p->node.i].name),
+                                   ds->revs.v[p->rev].number, what));
+}
+
+static void on_node_event(void *ctx, SimTime t, const Node *n, const char *kind, const char *detail)
+{
+    Run *r = ctx;
+    if (!r->store) return;
+    store_check(r, store_node_event(r->store, sim_to_seconds(t), sym(r, n->name), kind, detail));
+}
+
+static void write_status_row(Run *r, SimTime t, const DaemonSet *ds)
+{
+    if (!r->store) return;
+    const DsStatus *v = &ds->view;
+    StoreStatus st = {v->desired, v->current, v->ready, v->updated,
+                      v->available, v->unavailable, v->misscheduled};
+    store_check(r, store_ds_status(r->store, sim_to_seconds(t), sym(r, ds->name), &st));
+}
+
+static RunDsState *ds_state(Run *r, const DaemonSet *ds)
+{
+    size_t i = (size_t)(ds - r->c.dsets.v);
+    while (r->ds_state.n <= i) {
+        RunDsState blank = {.last_print = -SIM_HOUR};
+        VEC_PUSH(r->ds_state, blank);
+        RunInvariantState inv = {0};
+        VEC_PUSH(r->inv, inv);
+    }
+    return &r->ds_state.v[i];
+}
+
+/* Status rows: every change when sample is 0, else one row per DaemonSet at
+ * each multiple of `sample` that follows a change (silence writes nothing). */
+static void on_view_changed(void *ctx, SimTime t, const DaemonSet *ds)
+{
+    Run *r = ctx;
+    RunDsState *st = ds_state(r, ds);
+    expect_check_always(r, ds);
+    SimTime sample = r->s->sample;
+    if (sample == 0) {
+        write_status_row(r, t, ds);
+        return;
+    }
+    st->sample_dirty = true;
+    if (!r->sample_pending) {
+        r->sample_pending = true;
+        sim_at(&r->sim, (t / sample + 1) * sample, EV_SAMPLE, 0, 0, 0);
+    }
+}
+
+static void on_sample(void *ctx, Sim *sim, const Event *ev)
+{
+    Run *r = ctx;
+    (void)ev;
+    r->sample_pending = false;
+    for (size_t i = 0; i < r->c.dsets.n && i < r->ds_state.n; i++) {
+        if (!r->ds_state.v[i].sample_dirty) continue;
+        r->ds_state.v[i].sample_dirty = false;
+        write_status_row(r, sim->now, &r->c.dsets.v[i]);
+    }
+}
+
+/* kubectl rollout status lines, stamped with simulated time. Without
+ * --watch a DaemonSet prints at most one line per 10 simulated seconds,
+ * plus its final line. */
+static void on_status_written(void *ctx, SimTime t, const DaemonSet *ds)
+{
+    Run *r = ctx;
+    RunDsState *st = ds_state(r, ds);
+    char msg[256];
+    bool done = dsctl_rollout_message(&r->c, ds, msg, sizeof msg);
+    if (r->opt->progress != PROGRESS_QUIET && strcmp(msg, st->last_msg) != 0) {
+        bool throttled = r->opt->progress == PROGRESS_NORMAL && !done && t - st->last_print < 10 * SIM_S;
+        if (!throttled) {
+            progress_print_line(r->opt->err, t, msg);
+            st->last_print = t;
+        }
+        snprintf(st->last_msg, sizeof st->last_msg, "%s", msg);
+    }
+    run_check_converged(r);
+}
+
+/* ---- convergence ------------------------------------------------------------------ */
+
+void run_check_converged(Run *r)
+{
+    if (r->s->stop_when != STOP_CONVERGED || r->pending > 0 || r->pending_expects > 0) return;
+    for (size_t i = 0; i < r->c.dsets.n; i++) {
+        const DaemonSet *ds = &r->c.dsets.v[i];
+        if (!ds->exists) continue;
+        if (ds->rollouts.n == 0 || ds->rollouts.v[ds->rollouts.n - 1].completed == SIM_NEVER) return;
+        if (ds->spec->strategy == STRATEGY_ON_DELETE &&
+            (ds->status.updated < ds->status.desired || ds->status.available < ds->status.desired))
+            return;
+    }
+    r->converged = true;
+    sim_stop(&r->sim);
+}
+
+/* ---- the run ------------------------------------------------------------------- */
+
+static void write_results(Run *r)
+{
+    for (size_t i = 0; i < r->c.dsets.n; i++) {
+        const DaemonSet *ds = &r->c.dsets.v[i];
+        write_status_row(r, r->sim.now, ds);
+        for (size_t k = 0; k < ds->rollouts.n && r->store; k++) {
+            const Rollout *ro = &ds->rollouts.v[k];
+            double unavail = ro->unavailable_pod_seconds;
+            if (ro->completed == SIM_NEVER)
+                unavail += (double)ds->view.unavailable * sim_to_seconds(r->sim.now - ds->view_changed);
+            StoreRollout row = {
+                .daemonset = sym(r, ds->name),
+                .revision = ro->revision,
+                .started = sim_to_seconds(ro->started),
+                .completed = ro->completed == SIM_NEVER ? -1.0 : sim_to_seconds(ro->completed),
+                .max_unavailable = ro->max_unavailable,
+                .unavailable_pod_seconds = unavail,
+            };
+            store_check(r, store_rollout(r->store, &row));
+        }
+    }
+}
+
+static char *version_string(void)
+{
+    char *v = xmalloc(128);
+    snprintf(v, 128, "daemonsim %s; rng %s", DS_VERSION, rng_type_name());
+    return v;
+}
+
+int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen)
+{
+    double wall_start = wall_now();
+    Run *r = xcalloc(1, sizeof *r);
+    r->opt = opt;
+    r->s = opt->scenario;
+    memset(res, 0, sizeof *res);
+    res->run_id = -1;
+
+    if (opt->db_path) {
+        r->store = store_open(opt->db_path, err, errlen);
+        if (!r->store) {
+            free(r);
+            return -1;
+        }
+        char *version = version_string();
+        StoreRunInfo info = {.scenario = r->s->name, .seed = opt->seed,
+                             .params = opt->params_json ? opt->params_json : "{}",
+                             .version = version};
+        int rc = store_run_begin(r->store, &info, &res->run_id);
+        free(version);
+        if (rc != 0) {
+            snprintf(err, errlen, "%s", store_errmsg(r->store));
+            store_close(r->store);
+            free(r);
+            return -1;
+        }
+    }
+
+    sim_init(&r->sim);
+    cluster_init(&r->c, &r->sim, r->s, opt->seed);
+    r->c.check = opt->check;
+    r->c.sink = (Sink){.ctx = r, .pod_event = on_pod_event, .node_event = on_node_event,
+                       .status_written = on_status_written, .view_changed = on_view_changed};
+    sim_on(&r->sim, EV_SAMPLE, on_sample, r);
+    actions_register(r);
+    expect_register(r);
+
+    for (uint32_t i = 0; i < r->s->npools; i++)
+        for (uint32_t k = 0; k < r->s->pools[i].count; k++) cluster_add_node(&r->c, &r->s->pools[i], i);
+    for (uint32_t i = 0; i < r->s->ninitial; i++) cluster_create_ds(&r->c, &r->s->specs[i]);
+    actions_schedule(r);
+    expect_schedule(r);
+
+    SimTime until = opt->until > 0 ? opt->until : r->s->duration;
+    sim_run(&r->sim, until);
+    if (!r->converged && r->sim.now < until && !r->store_failed) r->sim.now = until;
+
+    expect_finish(r);
+    res->expect_failures = r->expect_failures;
+    res->end = r->sim.now;
+    res->events = r->sim.events;
+    res->converged = r->converged;
+
+    if (opt->out) progress_print_summary(opt->out, &r->c);
+    int status = 0;
+    if (r->store) {
+        write_results(r);
+        res->wall_seconds = wall_now() - wall_start;
+        StoreRunEnd end = {.sim_seconds = sim_to_seconds(r->sim.now),
+                           .wall_seconds = res->wall_seconds, .events = r->sim.events,
+                           .expect_failures = r->expect_failures};
+        if (!r->store_failed) store_check(r, store_run_commit(r->store, &end));
+        if (r->store_failed) {
+            store_run_abort(r->store);
+            snprintf(err, errlen, "%s", r->store_err);
+            res->run_id = -1;
+            status = -1;
+        }
+        store_close(r->store);
+    }
+    res->wall_seconds = wall_now() - wall_start;
+
+    for (uint32_t i = 0; i < r->s->nactions; i++) rng_free(r->action_rng[i]);
+    free(r->action_rng);
+    VEC_FREE(r->ds_state);
+    VEC_FREE(r->inv);
+    cluster_free(&r->c);
+    sim_free(&r->sim);
+    free(r);
+    return status;
+}
