@@ -33,8 +33,11 @@ typedef struct { uint32_t i; } DsId;
 #define DS_NONE ((DsId){ID_NONE})
 
 #define DS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define DS_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define DS_MAX(a, b) ((a) > (b) ? (a) : (b))
+/* Functions, not macros: each argument is evaluated exactly once. */
+static inline int64_t ds_min_i64(int64_t a, int64_t b) { return a < b ? a : b; }
+static inline int64_t ds_max_i64(int64_t a, int64_t b) { return a > b ? a : b; }
+#define DS_MIN(a, b) ds_min_i64((int64_t)(a), (int64_t)(b))
+#define DS_MAX(a, b) ds_max_i64((int64_t)(a), (int64_t)(b))
 
 #if defined(__GNUC__)
 #define DS_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -43,7 +43,9 @@ typedef struct {
     double unavailable_pod_seconds;
 } StoreRollout;
 
-/* Opens or creates the file and its schema. NULL with a message in err on failure. */
+/* Opens or creates the file and its schema. NULL with a message in err on
+ * failure; the message does not repeat the path, so callers print
+ * "PATH: message". A file that is not a daemonsim database is refused. */
 Store *store_open(const char *path, char *err, size_t errlen);
 void store_close(Store *s);
 const char *store_errmsg(const Store *s);
@@ -51,7 +53,9 @@ const char *store_errmsg(const Store *s);
 /* Starts a run's transaction; the new run's id goes to *run_id. Ids are
  * assigned by SQLite (AUTOINCREMENT: one more than any id ever committed), so
  * a deleted run's id is not reused. A NULL params is stored as "{}", a NULL
- * version as this build's; params must be valid JSON. */
+ * version as this build's; params must be valid JSON. The file's write lock
+ * is held until commit or abort: another writer waits up to 10 s, then fails
+ * with "database is locked". */
 int store_run_begin(Store *s, const StoreRunInfo *info, int64_t *run_id);
 /* Row writers. Strings are copied; they need to live only during the call.
  * A NULL node (a pod not yet bound) or detail is stored as NULL; the other
@@ -78,7 +82,9 @@ void store_run_abort(Store *s);
  * interrupted sweep leaves nothing. store_sweep_point() and store_sweep_run()
  * may also be called outside a sweep transaction, each then committing on its
  * own; a sweep_run row needs its sweep_point first in that case (inside a
- * sweep the check is deferred to the commit). */
+ * sweep the check is deferred to the commit). A run that fails inside a sweep
+ * rolls back the whole sweep (its rows are sent with INSERT OR ROLLBACK);
+ * store_sweep_commit() then says so. */
 typedef struct {
     const char *scenario;       /* metadata.name */
     uint64_t seeds;             /* runs per parameter point */
@@ -122,8 +128,7 @@ typedef struct {
     int64_t id;
     const char *scenario;
     uint64_t seed;
-    const char *params;         /* compact JSON when params_json, else as stored */
-    bool params_json;
+    const char *params;         /* compact JSON */
     const char *started_at;     /* UTC ISO-8601 */
     double sim_seconds, wall_seconds;   /* NAN if missing */
     int64_t events;

@@ -78,6 +78,18 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* A value that reads as a JSON number is stored as one, so SQL can sort by it. */
+static bool is_json_number(const char *s)
+{
+    const char *p = s;
+    if (*p == '-') p++;
+    if (!(*p >= '0' && *p <= '9')) return false;
+    if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;
+    char *end;
+    strtod(s, &end);
+    return *end == '\0';
+}
+
 /* The run row's params: every override as given, in order. */
 static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t seed)
 {
@@ -89,9 +101,10 @@ static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t 
         if (i) fputc(',', f);
         json_string(f, ovr[i].key);
         fputc(':', f);
-        json_string(f, ovr[i].value);
+        if (is_json_number(ovr[i].value)) fputs(ovr[i].value, f);
+        else json_string(f, ovr[i].value);
     }
-    if (has_seed) fprintf(f, "%s\"seed\":\"%llu\"", n ? "," : "", (unsigned long long)seed);
+    if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
     fputc('}', f);
     fclose(f);
     return buf;
@@ -137,7 +150,7 @@ int cmd_run(int argc, char **argv)
     opterr = 0;
     optind = 1;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+o:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o': db = optarg; break;
         case 'S':
@@ -232,7 +245,7 @@ int cmd_validate(int argc, char **argv)
     opterr = 0;
     optind = 1;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 's':
             ovr = xrealloc(ovr, (novr + 1) * sizeof *ovr);

@@ -613,8 +613,10 @@ void dsctl_sync(Cluster *c, DsId id)
     if (ds->sync_observed) {
         manage(c, ds, id);
         last = sync_nodes(c, ds, id);
-        if (expectations_satisfied(ds, now) && ds->spec->strategy == STRATEGY_ROLLING_UPDATE)
-            last = DS_MAX(last, rolling_update(c, ds, id));
+        if (expectations_satisfied(ds, now) && ds->spec->strategy == STRATEGY_ROLLING_UPDATE) {
+            SimTime sent = rolling_update(c, ds, id);
+            if (sent > last) last = sent;
+        }
         if (ds->old_on_gone == 0 || ds->spec->strategy != STRATEGY_ROLLING_UPDATE) cleanup_history(c, ds);
     }
     if (last > now) sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);

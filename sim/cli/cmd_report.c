@@ -1,0 +1,140 @@
+/* cmd_report.c: `daemonsim report DB [--run ID]... [--format table|csv|json]`.
+ *
+ * Parses the options, opens the database read-only (a missing file is an
+ * error, never created) and hands the rest to report.c. The exit status
+ * follows SPEC.md §2: 2 for bad usage and for a run id the database does not
+ * hold, 3 when the file cannot be read as a daemonsim database or stdout
+ * cannot be written. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemonsim/cli.h"
+#include "daemonsim/mem.h"
+#include "daemonsim/report.h"
+
+static int report_usage(FILE *out, int status)
+{
+    fprintf(out,
+            "Usage: daemonsim report DB [--run ID]... [--format table|csv|json] [--sweeps]\n"
+            "Print the runs stored in the results database DB: scenario, seed, overrides,\n"
+            "simulated and wall-clock seconds and events of each run, and for each of its\n"
+            "rollouts the DaemonSet, revision, start, completion, time to converge, most\n"
+            "pods unavailable at once and pod-seconds of unavailability (times in\n"
+            "simulated seconds).\n\n"
+            "      --run ID         only this run; repeat for several (default: every run)\n"
+            "      --format FORMAT  table: aligned columns for people (default; also lists\n"
+            "                       the sweep points after the runs);\n"
+            "                       csv: RFC 4180 with a header line, one line per rollout;\n"
+            "                       json: an array of runs, each with its rollouts\n"
+            "      --sweeps         the sweep summaries instead of the runs, one row per\n"
+            "                       parameter point\n"
+            "  -h, --help           show this help\n\n"
+            "The database is only read. Exit status: 0 ok, 2 bad usage or no such run,\n"
+            "3 the database cannot be read.\n");
+    return status;
+}
+
+static int report_misuse(const char *fmt, ...) DS_PRINTF(1, 2);
+
+static int report_misuse(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "daemonsim report: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'daemonsim report --help'.\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"run", required_argument, NULL, 'r'},
+        {"format", required_argument, NULL, 'f'},
+        {"sweeps", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    ReportOptions ro = {.format = REPORT_TABLE};
+    VEC(int64_t) ids = {0};
+    int status = EXIT_OK, ch;
+    opterr = 0;
+    optind = 0; /* glibc: 0 also resets the state of an earlier parse */
+    /* ':' first: a missing argument is told apart from an unknown option.
+     * No '+': options may follow DB, as in the SPEC's synopsis. */
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'r': {
+            long id;
+            if (!cli_parse_int(optarg, 1, LONG_MAX, &id)) {
+                status = report_misuse("invalid run id '%s'", optarg);
+                goto done;
+            }
+            VEC_PUSH(ids, (int64_t)id);
+            break;
+        }
+        case 'f':
+            if (!report_parse_format(optarg, &ro.format)) {
+                status = report_misuse("invalid format '%s' (table, csv or json)", optarg);
+                goto done;
+            }
+            break;
+        case 's': ro.sweeps = true; break;
+        case 'h': status = report_usage(stdout, EXIT_OK); goto done;
+        case ':':
+            status = report_misuse("option '%s' needs an argument", argv[optind - 1]);
+            goto done;
+        default:
+            /* a short option inside a group has not moved optind yet */
+            if (optopt) status = report_misuse("unknown option '-%c'", optopt);
+            else status = report_misuse("unknown option '%s'", argv[optind - 1]);
+            goto done;
+        }
+    }
+    if (optind >= argc) {
+        status = report_misuse("missing DB");
+        goto done;
+    }
+    if (optind + 1 < argc) {
+        status = report_misuse("unexpected argument '%s'", argv[optind + 1]);
+        goto done;
+    }
+    if (ro.sweeps && ids.n > 0) {
+        status = report_misuse("--sweeps and --run do not go together");
+        goto done;
+    }
+    const char *path = argv[optind];
+    ro.run_ids = ids.n ? ids.v : NULL;
+    ro.n_run_ids = ids.n;
+
+    char err[512] = "";
+    Store *s = store_open_readonly(path, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "daemonsim report: %s: %s\n", path, err);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+    int rc = report_write(s, &ro, stdout, err, sizeof err);
+    if (rc == REPORT_ENORUN) {
+        fprintf(stderr, "daemonsim report: %s: %s\n", path, err);
+        status = EXIT_USAGE;
+    } else if (rc != REPORT_OK) {
+        fprintf(stderr, "daemonsim report: %s: %s\n", path, store_errmsg(s));
+        status = EXIT_RUNTIME;
+    }
+    store_close(s);
+    /* a full disk or a closed pipe shows only here */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "daemonsim report: write error: %s\n", strerror(errno));
+        status = EXIT_RUNTIME;
+    }
+done:
+    VEC_FREE(ids);
+    return status;
+}

@@ -1,0 +1,158 @@
+/* dist.c: latency distributions over GSL, validated once and drawn as SimTime.
+ *
+ * GSL checks none of its parameters, so dist_check() is the only guard: the
+ * scenario loader calls it and reports the message at the parameter's
+ * position; dist_draw() asserts nothing and trusts a checked Dist. The GSL
+ * calls are written once here because their parameter conventions differ
+ * from the scenario's: exponential takes the mean (not the rate), lognormal
+ * takes log(median), and weibull takes the scale before the shape. The normal
+ * distribution is truncated at 0 by redrawing, at most 64 times; after that
+ * the draw is 0 (only a mean many standard deviations below 0 gets there). */
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+#include "daemonsim/dist.h"
+
+#define DIST_NORMAL_TRIES 64
+/* 2^63 ns: a draw at or beyond this (292 years) saturates at SIM_NEVER. */
+#define DIST_MAX_NS 9223372036854775808.0
+
+static const char *const dist_names[] = {
+    [DIST_CONSTANT] = "constant",
+    [DIST_UNIFORM] = "uniform",
+    [DIST_EXPONENTIAL] = "exponential",
+    [DIST_NORMAL] = "normal",
+    [DIST_LOGNORMAL] = "lognormal",
+    [DIST_GAMMA] = "gamma",
+    [DIST_WEIBULL] = "weibull",
+    [DIST_EMPIRICAL] = "empirical",
+};
+
+const char *dist_kind_name(DistKind k)
+{
+    if ((unsigned)k >= DS_ARRAY_LEN(dist_names)) return "?";
+    return dist_names[k];
+}
+
+/* Messages name parameters as the scenario spells them. The negated
+ * comparisons also reject NaN. */
+const char *dist_check(const Dist *d)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT:
+        if (!isfinite(d->a)) return "value must be finite";
+        if (!(d->a >= 0)) return "value must be >= 0";
+        break;
+    case DIST_UNIFORM:
+        if (!isfinite(d->a) || !isfinite(d->b)) return "min and max must be finite";
+        if (!(d->a >= 0)) return "min must be >= 0";
+        if (!(d->b >= d->a)) return "max must be >= min";
+        break;
+    case DIST_EXPONENTIAL:
+        if (!isfinite(d->a)) return "mean must be finite";
+        if (!(d->a > 0)) return "mean must be > 0";
+        break;
+    case DIST_NORMAL:
+        if (!isfinite(d->a)) return "mean must be finite";
+        if (!isfinite(d->b)) return "stddev must be finite";
+        if (!(d->b >= 0)) return "stddev must be >= 0";
+        break;
+    case DIST_LOGNORMAL:
+        if (!isfinite(d->a)) return "median must be finite";
+        if (!(d->a > 0)) return "median must be > 0";
+        if (!isfinite(d->b)) return "sigma must be finite";
+        if (!(d->b >= 0)) return "sigma must be >= 0";
+        break;
+    case DIST_GAMMA:
+    case DIST_WEIBULL:
+        if (!isfinite(d->a)) return "shape must be finite";
+        if (!(d->a > 0)) return "shape must be > 0";
+        if (!isfinite(d->b)) return "scale must be finite";
+        if (!(d->b > 0)) return "scale must be > 0";
+        break;
+    case DIST_EMPIRICAL:
+        if (d->nvalues < 1 || !d->values) return "values must not be empty";
+        for (size_t i = 0; i < d->nvalues; i++) {
+            if (!isfinite(d->values[i])) return "values must be finite";
+            if (!(d->values[i] >= 0)) return "values must be >= 0";
+        }
+        break;
+    default:
+        return "unknown distribution";
+    }
+    if (d->has_min && !(d->min >= 0 && isfinite(d->min))) return "min must be >= 0";
+    if (d->has_max && !(d->max >= 0 && isfinite(d->max))) return "max must be >= 0";
+    if (d->has_min && d->has_max && !(d->max >= d->min)) return "max must be >= min";
+    return NULL;
+}
+
+static double dist_draw_normal(double mean, double stddev, gsl_rng *g)
+{
+    for (int i = 0; i < DIST_NORMAL_TRIES; i++) {
+        double x = mean + gsl_ran_gaussian(g, stddev);
+        if (x >= 0) return x;
+    }
+    return 0;
+}
+
+double dist_draw_seconds(const Dist *d, Rng *r)
+{
+    gsl_rng *g = rng_gsl(r);
+    double x;
+    switch (d->kind) {
+    case DIST_CONSTANT: x = d->a; break;
+    case DIST_UNIFORM: x = gsl_ran_flat(g, d->a, d->b); break;
+    case DIST_EXPONENTIAL: x = gsl_ran_exponential(g, d->a); break;
+    case DIST_NORMAL: x = dist_draw_normal(d->a, d->b, g); break;
+    case DIST_LOGNORMAL: x = gsl_ran_lognormal(g, log(d->a), d->b); break;
+    case DIST_GAMMA: x = gsl_ran_gamma(g, d->a, d->b); break;
+    case DIST_WEIBULL: x = gsl_ran_weibull(g, d->b, d->a); break;
+    case DIST_EMPIRICAL: x = d->values[gsl_rng_uniform_int(g, d->nvalues)]; break;
+    default: x = 0; break;
+    }
+    if (d->has_min && x < d->min) x = d->min;
+    if (d->has_max && x > d->max) x = d->max;
+    return x;
+}
+
+SimTime dist_draw(const Dist *d, Rng *r)
+{
+    double ns = dist_draw_seconds(d, r) * 1e9;
+    if (!(ns > 0)) return 0;
+    if (ns >= DIST_MAX_NS) return SIM_NEVER;
+    return (SimTime)llround(ns);
+}
+
+/* The mean of what dist_draw_normal returns: a draw is kept with probability
+ * p = P(X >= 0), and then has the lower-truncated mean; after 64 misses it
+ * is 0. */
+static double dist_mean_normal(double mean, double stddev)
+{
+    if (stddev == 0) return mean >= 0 ? mean : 0;
+    double alpha = -mean / stddev;
+    double p = gsl_cdf_ugaussian_Q(alpha);
+    if (p == 0) return 0;
+    double kept = mean + stddev * gsl_ran_ugaussian_pdf(alpha) / p;
+    /* 1 - (1 - p)^64, exact even when p is below DBL_EPSILON. */
+    return -expm1(DIST_NORMAL_TRIES * log1p(-p)) * kept;
+}
+
+double dist_mean(const Dist *d)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT: return d->a;
+    case DIST_UNIFORM: return (d->a + d->b) / 2;
+    case DIST_EXPONENTIAL: return d->a;
+    case DIST_NORMAL: return dist_mean_normal(d->a, d->b);
+    case DIST_LOGNORMAL: return d->a * exp(d->b * d->b / 2);
+    case DIST_GAMMA: return d->a * d->b;
+    case DIST_WEIBULL: return d->b * tgamma(1 + 1 / d->a);
+    case DIST_EMPIRICAL: {
+        double sum = 0;
+        for (size_t i = 0; i < d->nvalues; i++) sum += d->values[i];
+        return d->nvalues ? sum / (double)d->nvalues : 0;
+    }
+    }
+    return 0;
+}

@@ -1,0 +1,219 @@
+/* nodes_import.c: `cluster.nodesFrom`, nodes taken from `kubectl get nodes
+ * -o yaml` or `-o json` output (a v1 List of Nodes, or a single Node).
+ *
+ * Real lists run to hundreds of megabytes, mostly images, managedFields and
+ * conditions, so the file is streamed one item at a time and only name,
+ * labels, taints, spec.unschedulable and status.allocatable are built
+ * (ydoc_stream_items). Each node becomes a NodePoolSpec of count 1 with its
+ * real name; the pool name is the file's base name unless `pool:` says
+ * otherwise, so `{pool: nodes}` targets every node of nodes.yaml. Taints
+ * that the node lifecycle controller manages (not-ready, unreachable,
+ * pressure, unschedulable; daemonset-behaviour.md §7.1) are dropped: they
+ * describe the cluster's state at export time, which the simulation rebuilds
+ * itself. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+
+typedef struct {
+    Loader *L;
+    Sym pool;
+} ImportState;
+
+static bool keep_node_path(const char *const *path, int depth)
+{
+    static const char *const keep2[][2] = {
+        {"metadata", "name"}, {"metadata", "labels"}, {"spec", "taints"},
+        {"spec", "unschedulable"}, {"status", "allocatable"},
+    };
+    if (depth == 1)
+        return !strcmp(path[0], "metadata") || !strcmp(path[0], "spec") ||
+               !strcmp(path[0], "status") || !strcmp(path[0], "kind") ||
+               !strcmp(path[0], "apiVersion");
+    if (depth == 2) {
+        for (size_t i = 0; i < DS_ARRAY_LEN(keep2); i++)
+            if (!strcmp(path[0], keep2[i][0]) && !strcmp(path[1], keep2[i][1])) return true;
+        return false;
+    }
+    return true;
+}
+
+static bool is_managed_taint(const char *key)
+{
+    static const char *const managed[] = {
+        "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
+        "node.kubernetes.io/unschedulable", "node.kubernetes.io/memory-pressure",
+        "node.kubernetes.io/disk-pressure", "node.kubernetes.io/pid-pressure",
+        "node.kubernetes.io/network-unavailable",
+    };
+    for (size_t i = 0; i < DS_ARRAY_LEN(managed); i++)
+        if (!strcmp(key, managed[i])) return true;
+    return false;
+}
+
+static bool import_taints(YCtx *c, const YNode *n, NodePoolSpec *p)
+{
+    if (!yget_seq(c, n)) return false;
+    Taint *t = arena_alloc(c->out, (n->n ? n->n : 1) * sizeof *t);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n->n; i++) {
+        if (!k8s_parse_taint(c, n->items[i], &t[k])) return false;
+        if (!is_managed_taint(strtab_str(c->strs, t[k].key))) k++;
+    }
+    p->taints = t;
+    p->ntaints = k;
+    return true;
+}
+
+static bool import_allocatable(YCtx *c, const YNode *n, Resources *r)
+{
+    if (!yget_map(c, n)) return false;
+    for (uint32_t i = 0; i < n->n; i++) {
+        const char *name = n->pairs[i].key->text;
+        int64_t q;
+        if (!yget_quantity(c, n->pairs[i].value, &q)) return false;
+        if (!strcmp(name, "cpu")) r->cpu = q;
+        else if (!strcmp(name, "memory")) r->memory = q;
+        else if (!strcmp(name, "pods")) r->pods = q;
+        /* ephemeral-storage, hugepages-*, extended resources: not modelled */
+    }
+    return true;
+}
+
+static bool import_node(YCtx *c, const YNode *item, void *arg)
+{
+    ImportState *st = arg;
+    Loader *L = st->L;
+    if (!yget_map(c, item)) return false;
+    const YNode *kind = ymap_get(item, "kind");
+    if (kind && !ynode_is_null(kind) && (kind->kind != YNODE_SCALAR || strcmp(kind->text, "Node"))) {
+        char got[96];
+        ynode_describe(kind, got, sizeof got);
+        yerr(c, kind, "expected kind Node, got %s", got);
+        return false;
+    }
+    const YNode *md = ymap_get(item, "metadata"), *spec = ymap_get(item, "spec"),
+                *status = ymap_get(item, "status");
+    if (!md || ynode_is_null(md)) {
+        yerr_at(c, item->pos, "a node needs metadata.name");
+        return false;
+    }
+    if (!yget_map(c, md)) return false;
+    const YNode *name = ymap_get(md, "name");
+    if (!name) {
+        yerr_at(c, md->pos, "missing required key \"name\"");
+        return false;
+    }
+    NodePoolSpec p = {.name = st->pool, .count = 1, .pos = item->pos};
+    p.allocatable = (Resources){.cpu = 4000, .memory = INT64_C(16) * 1024 * 1024 * 1024 * 1000,
+                                .pods = 110000};
+    if (!yget_sym(c, name, &p.node_name)) return false;
+    const YNode *labels = ymap_get(md, "labels");
+    if (labels && !ynode_is_null(labels) && !k8s_parse_labels(c, labels, &p.labels, &p.nlabels))
+        return false;
+    if (spec && !ynode_is_null(spec)) {
+        if (!yget_map(c, spec)) return false;
+        const YNode *taints = ymap_get(spec, "taints"), *unsched = ymap_get(spec, "unschedulable");
+        if (taints && !ynode_is_null(taints) && !import_taints(c, taints, &p)) return false;
+        if (unsched && !ynode_is_null(unsched) && !yget_bool(c, unsched, &p.unschedulable))
+            return false;
+    }
+    if (status && !ynode_is_null(status)) {
+        if (!yget_map(c, status)) return false;
+        const YNode *alloc = ymap_get(status, "allocatable");
+        if (alloc && !ynode_is_null(alloc) && !import_allocatable(c, alloc, &p.allocatable))
+            return false;
+    }
+    VEC_PUSH(L->pools, p);
+    return true;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+    Sym x = *(const Sym *)a, y = *(const Sym *)b;
+    return (x > y) - (x < y);
+}
+
+/* Imported names are unique and do not shadow POOL-N names of declared pools. */
+static bool check_names(Loader *L)
+{
+    YCtx *c = &L->c;
+    size_t first = L->ndeclared, n = L->pools.n - first;
+    Sym *names = xmalloc((n ? n : 1) * sizeof *names);
+    for (size_t i = 0; i < n; i++) names[i] = L->pools.v[first + i].node_name;
+    qsort(names, n, sizeof *names, sym_cmp);
+    bool ok = true;
+    for (size_t i = 1; i < n && ok; i++) {
+        if (names[i] != names[i - 1]) continue;
+        /* Report the second occurrence in file order. */
+        int seen = 0;
+        for (size_t j = first; j < L->pools.n; j++) {
+            if (L->pools.v[j].node_name == names[i] && ++seen == 2) {
+                yerr_at(c, L->pools.v[j].pos, "node \"%s\" is imported twice",
+                        strtab_str(c->strs, names[i]));
+                break;
+            }
+        }
+        ok = false;
+    }
+    free(names);
+    for (size_t j = first; j < L->pools.n && ok; j++) {
+        const char *nm = strtab_str(c->strs, L->pools.v[j].node_name);
+        for (uint32_t p = 0; p < L->ndeclared && ok; p++) {
+            const NodePoolSpec *pool = &L->pools.v[p];
+            const char *pn = strtab_str(c->strs, pool->name);
+            size_t len = strlen(pn);
+            if (strncmp(nm, pn, len) || nm[len] != '-' || !nm[len + 1]) continue;
+            char *end;
+            unsigned long idx = strtoul(nm + len + 1, &end, 10);
+            if (*end || idx >= pool->count) continue;
+            yerr_at(c, L->pools.v[j].pos, "imported node \"%s\" has the name of node %lu of pool "
+                                          "\"%s\"", nm, idx, pn);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static bool import_entry(Loader *L, const YNode *n)
+{
+    static const YField fields[] = {YFIELD_CALLER("file", YF_REQUIRED), YFIELD_CALLER("pool", 0)};
+    YCtx *c = &L->c;
+    const YNode *f[2] = {NULL, NULL};
+    if (n->kind == YNODE_SCALAR) f[0] = n;
+    else if (!ymap_walk(c, n, fields, 2, NULL, 0, f)) return false;
+    const char *rel;
+    if (!yget_str(c, f[0], &rel)) return false;
+    ImportState st = {.L = L};
+    if (f[1]) {
+        if (!yget_sym(c, f[1], &st.pool)) return false;
+    } else {
+        /* nodes.yaml -> pool "nodes" */
+        const char *base = strrchr(rel, '/');
+        base = base ? base + 1 : rel;
+        const char *dot = strrchr(base, '.');
+        size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+        st.pool = strtab_intern_n(c->strs, base, len);
+    }
+    int32_t existing = loader_find_pool(L, st.pool);
+    if (existing >= 0 && (uint32_t)existing < L->ndeclared) {
+        yerr(c, f[1] ? f[1] : f[0], "pool name \"%s\" of the imported nodes is already a node pool; "
+                                    "give another with pool:", strtab_str(c->strs, st.pool));
+        return false;
+    }
+    return ydoc_stream_items(c, loader_path(L, rel), f[0]->pos, keep_node_path, import_node, &st);
+}
+
+bool nodes_import(Loader *L, const YNode *list)
+{
+    YCtx *c = &L->c;
+    if (list->kind == YNODE_SCALAR) {
+        if (!import_entry(L, list)) return false;
+    } else {
+        if (!yget_seq(c, list)) return false;
+        for (uint32_t i = 0; i < list->n; i++)
+            if (!import_entry(L, list->items[i])) return false;
+    }
+    return check_names(L);
+}
