@@ -794,9 +794,10 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
         COPY_OUT(&L, L.expects, s->expects, s->nexpects);
     }
     loader_free(&L);
+    /* The texts die with the Scenario, so the Diag must not keep them; it has
+     * already copied the line it quotes. */
+    d->nsources = nsources;
     if (!ok || diag_failed(d)) {
-        /* The texts die with the Scenario; the Diag has copied what it quotes. */
-        d->nsources = nsources;
         scenario_free(s);
         return NULL;
     }
@@ -915,8 +916,13 @@ static void fmt_target(const Scenario *s, const NodeTarget *t, char *buf, size_t
 static void print_pools(const Scenario *s, FILE *out)
 {
     uint64_t total = 0;
-    for (uint32_t i = 0; i < s->npools; i++) total += s->pools[i].count;
-    fprintf(out, "nodes: %" PRIu64 " in %u pool%s\n", total, s->npools, s->npools == 1 ? "" : "s");
+    uint32_t declared = 0;
+    for (uint32_t i = 0; i < s->npools; i++) {
+        total += s->pools[i].count;
+        declared += s->pools[i].node_name == SYM_NONE;
+    }
+    fprintf(out, "nodes: %" PRIu64 " (%u pool%s, %u imported node%s)\n", total, declared,
+            declared == 1 ? "" : "s", s->npools - declared, s->npools - declared == 1 ? "" : "s");
     uint32_t imported = 0;
     for (uint32_t i = 0; i < s->npools; i++) {
         const NodePoolSpec *p = &s->pools[i];
@@ -945,7 +951,22 @@ static void print_pools(const Scenario *s, FILE *out)
         if (p->unschedulable) fprintf(out, "       unschedulable\n");
         if (p->timing) fprintf(out, "       own timing\n");
     }
-    if (imported) fprintf(out, "  %u imported node%s\n", imported, imported == 1 ? "" : "s");
+    if (imported) {
+        /* Imported nodes by pool name, in file order. */
+        for (uint32_t i = 0; i < s->npools; i++) {
+            const NodePoolSpec *p = &s->pools[i];
+            if (p->node_name == SYM_NONE) continue;
+            bool first = true;
+            for (uint32_t j = 0; j < i && first; j++)
+                first = !(s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name);
+            if (!first) continue;
+            uint32_t n = 0;
+            for (uint32_t j = i; j < s->npools; j++)
+                n += s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name;
+            fprintf(out, "  imported %-12s %6u nodes, e.g. %s\n", strtab_str(s->strs, p->name), n,
+                    strtab_str(s->strs, p->node_name));
+        }
+    }
 }
 
 static void print_spec(const Scenario *s, uint32_t i, FILE *out)

@@ -103,6 +103,8 @@ static void emit_node(Cluster *c, const Node *n, const char *kind, const char *d
     if (c->sink.node_event) c->sink.node_event(c->sink.ctx, c->sim->now, n, kind, detail);
 }
 
+static Taint *node_own_taints(Node *n, uint32_t extra);
+
 /* Every DaemonSet keeps a view slot per node; grow them together. */
 static void grow_node_views(Cluster *c, uint32_t want)
 {
@@ -150,6 +152,12 @@ NodeId cluster_add_node(Cluster *c, const NodePoolSpec *pool, uint32_t pool_inde
     n.ready_changed = c->sim->now;
     VEC_PUSH(c->nodes, n);
     Node *np = &c->nodes.v[id.i];
+    if (np->unschedulable) {
+        /* The lifecycle controller mirrors spec.unschedulable as a taint (§7.4). */
+        Taint *own = node_own_taints(np, 1);
+        own[np->ntaints++] = (Taint){strtab_intern(c->strs, "node.kubernetes.io/unschedulable"),
+                                     SYM_EMPTY, EFFECT_NO_SCHEDULE};
+    }
     emit_node(c, np, "Added", strtab_str(c->strs, pool->name));
     if (np->ready != COND_TRUE) {
         const Timing *t = np->timing ? np->timing : &c->timing;

@@ -103,8 +103,16 @@ static void on_sample(void *ctx, Sim *sim, const Event *ev)
 }
 
 /* kubectl rollout status lines, stamped with simulated time. Without
- * --watch a DaemonSet prints at most one line per 10 simulated seconds,
- * plus its final line. */
+ * --watch a DaemonSet prints at most one line per 10 simulated seconds; a
+ * line held back is printed when the next one is due, or at the end, so the
+ * last state of a stalled rollout is always shown. */
+static void flush_held(Run *r, RunDsState *st)
+{
+    if (!st->held_msg[0]) return;
+    progress_print_line(r->opt->err, st->held_at, st->held_msg);
+    st->held_msg[0] = '\0';
+}
+
 static void on_status_written(void *ctx, SimTime t, const DaemonSet *ds)
 {
     Run *r = ctx;
@@ -113,7 +121,12 @@ static void on_status_written(void *ctx, SimTime t, const DaemonSet *ds)
     bool done = dsctl_rollout_message(&r->c, ds, msg, sizeof msg);
     if (r->opt->progress != PROGRESS_QUIET && strcmp(msg, st->last_msg) != 0) {
         bool throttled = r->opt->progress == PROGRESS_NORMAL && !done && t - st->last_print < 10 * SIM_S;
-        if (!throttled) {
+        if (throttled) {
+            snprintf(st->held_msg, sizeof st->held_msg, "%s", msg);
+            st->held_at = t;
+        } else {
+            if (t - st->held_at >= 10 * SIM_S) flush_held(r, st);
+            st->held_msg[0] = '\0';
             progress_print_line(r->opt->err, t, msg);
             st->last_print = t;
         }
@@ -219,6 +232,8 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     sim_run(&r->sim, until);
     if (!r->converged && r->sim.now < until && !r->store_failed) r->sim.now = until;
 
+    for (size_t i = 0; i < r->ds_state.n && r->opt->progress != PROGRESS_QUIET; i++)
+        flush_held(r, &r->ds_state.v[i]);
     expect_finish(r);
     res->expect_failures = r->expect_failures;
     res->end = r->sim.now;

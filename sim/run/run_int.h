@@ -17,6 +17,8 @@ enum {
 /* Per DaemonSet: what was last printed and sampled. */
 typedef struct {
     char last_msg[256];
+    char held_msg[256];             /* a throttled line, printed later unless superseded */
+    SimTime held_at;
     SimTime last_print;
     bool sample_dirty;
     bool printed_done;
