@@ -90,7 +90,9 @@ const char *action_kind_name(ActionKind k);
 typedef struct {
     ActionKind kind;
     SrcPos pos;
-    SimTime at;                 /* first occurrence */
+    SimTime at;                 /* first occurrence (0 if unset) */
+    bool has_at;                /* `at:` given; a repeating event without it starts
+                                   one interval after 0, like a process already running */
     bool repeats;               /* `every:` given */
     Dist every;                 /* interval between occurrences */
     SimTime until;              /* last time an occurrence may start; SIM_NEVER if unset */

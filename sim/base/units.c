@@ -287,7 +287,9 @@ const char *units_parse_quantity(const char *s, int64_t *milli)
     }
     if (!any) return "invalid quantity (expected a number like 500m, 2Gi or 1.5)";
     int base = 10, exp = 0;
-    if ((*p == 'e' || *p == 'E') && (is_digit(p[1]) || ((p[1] == '-' || p[1] == '+') && is_digit(p[2])))) {
+    bool is_exp = (*p == 'e' || *p == 'E') &&
+                  (is_digit(p[1]) || ((p[1] == '-' || p[1] == '+') && is_digit(p[2])));
+    if (is_exp) {
         /* Decimal exponent: 1e3, 5E-2. */
         p++;
         bool negexp = *p == '-';
@@ -310,7 +312,8 @@ const char *units_parse_quantity(const char *s, int64_t *milli)
             }
         }
         if (!found)
-            return "invalid quantity suffix (use m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or e<N>)";
+            return "invalid quantity suffix (use m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei "
+                   "or e<N>)";
     }
     if (x.n == 0) {
         *milli = 0;

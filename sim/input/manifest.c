@@ -84,7 +84,7 @@ const char *k8s_check_label_value(const char *value)
     return check_name_part(value, strlen(value), "a valid label value");
 }
 
-static int label_cmp_text(const void *a, const void *b)
+static int label_cmp_key(const void *a, const void *b)
 {
     const Label *x = a, *y = b;
     return (x->key > y->key) - (x->key < y->key);
@@ -109,7 +109,7 @@ bool k8s_parse_labels(YCtx *c, const YNode *n, const Label **out, uint32_t *coun
         v[i] = (Label){strtab_intern(c->strs, k->text), strtab_intern(c->strs, s)};
     }
     /* Keys are unique (duplicate YAML keys are rejected); sort for lookups. */
-    if (n->n > 1) qsort(v, n->n, sizeof *v, label_cmp_text);
+    if (n->n > 1) qsort(v, n->n, sizeof *v, label_cmp_key);
     *out = v;
     *count = n->n;
     return true;
@@ -323,7 +323,8 @@ static bool req_key(YCtx *c, const YNode *n, void *dst)
     if (!yget_str(c, n, &s)) return false;
     if (in->kind == REQ_NODE_FIELDS) {
         if (strcmp(s, "metadata.name")) {
-            yerr(c, n, "invalid value \"%s\": not a valid field selector key (only metadata.name)", s);
+            yerr(c, n, "invalid value \"%s\": not a valid field selector key (only metadata.name)",
+                 s);
             return false;
         }
     } else if ((err = k8s_check_label_key(s))) {

@@ -87,7 +87,8 @@ static bool import_node(YCtx *c, const YNode *item, void *arg)
     Loader *L = st->L;
     if (!yget_map(c, item)) return false;
     const YNode *kind = ymap_get(item, "kind");
-    if (kind && !ynode_is_null(kind) && (kind->kind != YNODE_SCALAR || strcmp(kind->text, "Node"))) {
+    if (kind && !ynode_is_null(kind) &&
+        (kind->kind != YNODE_SCALAR || strcmp(kind->text, "Node"))) {
         char got[96];
         ynode_describe(kind, got, sizeof got);
         yerr(c, kind, "expected kind Node, got %s", got);
@@ -198,8 +199,9 @@ static bool import_entry(Loader *L, const YNode *n)
     }
     int32_t existing = loader_find_pool(L, st.pool);
     if (existing >= 0 && (uint32_t)existing < L->ndeclared) {
-        yerr(c, f[1] ? f[1] : f[0], "pool name \"%s\" of the imported nodes is already a node pool; "
-                                    "give another with pool:", strtab_str(c->strs, st.pool));
+        yerr(c, f[1] ? f[1] : f[0],
+             "pool name \"%s\" of the imported nodes is already a node pool; give another with "
+             "pool:", strtab_str(c->strs, st.pool));
         return false;
     }
     return ydoc_stream_items(c, loader_path(L, rel), f[0]->pos, keep_node_path, import_node, &st);

@@ -57,7 +57,8 @@ static const char *parse_path(const char *key, Seg *segs, int *nseg)
                 while (*p && *p != ']' && len + 1 < sizeof s->text) s->text[len++] = *p++;
                 s->text[len] = '\0';
                 bool digits = len > 0;
-                for (size_t i = 0; i < len; i++) digits = digits && s->text[i] >= '0' && s->text[i] <= '9';
+                for (size_t i = 0; i < len; i++)
+                    digits = digits && s->text[i] >= '0' && s->text[i] <= '9';
                 s->kind = digits ? SEG_INDEX : SEG_NAME;
                 s->index = digits ? (uint32_t)strtoul(s->text, NULL, 10) : 0;
             }
@@ -257,7 +258,8 @@ bool override_apply_tree(Loader *L, YNode *root, const Override *ovr, size_t n)
             }
             if (!apply_path(L, root, "spec.cluster.nodePools[0].count", value, pos)) return false;
         } else if (split_ds_alias(key, name, sizeof name, &field)) {
-            push_ds_override(L, name[0] ? arena_strdup(c->out, name) : NULL, field, value, pos, false);
+            const char *ds = name[0] ? arena_strdup(c->out, name) : NULL;
+            push_ds_override(L, ds, field, value, pos, false);
         } else if (!apply_path(L, root, key, value, pos)) {
             return false;
         }

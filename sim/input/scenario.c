@@ -134,10 +134,25 @@ static bool dur_seconds(YCtx *c, const YNode *n, double *out)
     return true;
 }
 
-static bool di_dur_a(YCtx *c, const YNode *n, void *dst) { return dur_seconds(c, n, &((DistIn *)dst)->d.a); }
-static bool di_dur_b(YCtx *c, const YNode *n, void *dst) { return dur_seconds(c, n, &((DistIn *)dst)->d.b); }
-static bool di_num_a(YCtx *c, const YNode *n, void *dst) { return yget_double(c, n, &((DistIn *)dst)->d.a); }
-static bool di_num_b(YCtx *c, const YNode *n, void *dst) { return yget_double(c, n, &((DistIn *)dst)->d.b); }
+static bool di_dur_a(YCtx *c, const YNode *n, void *dst)
+{
+    return dur_seconds(c, n, &((DistIn *)dst)->d.a);
+}
+
+static bool di_dur_b(YCtx *c, const YNode *n, void *dst)
+{
+    return dur_seconds(c, n, &((DistIn *)dst)->d.b);
+}
+
+static bool di_num_a(YCtx *c, const YNode *n, void *dst)
+{
+    return yget_double(c, n, &((DistIn *)dst)->d.a);
+}
+
+static bool di_num_b(YCtx *c, const YNode *n, void *dst)
+{
+    return yget_double(c, n, &((DistIn *)dst)->d.b);
+}
 
 static bool di_min(YCtx *c, const YNode *n, void *dst)
 {
@@ -168,10 +183,12 @@ static bool di_values(YCtx *c, const YNode *n, void *dst)
 #define DIST_COMMON {"dist", yf_ignore, 0, YF_REQUIRED}
 #define DIST_CLAMPS {"min", di_min, 0, 0}, {"max", di_max, 0, 0}
 
-static const YField dist_constant_fields[] = {DIST_COMMON, {"value", di_dur_a, 0, YF_REQUIRED}, DIST_CLAMPS};
+static const YField dist_constant_fields[] = {DIST_COMMON, {"value", di_dur_a, 0, YF_REQUIRED},
+                                              DIST_CLAMPS};
 static const YField dist_uniform_fields[] = {DIST_COMMON, {"min", di_dur_a, 0, YF_REQUIRED},
                                              {"max", di_dur_b, 0, YF_REQUIRED}};
-static const YField dist_exponential_fields[] = {DIST_COMMON, {"mean", di_dur_a, 0, YF_REQUIRED}, DIST_CLAMPS};
+static const YField dist_exponential_fields[] = {DIST_COMMON, {"mean", di_dur_a, 0, YF_REQUIRED},
+                                                 DIST_CLAMPS};
 static const YField dist_normal_fields[] = {DIST_COMMON, {"mean", di_dur_a, 0, YF_REQUIRED},
                                             {"stddev", di_dur_b, 0, YF_REQUIRED}, DIST_CLAMPS};
 static const YField dist_lognormal_fields[] = {DIST_COMMON, {"median", di_dur_a, 0, YF_REQUIRED},
@@ -242,7 +259,10 @@ bool loader_parse_dist(Loader *L, const YNode *n, Dist *out)
     return true;
 }
 
-static bool tf_dist(YCtx *c, const YNode *n, void *dst) { return loader_parse_dist(c->user, n, dst); }
+static bool tf_dist(YCtx *c, const YNode *n, void *dst)
+{
+    return loader_parse_dist(c->user, n, dst);
+}
 
 static const YField timing_fields[] = {
     YFIELD("watch", tf_dist, Timing, watch, 0),
@@ -868,8 +888,8 @@ static void fmt_labels(const StrTab *strs, const Label *l, uint32_t n, char *buf
     size_t w = 0;
     buf[0] = '\0';
     for (uint32_t i = 0; i < n && w < size; i++)
-        w += (size_t)snprintf(buf + w, size - w, "%s%s=%s", i ? "," : "", strtab_str(strs, l[i].key),
-                              strtab_str(strs, l[i].value));
+        w += (size_t)snprintf(buf + w, size - w, "%s%s=%s", i ? "," : "",
+                              strtab_str(strs, l[i].key), strtab_str(strs, l[i].value));
 }
 
 static void fmt_iop(IntOrPercent v, char *buf, size_t n)
@@ -947,25 +967,24 @@ static void print_pools(const Scenario *s, FILE *out)
         fprintf(out, "       labels %s\n", labels);
         for (uint32_t t = 0; t < p->ntaints; t++)
             fprintf(out, "       taint %s=%s:%s\n", strtab_str(s->strs, p->taints[t].key),
-                    strtab_str(s->strs, p->taints[t].value), taint_effect_name(p->taints[t].effect));
+                    strtab_str(s->strs, p->taints[t].value),
+                    taint_effect_name(p->taints[t].effect));
         if (p->unschedulable) fprintf(out, "       unschedulable\n");
         if (p->timing) fprintf(out, "       own timing\n");
     }
-    if (imported) {
-        /* Imported nodes by pool name, in file order. */
-        for (uint32_t i = 0; i < s->npools; i++) {
-            const NodePoolSpec *p = &s->pools[i];
-            if (p->node_name == SYM_NONE) continue;
-            bool first = true;
-            for (uint32_t j = 0; j < i && first; j++)
-                first = !(s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name);
-            if (!first) continue;
-            uint32_t n = 0;
-            for (uint32_t j = i; j < s->npools; j++)
-                n += s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name;
-            fprintf(out, "  imported %-12s %6u nodes, e.g. %s\n", strtab_str(s->strs, p->name), n,
-                    strtab_str(s->strs, p->node_name));
+    /* Imported nodes, by runs of one pool name (one per nodesFrom entry). */
+    for (uint32_t i = 0; imported && i < s->npools;) {
+        const NodePoolSpec *p = &s->pools[i];
+        if (p->node_name == SYM_NONE) {
+            i++;
+            continue;
         }
+        uint32_t j = i;
+        while (j < s->npools && s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name)
+            j++;
+        fprintf(out, "  imported %-12s %6u nodes, e.g. %s\n", strtab_str(s->strs, p->name), j - i,
+                strtab_str(s->strs, p->node_name));
+        i = j;
     }
 }
 
@@ -979,7 +998,8 @@ static void print_spec(const Scenario *s, uint32_t i, FILE *out)
     fmt_quantity(t->requests.cpu, false, cpu, sizeof cpu);
     fmt_quantity(t->requests.memory, true, mem, sizeof mem);
     fprintf(out, "  [%u] %s/%s  image %s\n", i, strtab_str(s->strs, ds->namespace_),
-            strtab_str(s->strs, ds->name), t->image != SYM_EMPTY ? strtab_str(s->strs, t->image) : "-");
+            strtab_str(s->strs, ds->name),
+            t->image != SYM_EMPTY ? strtab_str(s->strs, t->image) : "-");
     if (ds->strategy == STRATEGY_ROLLING_UPDATE)
         fprintf(out, "       RollingUpdate maxUnavailable %s maxSurge %s", mu, ms);
     else
@@ -988,7 +1008,8 @@ static void print_spec(const Scenario *s, uint32_t i, FILE *out)
             ds->revision_history_limit);
     fprintf(out, "       requests cpu %s, memory %s; priority %d; grace %" PRId64 "s", cpu, mem,
             t->priority, t->termination_grace_seconds);
-    if (t->nhost_ports) fprintf(out, "; %u host port%s", t->nhost_ports, t->nhost_ports == 1 ? "" : "s");
+    if (t->nhost_ports)
+        fprintf(out, "; %u host port%s", t->nhost_ports, t->nhost_ports == 1 ? "" : "s");
     if (t->host_network) fprintf(out, "; hostNetwork");
     fprintf(out, "\n");
     if (t->nnode_selector) {
@@ -999,7 +1020,9 @@ static void print_spec(const Scenario *s, uint32_t i, FILE *out)
     if (t->affinity.present)
         fprintf(out, "       required node affinity: %u term%s\n", t->affinity.nterms,
                 t->affinity.nterms == 1 ? "" : "s");
-    if (t->ntolerations) fprintf(out, "       %u toleration%s\n", t->ntolerations, t->ntolerations == 1 ? "" : "s");
+    if (t->ntolerations)
+        fprintf(out, "       %u toleration%s\n", t->ntolerations,
+                t->ntolerations == 1 ? "" : "s");
     if (t->failure.mode != FAILURE_NONE)
         fprintf(out, "       bad release: %s with probability %g\n",
                 t->failure.mode == FAILURE_CRASH_LOOP ? "CrashLoopBackOff" : "ImagePullBackOff",
@@ -1085,7 +1108,8 @@ static void print_expect(const Scenario *s, const Expect *e, FILE *out)
     case EXPECT_STATUS:
         fprintf(out, "  at %s: %s", at, ds);
         for (int f = 0; f < STATUS__COUNT; f++)
-            if (e->has_field[f]) fprintf(out, " %s=%" PRId64, status_field_name((StatusField)f), e->field[f]);
+            if (e->has_field[f])
+                fprintf(out, " %s=%" PRId64, status_field_name((StatusField)f), e->field[f]);
         fprintf(out, "\n");
         break;
     case EXPECT_ROLLOUT_WITHIN: {
@@ -1139,7 +1163,9 @@ void scenario_print_summary(const Scenario *s, FILE *out)
     fmt_dur(cp->node_startup_grace, p[2], sizeof p[2]);
     fmt_dur(cp->pod_gc_period, p[3], sizeof p[3]);
     fmt_dur(cp->pod_gc_quarantine, p[4], sizeof p[4]);
-    fprintf(out, "control plane: apiQps %g, apiBurst %u, burstReplicas %u, workers %u, candidates by %s\n",
+    fprintf(out,
+            "control plane: apiQps %g, apiBurst %u, burstReplicas %u, workers %u, "
+            "candidates by %s\n",
             cp->api_qps, cp->api_burst, cp->burst_replicas, cp->workers,
             cp->candidate_order_by_name ? "name" : "random order");
     fprintf(out, "  nodeMonitorPeriod %s, nodeMonitorGracePeriod %s, nodeStartupGracePeriod %s, "

@@ -264,23 +264,26 @@ static bool ar_cascade(YCtx *c, const YNode *n, void *dst)
 }
 
 #define NODES_REQ {"nodes", ar_nodes, 0, YF_REQUIRED}
-static const YField args_add_nodes[] = {{"pool", ar_pool, 0, YF_REQUIRED}, {"count", ar_count, 0, YF_REQUIRED}};
+static const YField args_add_nodes[] = {{"pool", ar_pool, 0, YF_REQUIRED},
+                                        {"count", ar_count, 0, YF_REQUIRED}};
 static const YField args_nodes[] = {NODES_REQ};
 static const YField args_not_ready[] = {NODES_REQ, {"for", ar_for, 0, 0}};
 static const YField args_taint[] = {NODES_REQ, {"taint", ar_taint, 0, YF_REQUIRED}};
-static const YField args_untaint[] = {NODES_REQ, {"key", ar_key, 0, YF_REQUIRED}, {"effect", ar_effect, 0, 0}};
+static const YField args_untaint[] = {NODES_REQ, {"key", ar_key, 0, YF_REQUIRED},
+                                      {"effect", ar_effect, 0, 0}};
 static const YField args_label[] = {NODES_REQ, {"labels", ar_labels, 0, YF_REQUIRED}};
 static const YField args_unlabel[] = {NODES_REQ, {"keys", ar_keys, 0, YF_REQUIRED}};
 /* Checked again in the DaemonSet pass; here only names are read. */
 static const YField args_create[] = {{"file", yf_ignore, 0, 0}, {"manifest", yf_ignore, 0, 0},
                                      {"timing", yf_ignore, 0, 0}};
-static const YField args_update[] = {{"name", ar_ds_name, 0, YF_REQUIRED}, {"image", yf_ignore, 0, 0},
-                                     {"container", yf_ignore, 0, 0}, {"patch", yf_ignore, 0, 0},
-                                     {"failure", yf_ignore, 0, 0}};
+static const YField args_update[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
+                                     {"image", yf_ignore, 0, 0}, {"container", yf_ignore, 0, 0},
+                                     {"patch", yf_ignore, 0, 0}, {"failure", yf_ignore, 0, 0}};
 static const YField args_rollback[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
                                        {"toRevision", ar_to_revision, 0, 0}};
 static const YField args_name[] = {{"name", ar_ds_name, 0, YF_REQUIRED}};
-static const YField args_delete[] = {{"name", ar_ds_name, 0, YF_REQUIRED}, {"cascade", ar_cascade, 0, 0}};
+static const YField args_delete[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
+                                     {"cascade", ar_cascade, 0, 0}};
 static const YField args_kill[] = {{"daemonSet", ar_ds_name, 0, YF_REQUIRED}, NODES_REQ};
 
 static const struct {
@@ -363,6 +366,7 @@ static bool parse_event(Loader *L, const YNode *n, PendingVec *pending)
         return false;
     }
     if (f[EVF_AT] && !yget_duration(c, f[EVF_AT], &a.at)) return false;
+    a.has_at = f[EVF_AT] != NULL;
     if (f[EVF_EVERY]) {
         if (action_args[kind].lifecycle) {
             yerr(c, f[EVF_EVERY], "%s cannot repeat; write one event per change",
@@ -399,7 +403,10 @@ static bool parse_event(Loader *L, const YNode *n, PendingVec *pending)
 
 /* ---- the DaemonSet pass ------------------------------------------------------------- */
 
-static bool chain_alive(const DsChain *ch, SimTime t) { return ch->created <= t && t < ch->deleted; }
+static bool chain_alive(const DsChain *ch, SimTime t)
+{
+    return ch->created <= t && t < ch->deleted;
+}
 
 static void list_daemonsets(Loader *L, char *buf, size_t size)
 {
@@ -512,7 +519,8 @@ static bool set_image(Loader *L, YNode *tree, const UpdateArgs *u, Sym ds)
             if (ctr->kind != YNODE_MAP) continue;
             const YNode *name = ymap_get(ctr, "name");
             const char *nm = name && name->kind == YNODE_SCALAR ? name->text : "";
-            if (w < sizeof names) w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", w ? ", " : "", nm);
+            if (w < sizeof names)
+                w += (size_t)snprintf(names + w, sizeof names - w, "%s%s", w ? ", " : "", nm);
             /* Without container:, every regular container, as `kubectl set image ... *=IMG`. */
             if (want ? strcmp(nm, want) != 0 : l == 1) continue;
             YNode *v = ynode_new_scalar(c, image, YSTYLE_QUOTED, u->image->pos);
@@ -531,7 +539,8 @@ static bool set_image(Loader *L, YNode *tree, const UpdateArgs *u, Sym ds)
 static bool parse_failure(Loader *L, const YNode *n, Failure *out)
 {
     YCtx *c = &L->c;
-    static const YField fields[] = {YFIELD_CALLER("probability", 0), YFIELD_CALLER("mode", YF_REQUIRED)};
+    static const YField fields[] = {YFIELD_CALLER("probability", 0),
+                                    YFIELD_CALLER("mode", YF_REQUIRED)};
     const YNode *f[2];
     if (!ymap_walk(c, n, fields, 2, NULL, 0, f)) return false;
     out->probability = 1;
@@ -617,7 +626,8 @@ static bool do_update(Loader *L, Action *a, const Pending *p, size_t nlater)
         if (u.patch->kind != YNODE_MAP) {
             char got[64];
             ynode_describe(u.patch, got, sizeof got);
-            yerr(c, u.patch, "expected a mapping (a JSON merge patch of the manifest), got %s", got);
+            yerr(c, u.patch, "expected a mapping (a JSON merge patch of the manifest), got %s",
+                 got);
             return false;
         }
         tree = ynode_merge_patch(c, ch->tree, u.patch);
@@ -649,8 +659,8 @@ static bool do_restart(Loader *L, Action *a, const Pending *p, size_t nlater)
     char stamp[40];
     gmtime_r(&secs, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    ymap_set(c, m, "kubectl.kubernetes.io/restartedAt", ynode_new_scalar(c, stamp, YSTYLE_QUOTED, a->pos),
-             a->pos);
+    YNode *v = ynode_new_scalar(c, stamp, YSTYLE_QUOTED, a->pos);
+    ymap_set(c, m, "kubectl.kubernetes.io/restartedAt", v, a->pos);
     return chain_update(L, ch, tree, NULL, p->args, a);
 }
 
@@ -801,7 +811,8 @@ static bool expect_status(Loader *L, const YNode *n, Expect *e)
 
 static bool expect_pods_on(Loader *L, const YNode *n, Expect *e)
 {
-    static const YField fields[] = {YFIELD_CALLER("nodes", YF_REQUIRED), YFIELD_CALLER("count", YF_REQUIRED)};
+    static const YField fields[] = {YFIELD_CALLER("nodes", YF_REQUIRED),
+                                    YFIELD_CALLER("count", YF_REQUIRED)};
     const YNode *f[2];
     if (!ymap_walk(&L->c, n, fields, 2, NULL, 0, f)) return false;
     return parse_target(L, f[0], &e->nodes) && yf_u32(&L->c, f[1], &e->count);

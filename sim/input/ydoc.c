@@ -355,7 +355,8 @@ static void apply_merges(YCtx *c, YNode *map, const YPair *merged, uint32_t nmer
     uint32_t n = map->n;
     for (uint32_t i = 0; i < nmerged; i++) {
         bool have = false;
-        for (uint32_t j = 0; j < n && !have; j++) have = !strcmp(all[j].key->text, merged[i].key->text);
+        for (uint32_t j = 0; j < n && !have; j++)
+            have = !strcmp(all[j].key->text, merged[i].key->text);
         if (have) continue;
         all[n] = merged[i];
         set_parent(all[n].value, map, all[n].key->text, 0);

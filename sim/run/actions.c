@@ -163,8 +163,10 @@ void actions_schedule(Run *r)
     for (uint32_t i = 0; i < r->s->nactions; i++) {
         const Action *a = &r->s->actions[i];
         r->action_rng[i] = rng_new(r->opt->seed, rng_mix(rng_key("event"), i));
-        if (a->at > r->s->duration || (a->repeats && a->at > a->until)) continue;
+        SimTime first = a->at;
+        if (a->repeats && !a->has_at) first = dist_draw(&a->every, r->action_rng[i]);
+        if (first > r->s->duration || (a->repeats && first > a->until)) continue;
         r->pending++;
-        sim_at(&r->sim, a->at, EV_ACTION, i, 0, 0);
+        sim_at(&r->sim, first, EV_ACTION, i, 0, 0);
     }
 }
