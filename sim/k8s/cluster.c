@@ -69,6 +69,9 @@ void cluster_free(Cluster *c)
     VEC_FREE(c->nodes);
     VEC_FREE(c->pods);
     VEC_FREE(c->ready_queue);
+    VEC_FREE(c->scratch);
+    VEC_FREE(c->plan_create);
+    VEC_FREE(c->plan_delete);
     for (int i = 0; i < RS__COUNT; i++) rng_free(c->rng[i]);
     free(c->pool_next);
     arena_free(&c->arena);
@@ -191,7 +194,7 @@ void cluster_remove_node(Cluster *c, NodeId id)
 static Label *node_own_labels(Node *n, uint32_t extra)
 {
     Label *l = xmalloc((n->nlabels + extra) * sizeof *l);
-    memcpy(l, n->labels, n->nlabels * sizeof *l);
+    if (n->nlabels) memcpy(l, n->labels, n->nlabels * sizeof *l);
     if (n->owns_labels) free((void *)n->labels);
     n->labels = l;
     n->owns_labels = true;
@@ -201,7 +204,7 @@ static Label *node_own_labels(Node *n, uint32_t extra)
 static Taint *node_own_taints(Node *n, uint32_t extra)
 {
     Taint *t = xmalloc((n->ntaints + extra) * sizeof *t);
-    memcpy(t, n->taints, n->ntaints * sizeof *t);
+    if (n->ntaints) memcpy(t, n->taints, n->ntaints * sizeof *t);
     if (n->owns_taints) free((void *)n->taints);
     n->taints = t;
     n->owns_taints = true;
@@ -500,7 +503,7 @@ static void ds_build_tolerations(Cluster *c, DaemonSet *ds)
     free(ds->tolerations);
     ds->tolerations = xmalloc((t->ntolerations + DS_ARRAY_LEN(autos)) * sizeof *ds->tolerations);
     uint32_t n = t->ntolerations;
-    memcpy(ds->tolerations, t->tolerations, n * sizeof *ds->tolerations);
+    if (n) memcpy(ds->tolerations, t->tolerations, n * sizeof *ds->tolerations);
     for (size_t i = 0; i < DS_ARRAY_LEN(autos); i++) {
         if (autos[i].host_network_only && !t->host_network) continue;
         Toleration a = {.key = strtab_intern(c->strs, autos[i].key), .op = TOL_EXISTS,

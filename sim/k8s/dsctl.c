@@ -746,10 +746,12 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
         SimTime avail = p->seen.ready_since + mrs * SIM_S + 1;
         if (avail > sim->now) sim_at(sim, avail, EV_POD_AVAILABLE, id.i, p->gen, 0);
     }
+    bool became_ready = p->seen.ready && !before.ready;
     if (!p->seen.exists && !p->exists) pod_release(c, id);
     if (!ds->exists) return;
+    /* From here the pod array may grow (a sync creates pods): no Pod pointers. */
     enqueue_now(c, dsid);
-    if (mrs > 0 && p->seen.ready && !before.ready) dsctl_enqueue(c, dsid, mrs * SIM_S + SIM_S);
+    if (mrs > 0 && became_ready) dsctl_enqueue(c, dsid, mrs * SIM_S + SIM_S);
 }
 
 /* minReadySeconds passed for a Ready pod: its availability changes the view
