@@ -99,6 +99,7 @@ typedef struct {
 typedef struct {
     int64_t desired, current, ready, updated, available, unavailable, misscheduled;
     int64_t observed_generation;
+    int64_t updated_available;  /* not a status field: desired nodes whose pod is both */
 } DsStatus;
 
 /* Rolling-update class of one (DaemonSet, node): its non-terminating pods

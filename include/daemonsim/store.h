@@ -32,6 +32,7 @@ typedef struct {
 
 typedef struct {
     int64_t desired, current, ready, updated, available, unavailable, misscheduled;
+    int64_t updated_available;  /* desired nodes whose pod is updated and available */
 } StoreStatus;
 
 typedef struct {

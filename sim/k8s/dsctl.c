@@ -85,6 +85,7 @@ static void status_apply(DsStatus *v, uint8_t bits, int64_t sign)
     if (bits & ST_AVAILABLE) v->available += sign;
     if (bits & ST_UPDATED) v->updated += sign;
     if (bits & ST_MISSCHEDULED) v->misscheduled += sign;
+    if ((bits & (ST_UPDATED | ST_AVAILABLE)) == (ST_UPDATED | ST_AVAILABLE)) v->updated_available += sign;
     v->unavailable = v->desired - v->available;
 }
 

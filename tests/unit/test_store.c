@@ -175,7 +175,7 @@ static void test_rows_round_trip(void)
     }
     CU_ASSERT_EQUAL(store_node_event(s, 1.25, "workers-1", "NotReady", NULL), 0);
     CU_ASSERT_EQUAL(store_node_event(s, 2.5, "workers-1", "Taint", "a,b \"c\"\nd"), 0);
-    StoreStatus st = {1, 2, 3, 4, 5, 6, 7};
+    StoreStatus st = {1, 2, 3, 4, 5, 6, 7, 0};
     CU_ASSERT_EQUAL(store_ds_status(s, 3.0, "fluentd", &st), 0);
     StoreRollout done = {.daemonset = "fluentd", .revision = 2, .started = 600.0,
                          .completed = 4023.5, .max_unavailable = 5,
@@ -339,7 +339,7 @@ static double timed_run(Store *s, int rows, double *commit_seconds)
         fails += store_pod_event(s, i * 0.01, "fluentd-elasticsearch", pod, node, 2, phases[i % 5]);
     }
     for (int i = 0; i < statuses; i++) {
-        StoreStatus st = {10000, 10000, 9990, i, 9990, 10, 0};
+        StoreStatus st = {10000, 10000, 9990, i, 9990, 10, 0, 0};
         fails += store_ds_status(s, i * 0.1, "fluentd-elasticsearch", &st);
     }
     for (int i = 0; i < nodes; i++) {
