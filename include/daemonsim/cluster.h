@@ -206,6 +206,9 @@ typedef struct {
                        const char *detail);
     void (*status_written)(void *ctx, SimTime t, const DaemonSet *ds);
     void (*view_changed)(void *ctx, SimTime t, const DaemonSet *ds);
+    /* A Kubernetes Event the controller records (FailedDaemonPod, ...). */
+    void (*k8s_event)(void *ctx, SimTime t, const DaemonSet *ds, const char *type,
+                      const char *reason, const char *message);
 } Sink;
 
 /* Random streams, one per purpose (rng.h). */

@@ -61,13 +61,16 @@ void sim_init(Sim *s);
 void sim_free(Sim *s);
 void sim_on(Sim *s, uint16_t kind, SimHandler h, void *ctx);
 void sim_at(Sim *s, SimTime at, uint16_t kind, uint32_t subject, uint32_t gen, uint16_t aux);
+/* Saturates at SIM_NEVER, so "never" delays need no special case. */
 static inline void sim_after(Sim *s, SimTime delay, uint16_t kind, uint32_t subject,
                              uint32_t gen, uint16_t aux)
 {
-    sim_at(s, s->now + delay, kind, subject, gen, aux);
+    SimTime at = delay >= SIM_NEVER - s->now ? SIM_NEVER : s->now + delay;
+    sim_at(s, at, kind, subject, gen, aux);
 }
 static inline SimTime sim_now(const Sim *s) { return s->now; }
-/* Runs events with at <= until. The clock ends at the last event run. */
+/* Runs events with at <= until. On SIM_UNTIL the clock ends at `until`
+ * (never earlier than it was); otherwise at the last event run. */
 SimStop sim_run(Sim *s, SimTime until);
 void sim_stop(Sim *s);
 

@@ -385,6 +385,8 @@ static bool backoff_expired(const FailBackoff *b, SimTime now)
 
 /* ---- sync ----------------------------------------------------------------------- */
 
+static void emit_pod_event(Cluster *c, const DaemonSet *ds, const Pod *p, bool failed);
+
 /* Deletes failed pods unless their node is in back-off (§5.2 case B.1). */
 static void manage_failed(Cluster *c, DaemonSet *ds, DsId id)
 {
@@ -402,9 +404,23 @@ static void manage_failed(Cluster *c, DaemonSet *ds, DsId id)
             }
             b->delay = fresh ? BACKOFF_INITIAL : DS_MIN(2 * b->delay, BACKOFF_MAX);
             b->last_update = now;
+            emit_pod_event(c, ds, p, true);
             VEC_PUSH(c->plan_delete, pid.i);
         }
     }
+}
+
+/* The Events manage records about terminal pods (§5.2 case B.1). */
+static void emit_pod_event(Cluster *c, const DaemonSet *ds, const Pod *p, bool failed)
+{
+    if (!c->sink.k8s_event) return;
+    char msg[512];
+    snprintf(msg, sizeof msg, "Found %s daemon pod %s/%s on node %s, will try to %s",
+             failed ? "failed" : "succeeded", strtab_str(c->strs, ds->spec->namespace_),
+             strtab_str(c->strs, p->name), strtab_str(c->strs, c->nodes.v[p->node.i].name),
+             failed ? "kill it" : "delete it");
+    c->sink.k8s_event(c->sink.ctx, c->sim->now, ds, failed ? "Warning" : "Normal",
+                      failed ? "FailedDaemonPod" : "SucceededDaemonPod", msg);
 }
 
 static void manage(Cluster *c, DaemonSet *ds, DsId id)
@@ -412,7 +428,12 @@ static void manage(Cluster *c, DaemonSet *ds, DsId id)
     c->plan_create.n = c->plan_delete.n = 0;
     for (uint32_t k = 0; k < ds->need_pod.n; k++) VEC_PUSH(c->plan_create, ds->need_pod.items[k]);
     manage_failed(c, ds, id);
-    for (uint32_t k = 0; k < ds->to_delete.n; k++) VEC_PUSH(c->plan_delete, ds->to_delete.items[k]);
+    for (uint32_t k = 0; k < ds->to_delete.n; k++) {
+        const Pod *p = &c->pods.v[ds->to_delete.items[k]];
+        if (p->seen.phase == POD_SUCCEEDED && (ds->nodes[p->node.i].elig & ELIG_CONTINUE))
+            emit_pod_event(c, ds, p, false);
+        VEC_PUSH(c->plan_delete, ds->to_delete.items[k]);
+    }
 }
 
 /* Issues the planned calls through the rate limiter (§5.4): at most
@@ -436,7 +457,8 @@ static SimTime sync_nodes(Cluster *c, DaemonSet *ds, DsId id)
     for (size_t i = 0; i < ndelete; i++) {
         PodId p = {c->plan_delete.v[i]};
         if (c->sync_mode) {
-            pod_begin_delete(c, p);
+            /* Like upstream's fake pod control, a delete removes the pod at once. */
+            pod_remove(c, p);
             continue;
         }
         last = api_client_acquire(&c->ds_api, now);
@@ -606,7 +628,14 @@ void dsctl_sync(Cluster *c, DsId id)
     DaemonSet *ds = cluster_ds(c, id);
     SimTime now = c->sim->now, last = now;
     c->syncs++;
-    if (!ds->exists || selector_is_empty(&ds->spec->selector)) {
+    if (!ds->exists) {
+        sync_finish(c, id);
+        return;
+    }
+    if (selector_is_empty(&ds->spec->selector)) {
+        if (c->sink.k8s_event)
+            c->sink.k8s_event(c->sink.ctx, now, ds, "Warning", "SelectingAll",
+                              "This daemon set is selecting all pods. A non-empty selector is required.");
         sync_finish(c, id);
         return;
     }

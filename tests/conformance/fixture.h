@@ -1,0 +1,99 @@
+/* fixture.h: the upstream unit tests' world, for the conformance suite.
+ *
+ * Mirrors the fixtures of upstream-cases.md §0: DaemonSet "foo" (selector
+ * and template labels {name: simple-daemon, type: production}, image
+ * foo/bar, revisionHistoryLimit 2, OnDelete unless changed), nodes named
+ * node-0, node-1, ... (or any name), pods bound to a node. The cluster runs in
+ * sync mode: one fx_sync() is one syncDaemonSet; creations and deletions are
+ * observed at once and a delete removes the pod, as upstream's fake pod
+ * control does. fx_sync() counts creates, deletes and Events. */
+#ifndef DAEMONSIM_CONFORMANCE_FIXTURE_H
+#define DAEMONSIM_CONFORMANCE_FIXTURE_H
+
+#include "daemonsim/cluster.h"
+
+typedef struct {
+    Scenario sc;
+    Sim sim;
+    Cluster c;
+    NodePoolSpec pool;
+    DaemonSetSpec spec;         /* edit before fx_create_ds() */
+    Arena arena;                /* label arrays, specs made by the helpers */
+    uint32_t next_node;         /* N of the next node-N */
+    int creates, deletes, events;
+    char last_event_reason[64];
+} Fx;
+
+/* A fresh world with DS "foo" not created yet. */
+Fx *fx_new(void);
+void fx_free(Fx *f);
+Sym fx_sym(Fx *f, const char *s);
+
+/* Sorted labels from "k1", "v1", "k2", "v2", ..., NULL (arena-owned). */
+const Label *fx_labels(Fx *f, uint32_t *n, ...);
+/* Upstream's L1 / L2 / N1 / N2 label sets. */
+const Label *fx_l1(Fx *f, uint32_t *n);     /* name=simple-daemon, type=production */
+const Label *fx_n1(Fx *f, uint32_t *n);     /* color=blue, speed=fast */
+const Label *fx_n2(Fx *f, uint32_t *n);     /* color=red, speed=fast */
+
+typedef struct {
+    const char *name;           /* NULL: node-N */
+    const Label *labels;
+    uint32_t nlabels;
+    const Taint *taints;
+    uint32_t ntaints;
+    bool unschedulable;
+    Resources allocatable;      /* zero: pods 100 only, as upstream's newNode */
+} FxNode;
+
+/* Adds a node the controller's informer has seen. */
+NodeId fx_add_node(Fx *f, FxNode n);
+/* Adds count nodes node-K.. with these labels. */
+void fx_add_nodes(Fx *f, uint32_t count, const Label *labels, uint32_t nlabels);
+NodeId fx_node(Fx *f, const char *name);
+/* Changes a node's labels and taints (whole sets) and delivers the update. */
+void fx_update_node(Fx *f, NodeId n, const Label *labels, uint32_t nlabels, const Taint *taints,
+                    uint32_t ntaints);
+
+DsId fx_create_ds(Fx *f);
+/* A new template revision (canonical text `tmpl`): existing pods become old. */
+void fx_update_template(Fx *f, DsId ds, const char *tmpl);
+/* Changes strategy fields without touching the template. */
+void fx_update_spec(Fx *f, DsId ds, const DaemonSetSpec *spec);
+
+typedef struct {
+    bool old;                   /* on the previous revision (hash label differs) */
+    SimTime created;            /* creationTimestamp */
+    bool ready;
+    SimTime ready_since;        /* Ready lastTransitionTime; default: created */
+    PodPhase phase;             /* default Running when ready, else Pending */
+    bool deleting;              /* deletionTimestamp set */
+    bool unbound;               /* spec.nodeName empty, targeted by affinity */
+} FxPod;
+
+/* A pod of the DaemonSet on the node, seen by the controller. */
+PodId fx_add_pod(Fx *f, DsId ds, NodeId node, FxPod opts);
+void fx_mark_pods_ready(Fx *f, DsId ds);    /* every pod Ready now (upstream markPodsReady) */
+void fx_set_pod_ready(Fx *f, PodId p, bool ready);
+void fx_set_pod_phase(Fx *f, PodId p, PodPhase ph);
+void fx_set_time(Fx *f, SimTime t);
+
+/* One syncDaemonSet; resets and fills creates/deletes/events. */
+void fx_sync(Fx *f, DsId ds);
+/* Was the DaemonSet enqueued since the last fx_sync or fx_clear_queue? */
+bool fx_enqueued(Fx *f, DsId ds);
+void fx_clear_queue(Fx *f, DsId ds);
+
+/* Pods of the DaemonSet that exist (optionally only non-terminating ones). */
+uint32_t fx_count_pods(Fx *f, DsId ds, NodeId node, bool include_terminating);
+/* Ready pods of the DaemonSet in the cluster. */
+uint32_t fx_count_ready(Fx *f, DsId ds);
+
+#define EXPECT_SYNC(f, c_, d_, e_)            \
+    do {                                      \
+        EXPECT_EQ_I64((f)->creates, (c_));    \
+        EXPECT_EQ_I64((f)->deletes, (d_));    \
+        EXPECT_EQ_I64((f)->events, (e_));     \
+    } while (0)
+
+#endif
