@@ -80,6 +80,7 @@ typedef struct {
     SimTime created;
     SimTime ready_since;        /* lastTransitionTime of Ready */
     SimTime sched_backoff;      /* scheduler back-off of the last failure */
+    SimTime avail_at;           /* pending EV_POD_AVAILABLE for the view, if any */
     PodId next_on_node;         /* truth list of the node's pods */
     PodSeen seen;               /* the DaemonSet controller's view */
     PodId seen_next;            /* view list per (DaemonSet, node) */
@@ -94,6 +95,7 @@ typedef struct {
     char hash_str[12];          /* controller-revision-hash label value */
     int64_t number;             /* ControllerRevision.revision */
     bool live;                  /* not deleted by history cleanup */
+    uint32_t pods;              /* pods on it that the controller has seen (history cleanup) */
 } Revision;
 
 typedef struct {
@@ -169,6 +171,7 @@ typedef struct {
     int64_t generation;
     bool exists;
     bool deleting;
+    bool orphaned;              /* deleted with cascade orphan: its pods are up for adoption */
     Toleration *tolerations;    /* template tolerations + the automatic ones (§3) */
     uint32_t ntolerations;
     DsStatus status;            /* as last written by the controller */
@@ -182,6 +185,7 @@ typedef struct {
     uint32_t old_on_gone;       /* DN_OLD_ON_GONE nodes */
     uint32_t surge_budgeted;    /* RC_BOTH_NEW_UNAVAIL nodes whose old pod is available */
     bool sync_observed;         /* the running sync began with expectations satisfied */
+    bool sync_failed;           /* the running sync hit an error upstream would return */
     IdxSet need_pod;            /* nodes: shouldRun and no pod (manage, case A) */
     IdxSet to_delete;           /* pods manage deletes (duplicates, case C, §5.3) */
     IdxSet failed_nodes;        /* nodes with a failed pod (backoff decided at sync) */
@@ -308,6 +312,8 @@ void cluster_update_ds(Cluster *c, DsId ds, const DaemonSetSpec *spec);
  * message in `why` when there is nothing to roll back to. */
 bool cluster_rollback_ds(Cluster *c, DsId ds, int64_t to, char *why, size_t n);
 void cluster_delete_ds(Cluster *c, DsId ds, bool orphan);
+/* Hands orphaned pods whose labels match the new DaemonSet's selector to it. */
+void cluster_adopt_orphans(Cluster *c, DsId ds);
 DsId cluster_find_ds(const Cluster *c, Sym name);
 /* A daemon pod fails (its containers exit non-zero). */
 void cluster_fail_pod(Cluster *c, PodId p);
@@ -328,6 +334,7 @@ const char *pod_phase_name(PodPhase ph);
 void dsctl_register(Cluster *c);
 void dsctl_ds_added(Cluster *c, DsId ds);       /* build the view of a new DaemonSet */
 void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */
+void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
 void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);
 void dsctl_node_changed(Cluster *c, NodeId n);  /* labels/taints/add/delete, via watch */
 /* Eligibility (daemonset-behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */

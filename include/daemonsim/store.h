@@ -13,8 +13,10 @@
 
 typedef struct Store Store;
 
-/* Version of the schema this code writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+/* Version of the schema this code writes (PRAGMA user_version). A version 1
+ * file is migrated when opened for writing and read as it is when opened
+ * read-only; a newer one is refused. */
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct {
     const char *scenario;       /* metadata.name */
@@ -89,7 +91,9 @@ void store_run_abort(Store *s);
 typedef struct {
     const char *scenario;       /* metadata.name */
     uint64_t seeds;             /* runs per parameter point */
-    const char *params;         /* JSON: the --vary lists and any --set overrides */
+    const char *params;         /* JSON: {"vary": [{"key": K, "values": [...]}, ...],
+                                   "set": {...}, "skipped": [points]} */
+    const char *daemonset;      /* whose rollout the figures describe; NULL: none */
 } StoreSweepInfo;
 
 /* Summary of one figure over the runs of a point. NAN is stored as NULL
@@ -108,11 +112,48 @@ typedef struct {
     StoreSummary converge;      /* time to converge, seconds (converged runs only) */
     StoreSummary peak_unavailable;          /* most pods unavailable at once */
     StoreSummary unavailable_pod_seconds;
+    bool has_exposure;          /* false: the columns are NULL (no bad release) */
+    StoreSummary exposure;      /* nodes that got a pod of a failing revision */
 } StoreSweepPoint;
 
 int store_sweep_begin(Store *s, const StoreSweepInfo *info, int64_t *sweep_id);
 int store_sweep_point(Store *s, const StoreSweepPoint *p);
 int store_sweep_run(Store *s, int64_t sweep_id, int64_t point, uint64_t seed, int64_t run_id);
+/* Sets the sweep's status ("complete", "interrupted" or "incomplete") and
+ * its wall-clock seconds (NAN: NULL). */
+int store_sweep_status(Store *s, int64_t sweep_id, const char *status, double wall_seconds);
+
+/* Merging (`sweep -j`): worker processes write their runs to databases of
+ * their own, and the parent copies them in. Inside an open sweep,
+ * store_merge_runs() attaches the sources that hold a listed run and copies
+ * each listed run, in the order listed, with all its rows (in their original
+ * order); ids[i] receives the new id of runs[i]. The order of the list alone
+ * decides the result, so any split of the runs among sources gives the same
+ * file. Sources stay attached (read-locked) until the sweep commits or
+ * aborts. At most STORE_MERGE_MAX sources (SQLite's default limit of
+ * attached databases). */
+#define STORE_MERGE_MAX 10
+
+typedef struct {
+    size_t source;              /* index into paths */
+    int64_t run_id;             /* the run's id in that file */
+} StoreMergeRun;
+
+int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
+                     const StoreMergeRun *runs, size_t nruns, int64_t *ids);
+
+/* The figures of one run that a sweep point summarises: the last rollout of
+ * `daemonset` (found = false when it had none), and when fail_revs lists
+ * revisions (nfail > 0) the number of distinct nodes on which a pod of one
+ * of them was created (else exposed = -1). */
+typedef struct {
+    bool found;
+    StoreRollout rollout;       /* daemonset is NULL */
+    int64_t exposed;
+} StoreRunFigures;
+
+int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
+                      size_t nfail, StoreRunFigures *out);
 /* Commits the sweep; fails (and rolls back) if a run is still open. */
 int store_sweep_commit(Store *s);
 void store_sweep_abort(Store *s);
@@ -145,6 +186,51 @@ int store_get_run(Store *s, Arena *a, int64_t id, StoreRunRow *row, bool *found)
 int store_list_rollouts(Store *s, Arena *a, int64_t run_id, StoreRollout **rows, size_t *n);
 /* Every sweep point, by sweep and point. */
 int store_list_sweep_points(Store *s, Arena *a, StoreSweepPoint **rows, size_t *n);
+
+typedef struct {
+    int64_t id;
+    const char *scenario;
+    int64_t seeds;
+    const char *created_at;     /* UTC ISO-8601 */
+    const char *params;         /* compact JSON */
+    const char *daemonset;      /* NULL if not recorded */
+    const char *status;         /* complete, interrupted or incomplete */
+    double wall_seconds;        /* NAN if not recorded */
+} StoreSweepRow;
+
+/* Every sweep, by id. */
+int store_list_sweeps(Store *s, Arena *a, StoreSweepRow **rows, size_t *n);
+
+typedef struct {
+    int64_t point;
+    uint64_t seed;
+    int64_t run_id;
+} StoreSweepRun;
+
+/* The runs of one sweep, by point and run id. */
+int store_list_sweep_runs(Store *s, Arena *a, int64_t sweep_id, StoreSweepRun **rows, size_t *n);
+
+/* One --vary key of a sweep and its values as text, in command-line order. */
+typedef struct {
+    const char *key;
+    const char **values;
+    size_t nvalues;
+    size_t first;               /* internal */
+} StoreVary;
+
+/* The varied keys of a sweep (none for a sweep whose params lack them). */
+int store_sweep_vary(Store *s, Arena *a, int64_t sweep_id, StoreVary **keys, size_t *n);
+
+/* One ds_status sample, reduced to what the charts draw. */
+typedef struct {
+    double t;
+    int64_t desired, unavailable;
+    int64_t updated_available;  /* from before schema 2: available - (current - updated) */
+} StoreStatusSample;
+
+/* The status samples of one DaemonSet in one run, by time. */
+int store_status_series(Store *s, Arena *a, int64_t run_id, const char *daemonset,
+                        StoreStatusSample **rows, size_t *n);
 
 /* Test and debugging aid: runs one read-only SQL statement and returns its
  * rows as text, columns joined by '|', one line per row, NULL as empty (the

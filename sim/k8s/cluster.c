@@ -549,6 +549,7 @@ DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec)
     ds->nodes = xcalloc(c->node_cap ? c->node_cap : 1, sizeof *ds->nodes);
     for (uint32_t j = 0; j < c->node_cap; j++) ds->nodes[j].pods = POD_NONE;
     dsctl_ds_added(c, id);
+    cluster_adopt_orphans(c, id);
     rollout_begin(c, ds);
     dsctl_enqueue(c, id, watch_delay(c));
     return id;
@@ -640,12 +641,44 @@ void cluster_delete_ds(Cluster *c, DsId id, bool orphan)
     DaemonSet *ds = cluster_ds(c, id);
     if (!ds->exists) return;
     ds->exists = false;
-    /* Background cascade: the garbage collector deletes the dependents. */
+    ds->orphaned = orphan;
+    /* Background cascade: the garbage collector deletes the dependents;
+     * orphan: they stay, without an owner. */
     for (size_t i = 0; i < c->pods.n && !orphan; i++) {
         Pod *p = &c->pods.v[i];
         if (p->exists && p->ds.i == id.i) pod_begin_delete(c, (PodId){(uint32_t)i});
     }
-    dsctl_ds_changed(c, id);
+}
+
+/* The revision of `ds` whose template equals `spec`'s, appended (as an
+ * adopted ControllerRevision with its old number) when there is none. */
+static uint32_t adopt_revision(DaemonSet *ds, const Revision *from)
+{
+    for (uint32_t i = 0; i < ds->revs.n; i++)
+        if (same_template(ds->revs.v[i].spec, from->spec)) return i;
+    Revision r = *from;
+    r.pods = 0;
+    VEC_PUSH(ds->revs, r);
+    return (uint32_t)ds->revs.n - 1;
+}
+
+/* Controller-ref claiming (§5.1): an orphan that is not being deleted and
+ * whose labels match the selector is adopted. Its labels are its template's. */
+void cluster_adopt_orphans(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    for (size_t i = 0; i < c->pods.n; i++) {
+        Pod *p = &c->pods.v[i];
+        DaemonSet *owner = &c->dsets.v[p->ds.i];
+        if (!p->exists || p->deleting || p->ds.i == id.i || owner->exists || !owner->orphaned) continue;
+        const PodTemplate *t = &owner->revs.v[p->rev].spec->template_;
+        if (!selector_matches(&ds->spec->selector, t->labels, t->nlabels, c->strs)) continue;
+        DsId from = p->ds;
+        p->rev = adopt_revision(ds, &owner->revs.v[p->rev]);
+        p->ds = id;
+        dsctl_pod_adopted(c, (PodId){(uint32_t)i}, from);
+        ds = cluster_ds(c, id);
+    }
 }
 
 DsId cluster_find_ds(const Cluster *c, Sym name)

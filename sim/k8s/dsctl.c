@@ -183,10 +183,19 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
     uint32_t nnew = 0, nold = 0;
     c->scratch.n = 0;
     bool any = false, has_failed = false;
+    int32_t mrs = ds->spec->min_ready_seconds;
     for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
-        const Pod *p = &c->pods.v[id.i];
+        Pod *p = &c->pods.v[id.i];
         idxset_remove(&ds->to_delete, id.i);
         any = true;
+        /* A Ready pod not yet available: wake the view when it becomes so. */
+        if (p->seen.ready && mrs > 0) {
+            SimTime due = p->seen.ready_since + mrs * SIM_S + 1;
+            if (due > now && p->avail_at != due) {
+                p->avail_at = due;
+                sim_at(c->sim, due, EV_POD_AVAILABLE, id.i, p->gen, 0);
+            }
+        }
         if (!oldest || pod_before(c, p, oldest)) oldest = p;
         if (p->seen.deleting) continue;
         if (p->rev == ds->cur) nnew++, new_pod = p;
@@ -578,6 +587,8 @@ static bool rolling_update_surge(Cluster *c, DaemonSet *ds, int32_t max_surge)
     return true;
 }
 
+/* Returns when the last call goes out; sets ds->sync_failed when upstream's
+ * rollingUpdate would return an error. */
 static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
 {
     int32_t desired = (int32_t)ds->view.desired;
@@ -587,13 +598,16 @@ static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
     if (desired > 0 && max_surge == 0 && max_unavailable == 0) max_unavailable = 1;
     c->plan_create.n = c->plan_delete.n = 0;
     if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
-    else if (!rolling_update_surge(c, ds, max_surge)) return c->sim->now;
+    else if (!rolling_update_surge(c, ds, max_surge)) {
+        ds->sync_failed = true;
+        return c->sim->now;
+    }
     return sync_nodes(c, ds, id);
 }
 
 /* Old revisions beyond revisionHistoryLimit go, oldest first, unless a pod
  * still runs them (§12). */
-static void cleanup_history(Cluster *c, DaemonSet *ds)
+static void cleanup_history(DaemonSet *ds)
 {
     int64_t old = 0;
     for (uint32_t i = 0; i < ds->revs.n; i++)
@@ -603,13 +617,7 @@ static void cleanup_history(Cluster *c, DaemonSet *ds)
         uint32_t victim = UINT32_MAX;
         for (uint32_t i = 0; i < ds->revs.n; i++) {
             const Revision *r = &ds->revs.v[i];
-            if (!r->live || i == ds->cur) continue;
-            bool in_use = false;
-            for (size_t k = 0; k < c->pods.n && !in_use; k++) {
-                const Pod *p = &c->pods.v[k];
-                in_use = p->seen.exists && p->ds.i == (uint32_t)(ds - c->dsets.v) && p->rev == i;
-            }
-            if (in_use) continue;
+            if (!r->live || i == ds->cur || r->pods > 0) continue;
             if (victim == UINT32_MAX || r->number < ds->revs.v[victim].number) victim = i;
         }
         if (victim == UINT32_MAX) break;
@@ -628,7 +636,9 @@ void dsctl_sync(Cluster *c, DsId id)
     DaemonSet *ds = cluster_ds(c, id);
     SimTime now = c->sim->now, last = now;
     c->syncs++;
-    if (!ds->exists) {
+    /* Gone, or being deleted (deletionTimestamp set): no pod actions and no
+     * status write (§4 step 4). */
+    if (!ds->exists || ds->deleting) {
         sync_finish(c, id);
         return;
     }
@@ -640,6 +650,7 @@ void dsctl_sync(Cluster *c, DsId id)
         return;
     }
     ds->sync_observed = expectations_satisfied(ds, now);
+    ds->sync_failed = false;
     if (ds->sync_observed) {
         manage(c, ds, id);
         last = sync_nodes(c, ds, id);
@@ -647,7 +658,7 @@ void dsctl_sync(Cluster *c, DsId id)
             SimTime sent = rolling_update(c, ds, id);
             if (sent > last) last = sent;
         }
-        if (ds->old_on_gone == 0 || ds->spec->strategy != STRATEGY_ROLLING_UPDATE) cleanup_history(c, ds);
+        if (!ds->sync_failed) cleanup_history(ds);
     }
     if (last > now) sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);
     else status_phase(c, id);
@@ -751,6 +762,7 @@ static bool pod_mapped(const PodSeen *s)
 static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
+    (void)sim;
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
     PodId id = {ev->subject};
@@ -759,7 +771,11 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     PodSeen before = p->seen;
     p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
                         .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
-    if (!before.exists && p->seen.exists) ds->exp.add--;
+    if (!before.exists && p->seen.exists) {
+        ds->exp.add--;
+        ds->revs.v[p->rev].pods++;
+    }
+    if (before.exists && !p->seen.exists) ds->revs.v[p->rev].pods--;
     if (p->seen.exists && p->seen.deleting) ds->exp.del--;
     if (before.exists && !p->seen.exists) ds->exp.del--;
 
@@ -772,16 +788,26 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     dsnode_refresh(c, ds, p->node.i);
 
     int32_t mrs = ds->spec->min_ready_seconds;
-    if (mapped && p->seen.ready && mrs > 0 && !(before.ready && before.ready_since == p->seen.ready_since)) {
-        SimTime avail = p->seen.ready_since + mrs * SIM_S + 1;
-        if (avail > sim->now) sim_at(sim, avail, EV_POD_AVAILABLE, id.i, p->gen, 0);
-    }
     bool became_ready = p->seen.ready && !before.ready;
     if (!p->seen.exists && !p->exists) pod_release(c, id);
     if (!ds->exists) return;
     /* From here the pod array may grow (a sync creates pods): no Pod pointers. */
     enqueue_now(c, dsid);
     if (mrs > 0 && became_ready) dsctl_enqueue(c, dsid, mrs * SIM_S + SIM_S);
+}
+
+void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
+{
+    Pod *p = cluster_pod(c, id);
+    DaemonSet *old = cluster_ds(c, from), *ds = cluster_ds(c, p->ds);
+    bool mapped = pod_mapped(&p->seen);
+    if (mapped) view_unlink(c, old, id);
+    if (p->seen.exists) ds->revs.v[p->rev].pods++;
+    if (mapped) {
+        p->seen_next = ds->nodes[p->node.i].pods;
+        ds->nodes[p->node.i].pods = id;
+    }
+    dsnode_refresh(c, ds, p->node.i);
 }
 
 /* minReadySeconds passed for a Ready pod: its availability changes the view

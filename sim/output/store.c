@@ -29,7 +29,7 @@
 /* Rows per multi-row INSERT: 32 rows of ds_status bind 289 parameters, well
  * under SQLite's limit, and amortise the per-statement cost. */
 #define STORE_BATCH 32
-#define STORE_MAX_COLS 9
+#define STORE_MAX_COLS 10
 #define STORE_ERR_MAX 512
 #define STORE_BUSY_MS 10000
 /* 256 MiB of page cache at most (allocated only as used): once the indexes
@@ -37,8 +37,13 @@
  * of the index keeps that from going back to the file for every row. */
 #define STORE_CACHE_KIB 262144
 
+#define SWEEP_STATUS_CHECK "CHECK (status IN ('complete', 'interrupted', 'incomplete'))"
+
 /* The schema, version STORE_SCHEMA_VERSION. Times are simulated seconds
- * (REAL); wall-clock columns are the only non-reproducible ones. */
+ * (REAL); wall-clock columns are the only non-reproducible ones. Columns
+ * added since version 1 come last in their tables, in the order the
+ * migration below adds them, so that a migrated file and a new one have the
+ * same shape. */
 static const char store_schema_sql[] =
     "CREATE TABLE run (\n"
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -63,7 +68,8 @@ static const char store_schema_sql[] =
     "  updated INTEGER NOT NULL,\n"
     "  available INTEGER NOT NULL,\n"
     "  unavailable INTEGER NOT NULL,\n"
-    "  misscheduled INTEGER NOT NULL\n"
+    "  misscheduled INTEGER NOT NULL,\n"
+    "  updated_available INTEGER\n"
     ") STRICT;\n"
     "CREATE TABLE pod_event (\n"
     "  run_id INTEGER NOT NULL REFERENCES run(id)\n"
@@ -98,7 +104,10 @@ static const char store_schema_sql[] =
     "  scenario TEXT NOT NULL,\n"
     "  seeds INTEGER NOT NULL,\n"
     "  created_at TEXT NOT NULL,\n"
-    "  params TEXT NOT NULL CHECK (json_valid(params))\n"
+    "  params TEXT NOT NULL CHECK (json_valid(params)),\n"
+    "  daemonset TEXT,\n"
+    "  status TEXT NOT NULL DEFAULT 'complete' " SWEEP_STATUS_CHECK ",\n"
+    "  wall_seconds REAL\n"
     ") STRICT;\n"
     "CREATE TABLE sweep_point (\n"
     "  sweep_id INTEGER NOT NULL REFERENCES sweep(id) ON DELETE CASCADE,\n"
@@ -114,6 +123,9 @@ static const char store_schema_sql[] =
     "  unavailable_pod_seconds_mean REAL, unavailable_pod_seconds_stddev REAL,\n"
     "  unavailable_pod_seconds_ci95 REAL, unavailable_pod_seconds_p50 REAL,\n"
     "  unavailable_pod_seconds_p90 REAL, unavailable_pod_seconds_p99 REAL,\n"
+    "  not_converged INTEGER NOT NULL DEFAULT 0,\n"
+    "  exposure_mean REAL, exposure_stddev REAL, exposure_ci95 REAL,\n"
+    "  exposure_p50 REAL, exposure_p90 REAL, exposure_p99 REAL,\n"
     "  PRIMARY KEY (sweep_id, point)\n"
     ") STRICT;\n"
     "CREATE TABLE sweep_run (\n"
@@ -133,6 +145,23 @@ static const char store_schema_sql[] =
     "         r.max_unavailable, r.unavailable_pod_seconds\n"
     "  FROM rollout AS r JOIN run ON run.id = r.run_id;\n";
 
+/* Version 1 to 2: ds_status.updated_available (NULL in rows written before),
+ * the sweep's figure DaemonSet, status and wall time, and per point the
+ * count of runs that did not converge and the exposure figures. */
+static const char store_migrate_v1_sql[] =
+    "ALTER TABLE ds_status ADD COLUMN updated_available INTEGER;\n"
+    "ALTER TABLE sweep ADD COLUMN daemonset TEXT;\n"
+    "ALTER TABLE sweep ADD COLUMN status TEXT NOT NULL DEFAULT 'complete' " SWEEP_STATUS_CHECK ";\n"
+    "ALTER TABLE sweep ADD COLUMN wall_seconds REAL;\n"
+    "ALTER TABLE sweep_point ADD COLUMN not_converged INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE sweep_point ADD COLUMN exposure_mean REAL;\n"
+    "ALTER TABLE sweep_point ADD COLUMN exposure_stddev REAL;\n"
+    "ALTER TABLE sweep_point ADD COLUMN exposure_ci95 REAL;\n"
+    "ALTER TABLE sweep_point ADD COLUMN exposure_p50 REAL;\n"
+    "ALTER TABLE sweep_point ADD COLUMN exposure_p90 REAL;\n"
+    "ALTER TABLE sweep_point ADD COLUMN exposure_p99 REAL;\n"
+    "UPDATE sweep_point SET not_converged = n - n_converged;\n";
+
 static const char store_index_sql[] =
     "CREATE INDEX IF NOT EXISTS ds_status_run_ds_t ON ds_status(run_id, daemonset, t);"
     "CREATE INDEX IF NOT EXISTS pod_event_run_pod_t ON pod_event(run_id, pod, t);";
@@ -151,8 +180,8 @@ static const TableSpec store_tables[TAB_COUNT] = {
     [TAB_NODE_EVENT] = {"node_event", "t, node, kind, detail", 4},
     [TAB_DS_STATUS] = {"ds_status",
                        "t, daemonset, desired, current, ready, updated, available, "
-                       "unavailable, misscheduled",
-                       9},
+                       "unavailable, misscheduled, updated_available",
+                       10},
     [TAB_ROLLOUT] = {"rollout",
                      "daemonset, revision, started, completed, max_unavailable, "
                      "unavailable_pod_seconds",
@@ -177,6 +206,13 @@ enum {
     ST_RUN_GET,
     ST_ROLLOUT_LIST,
     ST_SWEEP_POINT_LIST,
+    ST_SWEEP_STATUS,
+    ST_SWEEP_LIST,
+    ST_SWEEP_RUN_LIST,
+    ST_SWEEP_VARY,
+    ST_STATUS_SERIES,
+    ST_FIGURE_ROLLOUT,
+    ST_EXPOSURE,
     ST_FIXED_COUNT,
     ST_INSERT_1 = ST_FIXED_COUNT,               /* + table */
     ST_INSERT_N = ST_INSERT_1 + TAB_COUNT,      /* + table */
@@ -203,13 +239,15 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
                       "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?4)",
     [ST_RUN_END] = "UPDATE run SET sim_seconds = ?2, wall_seconds = ?3, events = ?4, "
                    "expect_failures = ?5 WHERE id = ?1",
-    [ST_SWEEP_INSERT] = "INSERT INTO sweep (scenario, seeds, created_at, params) "
-                        "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?3)",
+    [ST_SWEEP_INSERT] = "INSERT INTO sweep (scenario, seeds, created_at, params, daemonset) "
+                        "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?3, ?4)",
     [ST_SWEEP_POINT] =
-        "INSERT INTO sweep_point (sweep_id, point, params, n, n_converged, "
+        "INSERT INTO sweep_point (sweep_id, point, params, n, n_converged, not_converged, "
         SUMMARY_COLUMNS("converge") ", " SUMMARY_COLUMNS("peak_unavailable") ", "
-        SUMMARY_COLUMNS("unavailable_pod_seconds") ") VALUES (?1, ?2, ?3, ?4, ?5, "
-        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+        SUMMARY_COLUMNS("unavailable_pod_seconds") ", " SUMMARY_COLUMNS("exposure")
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?4 - ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+        "?24, ?25, ?26, ?27, ?28, ?29)",
     [ST_SWEEP_RUN] = "INSERT INTO sweep_run (sweep_id, point, seed, run_id) "
                      "VALUES (?1, ?2, ?3, ?4)",
     [ST_RUN_LIST] = "SELECT " RUN_COLUMNS " ORDER BY id",
@@ -220,7 +258,45 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
     [ST_SWEEP_POINT_LIST] =
         "SELECT sweep_id, point, " PARAMS_JSON ", n, n_converged, "
         SUMMARY_COLUMNS("converge") ", " SUMMARY_COLUMNS("peak_unavailable") ", "
-        SUMMARY_COLUMNS("unavailable_pod_seconds") " FROM sweep_point ORDER BY sweep_id, point",
+        SUMMARY_COLUMNS("unavailable_pod_seconds") ", " SUMMARY_COLUMNS("exposure")
+        " FROM sweep_point ORDER BY sweep_id, point",
+    [ST_SWEEP_STATUS] = "UPDATE sweep SET status = ?2, wall_seconds = ?3 WHERE id = ?1",
+    [ST_SWEEP_LIST] = "SELECT id, scenario, seeds, created_at, " PARAMS_JSON ", daemonset, status, "
+                      "wall_seconds FROM sweep ORDER BY id",
+    [ST_SWEEP_RUN_LIST] = "SELECT point, seed, run_id FROM sweep_run WHERE sweep_id = ?1 "
+                          "ORDER BY point, run_id",
+    /* sweep.params.vary is [{"key": K, "values": [...]}, ...] (json_each
+     * keys of an array are the indexes, so the order is the command line's) */
+    [ST_SWEEP_VARY] = "SELECT json_extract(v.value, '$.key'), w.value "
+                      "FROM sweep, json_each(sweep.params, '$.vary') AS v, "
+                      "json_each(v.value, '$.values') AS w "
+                      "WHERE sweep.id = ?1 AND json_valid(sweep.params) "
+                      "AND json_type(sweep.params, '$.vary') = 'array' ORDER BY v.key, w.key",
+    /* a row from before schema 2 has no updated_available: while old pods
+     * stay available, available - (current - updated) is the same count */
+    [ST_STATUS_SERIES] = "SELECT t, desired, unavailable, "
+                         "coalesce(updated_available, available - (current - updated)) "
+                         "FROM ds_status WHERE run_id = ?1 AND daemonset = ?2 ORDER BY t, rowid",
+    [ST_FIGURE_ROLLOUT] = "SELECT revision, started, completed, max_unavailable, "
+                          "unavailable_pod_seconds FROM rollout WHERE run_id = ?1 AND "
+                          "daemonset = ?2 ORDER BY started DESC, rowid DESC LIMIT 1",
+    [ST_EXPOSURE] = "SELECT count(DISTINCT node) FROM pod_event WHERE run_id = ?1 AND "
+                    "daemonset = ?2 AND phase = 'Created' AND node IS NOT NULL AND "
+                    "revision IN (SELECT value FROM json_each(?3))",
+};
+
+/* The same reads on a version 1 file (read-only handles only): its missing
+ * columns read as NULL. */
+static const char *const store_v1_sql[ST_FIXED_COUNT] = {
+    [ST_SWEEP_POINT_LIST] =
+        "SELECT sweep_id, point, " PARAMS_JSON ", n, n_converged, "
+        SUMMARY_COLUMNS("converge") ", " SUMMARY_COLUMNS("peak_unavailable") ", "
+        SUMMARY_COLUMNS("unavailable_pod_seconds") ", NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM sweep_point ORDER BY sweep_id, point",
+    [ST_SWEEP_LIST] = "SELECT id, scenario, seeds, created_at, " PARAMS_JSON ", NULL, 'complete', "
+                      "NULL FROM sweep ORDER BY id",
+    [ST_STATUS_SERIES] = "SELECT t, desired, unavailable, available - (current - updated) "
+                         "FROM ds_status WHERE run_id = ?1 AND daemonset = ?2 ORDER BY t, rowid",
 };
 
 /* One buffered value. Text lives in the buffer's pool, by offset, because
@@ -253,6 +329,8 @@ struct Store {
     bool run_nested;    /* the run is a savepoint inside a sweep */
     bool sweep_open;
     bool sweep_lost;    /* a failed run took the sweep's transaction with it */
+    int nattached;      /* merge sources attached as ds_merge_0..; detached after the sweep */
+    int64_t version;    /* the file's schema version: STORE_SCHEMA_VERSION, or 1 read-only */
     int64_t run_id;
     RowBuf buf[TAB_COUNT];
     char err[STORE_ERR_MAX];
@@ -311,6 +389,8 @@ static sqlite3_stmt *stmt_get(Store *s, int id)
         sql = owned = build_insert_sql(&store_tables[id - ST_INSERT_N], STORE_BATCH);
     else if (id >= ST_INSERT_1)
         sql = owned = build_insert_sql(&store_tables[id - ST_INSERT_1], 1);
+    else if (s->version == 1 && store_v1_sql[id])
+        sql = store_v1_sql[id];
     else
         sql = store_fixed_sql[id];
     int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL);
@@ -404,12 +484,17 @@ static int schema_reject(Store *s, int64_t version, int64_t tables)
     return -1;
 }
 
-/* 0: ours; 1: empty or unrelated, and schema_create is to add the tables. */
+/* 0: ours and usable as it is; 1: empty or unrelated, and schema_create is
+ * to add the tables; 2: ours at version 1, and schema_create is to migrate
+ * it. A read-only handle reads a version 1 file as it is (s->version says
+ * which statements fit it). */
 static int schema_check(Store *s)
 {
     int64_t version, tables;
     if (schema_state(s, &version, &tables) < 0) return -1;
-    if (version == STORE_SCHEMA_VERSION && tables > 0) return 0;
+    s->version = version;
+    if (tables > 0 && (version == STORE_SCHEMA_VERSION || (version == 1 && s->readonly))) return 0;
+    if (tables > 0 && version == 1) return 2;
     if (version == 0 && tables == 0 && !s->readonly) return 1;
     return schema_reject(s, version, tables);
 }
@@ -417,16 +502,22 @@ static int schema_check(Store *s)
 static int schema_create(Store *s)
 {
     int64_t version, tables;
-    /* Checked again under the write lock: two processes may create one file. */
+    /* Checked again under the write lock: two processes may create or
+     * migrate one file. */
     if (exec_sql(s, "BEGIN IMMEDIATE") < 0) return -1;
     if (schema_state(s, &version, &tables) < 0) goto fail;
+    s->version = STORE_SCHEMA_VERSION;
     if (version == STORE_SCHEMA_VERSION && tables > 0) return exec_sql(s, "COMMIT");
+    char version_sql[64];
+    snprintf(version_sql, sizeof version_sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+    if (version == 1 && tables > 0) {
+        if (exec_sql(s, store_migrate_v1_sql) < 0 || exec_sql(s, version_sql) < 0) goto fail;
+        return exec_sql(s, "COMMIT");
+    }
     if (version != 0 || tables != 0) {
         schema_reject(s, version, tables);
         goto fail;
     }
-    char version_sql[64];
-    snprintf(version_sql, sizeof version_sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
     if (exec_sql(s, store_schema_sql) < 0 || exec_sql(s, version_sql) < 0) goto fail;
     return exec_sql(s, "COMMIT");
 fail:
@@ -510,7 +601,7 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
         goto fail;
     }
     if (exec_sql(s, "PRAGMA foreign_keys = ON") < 0) goto fail;
-    if (state == 1 && schema_create(s) < 0) goto fail;
+    if (state > 0 && schema_create(s) < 0) goto fail;
     return s;
 fail:
     *code = s->db ? sqlite3_extended_errcode(s->db) : rc;
@@ -694,6 +785,7 @@ int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus
     cell_int(&c[6], st->available);
     cell_int(&c[7], st->unavailable);
     cell_int(&c[8], st->misscheduled);
+    cell_int(&c[9], st->updated_available);
     return row_end(s, TAB_DS_STATUS);
 }
 
@@ -844,6 +936,8 @@ int store_sweep_begin(Store *s, const StoreSweepInfo *info, int64_t *sweep_id)
     sqlite3_bind_text(st, 1, info->scenario, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)info->seeds);
     sqlite3_bind_text(st, 3, info->params ? info->params : "{}", -1, SQLITE_TRANSIENT);
+    if (info->daemonset) sqlite3_bind_text(st, 4, info->daemonset, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, 4);
     if (stmt_done(s, st) < 0) goto fail;
     *sweep_id = sqlite3_last_insert_rowid(s->db);
     s->sweep_open = true;
@@ -875,6 +969,11 @@ int store_sweep_point(Store *s, const StoreSweepPoint *p)
     bind_summary(st, 6, &p->converge);
     bind_summary(st, 12, &p->peak_unavailable);
     bind_summary(st, 18, &p->unavailable_pod_seconds);
+    if (p->has_exposure) {
+        bind_summary(st, 24, &p->exposure);
+    } else {
+        for (int i = 24; i < 30; i++) sqlite3_bind_null(st, i);
+    }
     return stmt_done(s, st);
 }
 
@@ -886,6 +985,28 @@ int store_sweep_run(Store *s, int64_t sweep_id, int64_t point, uint64_t seed, in
     sqlite3_bind_int64(st, 2, point);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)seed);
     sqlite3_bind_int64(st, 4, run_id);
+    return stmt_done(s, st);
+}
+
+/* Merge sources stay attached until the sweep's transaction ends: SQLite
+ * holds a read lock on each until then and refuses to detach it. */
+static void detach_sources(Store *s)
+{
+    char sql[64];
+    for (int i = 0; i < s->nattached; i++) {
+        snprintf(sql, sizeof sql, "DETACH ds_merge_%d", i);
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    }
+    s->nattached = 0;
+}
+
+int store_sweep_status(Store *s, int64_t sweep_id, const char *status, double wall_seconds)
+{
+    sqlite3_stmt *st = stmt_get(s, ST_SWEEP_STATUS);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, sweep_id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
+    bind_real_or_null(st, 3, wall_seconds);
     return stmt_done(s, st);
 }
 
@@ -908,6 +1029,7 @@ int store_sweep_commit(Store *s)
         return -1;
     }
     s->sweep_open = false;
+    detach_sources(s);
     return 0;
 }
 
@@ -921,6 +1043,222 @@ void store_sweep_abort(Store *s)
         memcpy(keep, s->err, sizeof keep);
         if (stmt_exec(s, ST_ROLLBACK) == 0) memcpy(s->err, keep, sizeof keep);
     }
+    detach_sources(s);
+}
+
+/* The copy of one run: the run row under a new id, then its rows of every
+ * table in their original order, so that the merged file reads as if the
+ * runs had been written here one after another.
+ *
+ * A source was written one run (one transaction) at a time by one process,
+ * so each run's rows sit in one stretch of rowids. Copying that stretch as a
+ * rowid range reads the table in order; selecting by run_id instead would go
+ * through the index and sort (measured: five times slower for a 10,000-node
+ * run). The ranges of every run come from one GROUP BY per table. */
+typedef struct {
+    int64_t run_id, lo, hi;
+} RowRange;
+
+typedef struct {
+    sqlite3_stmt *run;
+    sqlite3_stmt *rows[TAB_COUNT];
+    VEC(RowRange) ranges[TAB_COUNT];    /* by run_id */
+} MergeStmts;
+
+static void merge_stmts_free(MergeStmts *m)
+{
+    sqlite3_finalize(m->run);
+    for (int t = 0; t < TAB_COUNT; t++) {
+        sqlite3_finalize(m->rows[t]);
+        VEC_FREE(m->ranges[t]);
+    }
+}
+
+static const RowRange *range_find(const MergeStmts *m, int t, int64_t run_id)
+{
+    size_t lo = 0, hi = m->ranges[t].n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->ranges[t].v[mid].run_id < run_id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < m->ranges[t].n && m->ranges[t].v[lo].run_id == run_id ? &m->ranges[t].v[lo] : NULL;
+}
+
+static int merge_ranges(Store *s, int src, MergeStmts *m)
+{
+    char sql[256];
+    for (int t = 0; t < TAB_COUNT; t++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT run_id, min(rowid), max(rowid) FROM ds_merge_%d.%s GROUP BY run_id "
+                 "ORDER BY run_id",
+                 src, store_tables[t].name);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            store_set_db_error(s);
+            return -1;
+        }
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            RowRange r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                          sqlite3_column_int64(st, 2)};
+            VEC_PUSH(m->ranges[t], r);
+        }
+        if (rc != SQLITE_DONE) store_set_db_error(s);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return -1;
+    }
+    return 0;
+}
+
+static int merge_prepare(Store *s, int src, MergeStmts *m)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO main.run (scenario, seed, params, started_at, sim_seconds, "
+             "wall_seconds, events, expect_failures, version) SELECT scenario, seed, params, "
+             "started_at, sim_seconds, wall_seconds, events, expect_failures, version "
+             "FROM ds_merge_%d.run WHERE id = ?1",
+             src);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &m->run, NULL) != SQLITE_OK) goto fail;
+    for (int t = 0; t < TAB_COUNT; t++) {
+        const TableSpec *ts = &store_tables[t];
+        /* +run_id: the check must not steer the plan away from the range */
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO main.%s (run_id, %s) SELECT ?2, %s FROM ds_merge_%d.%s "
+                 "WHERE rowid BETWEEN ?3 AND ?4 AND +run_id = ?1 ORDER BY rowid",
+                 ts->name, ts->cols, ts->cols, src, ts->name);
+        if (sqlite3_prepare_v2(s->db, sql, -1, &m->rows[t], NULL) != SQLITE_OK) goto fail;
+    }
+    return merge_ranges(s, src, m);
+fail:
+    store_set_db_error(s);
+    return -1;
+}
+
+int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
+                     const StoreMergeRun *runs, size_t nruns, int64_t *ids)
+{
+    if (!s->sweep_open || s->run_open) {
+        store_set_error(s, s->run_open ? "a run is in progress" : "no sweep in progress");
+        return -1;
+    }
+    if (s->nattached > 0) {
+        store_set_error(s, "runs were already merged into this sweep");
+        return -1;
+    }
+    if (npaths > STORE_MERGE_MAX) {
+        store_set_error(s, "at most %d databases can be merged at once", STORE_MERGE_MAX);
+        return -1;
+    }
+    /* Only the sources that hold a listed run are attached: a worker that
+     * died before its first run may have left no usable file. */
+    int alias[STORE_MERGE_MAX];
+    MergeStmts stmts[STORE_MERGE_MAX];
+    memset(stmts, 0, sizeof stmts);
+    int rc = -1;
+    for (size_t i = 0; i < npaths; i++) alias[i] = -1;
+    for (size_t r = 0; r < nruns; r++) {
+        size_t src = runs[r].source;
+        if (src >= npaths) {
+            store_set_error(s, "merge source %zu out of range", src);
+            goto out;
+        }
+        if (alias[src] >= 0) continue;
+        sqlite3_stmt *st;
+        char sql[64];
+        snprintf(sql, sizeof sql, "ATTACH ?1 AS ds_merge_%d", s->nattached);
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            store_set_db_error(s);
+            goto out;
+        }
+        sqlite3_bind_text(st, 1, paths[src], -1, SQLITE_TRANSIENT);
+        int step = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE) {
+            store_set_error(s, "%s: %s", paths[src], sqlite3_errmsg(s->db));
+            goto out;
+        }
+        alias[src] = s->nattached++;
+        if (merge_prepare(s, alias[src], &stmts[alias[src]]) < 0) {
+            char keep[STORE_ERR_MAX];
+            snprintf(keep, sizeof keep, "%s", s->err);
+            store_set_error(s, "%s: %s", paths[src], keep);
+            goto out;
+        }
+    }
+    for (size_t r = 0; r < nruns; r++) {
+        MergeStmts *m = &stmts[alias[runs[r].source]];
+        sqlite3_bind_int64(m->run, 1, runs[r].run_id);
+        if (stmt_done(s, m->run) < 0) goto out;
+        if (sqlite3_changes(s->db) != 1) {
+            store_set_error(s, "%s: no run %lld", paths[runs[r].source],
+                            (long long)runs[r].run_id);
+            goto out;
+        }
+        ids[r] = sqlite3_last_insert_rowid(s->db);
+        for (int t = 0; t < TAB_COUNT; t++) {
+            const RowRange *range = range_find(m, t, runs[r].run_id);
+            if (!range) continue;
+            sqlite3_bind_int64(m->rows[t], 1, runs[r].run_id);
+            sqlite3_bind_int64(m->rows[t], 2, ids[r]);
+            sqlite3_bind_int64(m->rows[t], 3, range->lo);
+            sqlite3_bind_int64(m->rows[t], 4, range->hi);
+            if (stmt_done(s, m->rows[t]) < 0) goto out;
+        }
+    }
+    /* a new file gets its indexes in one pass, after the rows (see the top) */
+    rc = exec_sql(s, store_index_sql);
+out:
+    for (int i = 0; i < s->nattached; i++) merge_stmts_free(&stmts[i]);
+    return rc;
+}
+
+int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
+                      size_t nfail, StoreRunFigures *out)
+{
+    memset(out, 0, sizeof *out);
+    out->exposed = -1;
+    sqlite3_stmt *st = stmt_get(s, ST_FIGURE_ROLLOUT);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->found = true;
+        out->rollout.daemonset = NULL;
+        out->rollout.revision = sqlite3_column_int64(st, 0);
+        out->rollout.started = sqlite3_column_double(st, 1);
+        out->rollout.completed =
+            sqlite3_column_type(st, 2) == SQLITE_NULL ? -1.0 : sqlite3_column_double(st, 2);
+        out->rollout.max_unavailable = sqlite3_column_int64(st, 3);
+        out->rollout.unavailable_pod_seconds = sqlite3_column_double(st, 4);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE) store_set_db_error(s);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) return -1;
+    if (nfail == 0) return 0;
+
+    /* the failing revisions as a JSON array, for json_each */
+    char revs[512];
+    size_t w = 0;
+    for (size_t i = 0; i < nfail && w < sizeof revs - 24; i++)
+        w += (size_t)snprintf(revs + w, sizeof revs - w, "%s%lld", i ? "," : "[",
+                              (long long)fail_revs[i]);
+    snprintf(revs + w, sizeof revs - w, "]");
+    st = stmt_get(s, ST_EXPOSURE);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, revs, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) out->exposed = sqlite3_column_int64(st, 0);
+    else store_set_db_error(s);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* ---- reading ---- */
@@ -967,6 +1305,11 @@ typedef struct {
     VEC(StoreRunRow) runs;
     VEC(StoreRollout) rollouts;
     VEC(StoreSweepPoint) points;
+    VEC(StoreSweepRow) sweeps;
+    VEC(StoreSweepRun) sweep_runs;
+    VEC(StoreStatusSample) samples;
+    VEC(StoreVary) vary;
+    VEC(const char *) values;
 } Gather;
 
 static void *arena_copy(Arena *a, const void *src, size_t n, size_t size)
@@ -1068,6 +1411,8 @@ static void gather_point(sqlite3_stmt *st, void *ctx)
     read_summary(st, 5, &p.converge);
     read_summary(st, 11, &p.peak_unavailable);
     read_summary(st, 17, &p.unavailable_pod_seconds);
+    read_summary(st, 23, &p.exposure);
+    p.has_exposure = !isnan(p.exposure.mean);
     VEC_PUSH(g->points, p);
 }
 
@@ -1082,6 +1427,126 @@ int store_list_sweep_points(Store *s, Arena *a, StoreSweepPoint **rows, size_t *
     *rows = arena_copy(a, g.points.v, g.points.n, sizeof *g.points.v);
     *n = g.points.n;
     VEC_FREE(g.points);
+    return rc;
+}
+
+static void gather_sweep(sqlite3_stmt *st, void *ctx)
+{
+    Gather *g = ctx;
+    StoreSweepRow r = {
+        .id = sqlite3_column_int64(st, 0),
+        .scenario = col_text(st, 1, g->a),
+        .seeds = sqlite3_column_int64(st, 2),
+        .created_at = col_text(st, 3, g->a),
+        .params = col_text(st, 4, g->a),
+        .daemonset = col_text(st, 5, g->a),
+        .status = col_text(st, 6, g->a),
+        .wall_seconds = col_real(st, 7),
+    };
+    VEC_PUSH(g->sweeps, r);
+}
+
+int store_list_sweeps(Store *s, Arena *a, StoreSweepRow **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    sqlite3_stmt *st = stmt_get(s, ST_SWEEP_LIST);
+    if (!st) return -1;
+    Gather g = {.a = a};
+    int rc = query_rows(s, st, gather_sweep, &g);
+    *rows = arena_copy(a, g.sweeps.v, g.sweeps.n, sizeof *g.sweeps.v);
+    *n = g.sweeps.n;
+    VEC_FREE(g.sweeps);
+    return rc;
+}
+
+static void gather_sweep_run(sqlite3_stmt *st, void *ctx)
+{
+    Gather *g = ctx;
+    StoreSweepRun r = {
+        .point = sqlite3_column_int64(st, 0),
+        .seed = (uint64_t)sqlite3_column_int64(st, 1),
+        .run_id = sqlite3_column_int64(st, 2),
+    };
+    VEC_PUSH(g->sweep_runs, r);
+}
+
+int store_list_sweep_runs(Store *s, Arena *a, int64_t sweep_id, StoreSweepRun **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    sqlite3_stmt *st = stmt_get(s, ST_SWEEP_RUN_LIST);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, sweep_id);
+    Gather g = {.a = a};
+    int rc = query_rows(s, st, gather_sweep_run, &g);
+    *rows = arena_copy(a, g.sweep_runs.v, g.sweep_runs.n, sizeof *g.sweep_runs.v);
+    *n = g.sweep_runs.n;
+    VEC_FREE(g.sweep_runs);
+    return rc;
+}
+
+/* Rows come as (key, value), grouped by key in command-line order. */
+static void gather_vary(sqlite3_stmt *st, void *ctx)
+{
+    Gather *g = ctx;
+    const char *key = col_text(st, 0, g->a);
+    const char *value = col_text(st, 1, g->a);
+    if (!key) return;
+    if (g->vary.n == 0 || strcmp(g->vary.v[g->vary.n - 1].key, key) != 0) {
+        StoreVary v = {.key = key, .first = g->values.n};
+        VEC_PUSH(g->vary, v);
+    }
+    VEC_PUSH(g->values, value ? value : "null");
+    g->vary.v[g->vary.n - 1].nvalues++;
+}
+
+int store_sweep_vary(Store *s, Arena *a, int64_t sweep_id, StoreVary **keys, size_t *n)
+{
+    *keys = NULL;
+    *n = 0;
+    sqlite3_stmt *st = stmt_get(s, ST_SWEEP_VARY);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, sweep_id);
+    Gather g = {.a = a};
+    int rc = query_rows(s, st, gather_vary, &g);
+    const char **values = arena_copy(a, g.values.v, g.values.n, sizeof *g.values.v);
+    for (size_t i = 0; i < g.vary.n; i++) {
+        g.vary.v[i].values = values + g.vary.v[i].first;
+    }
+    *keys = arena_copy(a, g.vary.v, g.vary.n, sizeof *g.vary.v);
+    *n = g.vary.n;
+    VEC_FREE(g.vary);
+    VEC_FREE(g.values);
+    return rc;
+}
+
+static void gather_sample(sqlite3_stmt *st, void *ctx)
+{
+    Gather *g = ctx;
+    StoreStatusSample r = {
+        .t = sqlite3_column_double(st, 0),
+        .desired = sqlite3_column_int64(st, 1),
+        .unavailable = sqlite3_column_int64(st, 2),
+        .updated_available = sqlite3_column_int64(st, 3),
+    };
+    VEC_PUSH(g->samples, r);
+}
+
+int store_status_series(Store *s, Arena *a, int64_t run_id, const char *daemonset,
+                        StoreStatusSample **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    sqlite3_stmt *st = stmt_get(s, ST_STATUS_SERIES);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
+    Gather g = {.a = a};
+    int rc = query_rows(s, st, gather_sample, &g);
+    *rows = arena_copy(a, g.samples.v, g.samples.n, sizeof *g.samples.v);
+    *n = g.samples.n;
+    VEC_FREE(g.samples);
     return rc;
 }
 

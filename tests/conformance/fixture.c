@@ -26,6 +26,14 @@ static void on_k8s_event(void *ctx, SimTime t, const DaemonSet *ds, const char *
     snprintf(f->last_event_reason, sizeof f->last_event_reason, "%s", reason);
 }
 
+static void on_status_written(void *ctx, SimTime t, const DaemonSet *ds)
+{
+    Fx *f = ctx;
+    (void)t;
+    (void)ds;
+    f->status_writes++;
+}
+
 Sym fx_sym(Fx *f, const char *s) { return strtab_intern(f->sc.strs, s); }
 
 const Label *fx_labels(Fx *f, uint32_t *n, ...)
@@ -80,7 +88,8 @@ Fx *fx_new(void)
     sim_init(&f->sim);
     cluster_init(&f->c, &f->sim, &f->sc, 1);
     f->c.sync_mode = true;
-    f->c.sink = (Sink){.ctx = f, .pod_event = on_pod_event, .k8s_event = on_k8s_event};
+    f->c.sink = (Sink){.ctx = f, .pod_event = on_pod_event, .k8s_event = on_k8s_event,
+                       .status_written = on_status_written};
     return f;
 }
 
@@ -110,7 +119,11 @@ NodeId fx_add_node(Fx *f, FxNode n)
     p.allocatable = n.allocatable;
     if (!p.allocatable.cpu && !p.allocatable.memory && !p.allocatable.pods)
         p.allocatable.pods = 100 * 1000;
+    p.used = n.used;
     NodeId id = cluster_add_node(&f->c, &p, 0);
+    /* The model derives Ready from the time of the add; the test's Ready
+     * status replaces it (the only node condition the model keeps). */
+    if (n.ready != COND_TRUE) cluster_node(&f->c, id)->ready = n.ready;
     dsctl_node_changed(&f->c, id);
     return id;
 }
@@ -163,6 +176,18 @@ void fx_update_spec(Fx *f, DsId ds, const DaemonSetSpec *src)
     cluster_update_ds(&f->c, ds, spec);
 }
 
+/* A bound pod holds its requests on the node, as the scheduler's binding does. */
+static void fx_bind(Fx *f, PodId id)
+{
+    Pod *p = cluster_pod(&f->c, id);
+    const Resources *r = &cluster_ds(&f->c, p->ds)->revs.v[p->rev].spec->template_.requests;
+    Node *n = cluster_node(&f->c, p->node);
+    p->bound = true;
+    n->daemon_used.cpu += r->cpu;
+    n->daemon_used.memory += r->memory;
+    n->daemon_used.pods += 1000;
+}
+
 /* An "old" pod belongs to a revision before the current one; make one if
  * the DaemonSet has none yet (it then looks like it was created under it). */
 static uint32_t old_revision(Fx *f, DsId id)
@@ -190,7 +215,7 @@ PodId fx_add_pod(Fx *f, DsId ds, NodeId node, FxPod o)
         p = cluster_pod(&f->c, id);
         p->rev = rev;
     }
-    p->bound = !o.unbound;
+    if (!o.unbound) fx_bind(f, id);
     SimTime now = f->sim.now;
     f->sim.now = o.created;
     pod_materialize(&f->c, id);
@@ -224,7 +249,7 @@ void fx_mark_pods_ready(Fx *f, DsId ds)
     for (uint32_t i = 0; i < f->c.pods.n; i++) {
         Pod *p = &f->c.pods.v[i];
         if (p->exists && p->ds.i == ds.i && !p->ready) {
-            p->bound = true;
+            if (!p->bound) fx_bind(f, (PodId){i});
             fx_set_pod_ready(f, (PodId){i}, true);
         }
     }
@@ -235,6 +260,7 @@ void fx_set_time(Fx *f, SimTime t) { f->sim.now = t; }
 void fx_sync(Fx *f, DsId ds)
 {
     f->creates = f->deletes = f->events = 0;
+    f->status_writes = 0;
     dsctl_sync_once(&f->c, ds);
 }
 
@@ -263,4 +289,116 @@ uint32_t fx_count_ready(Fx *f, DsId ds)
         n += p->exists && p->ds.i == ds.i && p->ready;
     }
     return n;
+}
+
+/* ---- additions for sections A-E and G ------------------------------------- */
+
+const UpdateStrategy fx_strategies[2] = {STRATEGY_ON_DELETE, STRATEGY_ROLLING_UPDATE};
+
+Fx *fx_new_strategy(UpdateStrategy s)
+{
+    Fx *f = fx_new();
+    f->spec.strategy = s;
+    return f;
+}
+
+int64_t fx_quantity(const char *q)
+{
+    int64_t milli = 0;
+    const char *err = units_parse_quantity(q, &milli);
+    DS_ASSERT(err == NULL);
+    return milli;
+}
+
+Resources fx_allocatable(const char *memory, const char *cpu)
+{
+    return (Resources){.cpu = fx_quantity(cpu), .memory = fx_quantity(memory),
+                       .pods = fx_quantity("100")};
+}
+
+Resources fx_requests(const char *memory, const char *cpu)
+{
+    return (Resources){.cpu = fx_quantity(cpu), .memory = fx_quantity(memory)};
+}
+
+NodeAffinity fx_affinity_in(Fx *f, const char *key, const char *value)
+{
+    Sym *values = arena_alloc(&f->arena, sizeof *values);
+    values[0] = fx_sym(f, value);
+    Requirement *r = arena_alloc(&f->arena, sizeof *r);
+    *r = (Requirement){.key = fx_sym(f, key), .op = SEL_IN, .values = values, .nvalues = 1};
+    NodeSelectorTerm *t = arena_alloc(&f->arena, sizeof *t);
+    *t = (NodeSelectorTerm){.exprs = r, .nexprs = 1};
+    return (NodeAffinity){.present = true, .terms = t, .nterms = 1};
+}
+
+Taint fx_taint(Fx *f, const char *key, const char *value, TaintEffect effect)
+{
+    return (Taint){fx_sym(f, key), fx_sym(f, value), effect};
+}
+
+void fx_remove_node(Fx *f, NodeId n)
+{
+    cluster_remove_node(&f->c, n);
+    dsctl_node_changed(&f->c, n);
+}
+
+void fx_set_node_allocatable(Fx *f, NodeId n, Resources allocatable)
+{
+    cluster_node(&f->c, n)->allocatable = allocatable;
+    dsctl_node_changed(&f->c, n);
+}
+
+void fx_set_node_ready(Fx *f, NodeId n, CondStatus ready)
+{
+    Node *node = cluster_node(&f->c, n);
+    node->ready = ready;
+    node->ready_changed = f->sim.now;
+    dsctl_node_changed(&f->c, n);
+}
+
+void fx_delete_pod(Fx *f, PodId p) { pod_remove(&f->c, p); }
+
+void fx_touch_pod(Fx *f, PodId p) { pod_publish(&f->c, p); }
+
+void fx_set_ds_deleting(Fx *f, DsId ds) { cluster_ds(&f->c, ds)->deleting = true; }
+
+void fx_mark_status_observed(Fx *f, DsId id)
+{
+    DaemonSet *ds = cluster_ds(&f->c, id);
+    ds->status.observed_generation = ds->generation;
+}
+
+const FailBackoff *fx_backoff(Fx *f, DsId id, NodeId n)
+{
+    const DaemonSet *ds = cluster_ds(&f->c, id);
+    for (uint32_t i = 0; i < ds->nbackoff; i++) {
+        const FailBackoff *b = &ds->backoff[i];
+        if (b->node == n.i && b->observed_generation == ds->status.observed_generation) return b;
+    }
+    return NULL;
+}
+
+uint32_t fx_count_enqueued(Fx *f)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < f->c.dsets.n; i++) n += f->c.dsets.v[i].dirty;
+    return n;
+}
+
+bool fx_pod_mapped(Fx *f, DsId id, PodId p)
+{
+    const DaemonSet *ds = cluster_ds(&f->c, id);
+    const Pod *pod = cluster_pod(&f->c, p);
+    for (PodId q = ds->nodes[pod->node.i].pods; q.i != ID_NONE; q = f->c.pods.v[q.i].seen_next)
+        if (q.i == p.i) return true;
+    return false;
+}
+
+uint32_t fx_count_mapped(Fx *f, DsId id, NodeId n)
+{
+    const DaemonSet *ds = cluster_ds(&f->c, id);
+    uint32_t k = 0;
+    for (PodId q = ds->nodes[n.i].pods; q.i != ID_NONE; q = f->c.pods.v[q.i].seen_next) k++;
+    return k;
 }

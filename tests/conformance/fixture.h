@@ -22,6 +22,7 @@ typedef struct {
     uint32_t next_node;         /* N of the next node-N */
     int creates, deletes, events;
     char last_event_reason[64];
+    int status_writes;          /* status writes since the last fx_sync (reset by it) */
 } Fx;
 
 /* A fresh world with DS "foo" not created yet. */
@@ -44,6 +45,8 @@ typedef struct {
     uint32_t ntaints;
     bool unschedulable;
     Resources allocatable;      /* zero: pods 100 only, as upstream's newNode */
+    CondStatus ready;           /* Ready condition; COND_TRUE (zero) keeps the default */
+    Resources used;             /* requests of pods that are not daemon pods */
 } FxNode;
 
 /* Adds a node the controller's informer has seen. */
@@ -88,6 +91,51 @@ void fx_clear_queue(Fx *f, DsId ds);
 uint32_t fx_count_pods(Fx *f, DsId ds, NodeId node, bool include_terminating);
 /* Ready pods of the DaemonSet in the cluster. */
 uint32_t fx_count_ready(Fx *f, DsId ds);
+
+/* ---- additions for sections A-E and G ------------------------------------- */
+
+/* Upstream's updateStrategies(): OnDelete, then RollingUpdate {maxUnavailable: 1}. */
+extern const UpdateStrategy fx_strategies[2];
+/* fx_new() with the update strategy set. */
+Fx *fx_new_strategy(UpdateStrategy s);
+
+/* A resource quantity ("50M", "75m", "0.5") in milli-units; asserts it parses. */
+int64_t fx_quantity(const char *q);
+/* Upstream's allocatableResources(memory, cpu): those two plus pods 100. */
+Resources fx_allocatable(const char *memory, const char *cpu);
+/* Container requests of memory and cpu (no pod count). */
+Resources fx_requests(const char *memory, const char *cpu);
+/* Required node affinity with one term holding one `key In [value]` expression. */
+NodeAffinity fx_affinity_in(Fx *f, const char *key, const char *value);
+/* A taint (key, value, effect) with interned strings; value may be "". */
+Taint fx_taint(Fx *f, const char *key, const char *value, TaintEffect effect);
+
+/* The node is deleted and the controller's informer sees it go. */
+void fx_remove_node(Fx *f, NodeId n);
+/* Status-only node updates, delivered to the node update handler. */
+void fx_set_node_allocatable(Fx *f, NodeId n, Resources allocatable);
+void fx_set_node_ready(Fx *f, NodeId n, CondStatus ready);
+
+/* The pod is gone from the API server; its delete event is delivered. */
+void fx_delete_pod(Fx *f, PodId p);
+/* An update event for the pod with nothing but a new resourceVersion. */
+void fx_touch_pod(Fx *f, PodId p);
+
+/* The DaemonSet object carries a deletionTimestamp but is still listed. */
+void fx_set_ds_deleting(Fx *f, DsId ds);
+/* status.observedGeneration = metadata.generation, as on upstream's stored
+ * test DaemonSets (both zero there), whose status the syncs never change. */
+void fx_mark_status_observed(Fx *f, DsId ds);
+/* The failed-pod back-off entry for the node under the DaemonSet's current
+ * status.observedGeneration (the upstream key), or NULL. */
+const FailBackoff *fx_backoff(Fx *f, DsId ds, NodeId n);
+
+/* DaemonSets on the work queue (upstream queue.Len()). */
+uint32_t fx_count_enqueued(Fx *f);
+/* Is the pod in the controller's node -> pods map of the DaemonSet? */
+bool fx_pod_mapped(Fx *f, DsId ds, PodId p);
+/* Pods the controller's map holds for the node. */
+uint32_t fx_count_mapped(Fx *f, DsId ds, NodeId n);
 
 #define EXPECT_SYNC(f, c_, d_, e_)            \
     do {                                      \

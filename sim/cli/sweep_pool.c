@@ -1,0 +1,364 @@
+/* sweep_pool.c: the worker processes of `daemonsim sweep -j N`.
+ *
+ * The parent forks N workers after the whole plan is built and before any
+ * database is open, so no SQLite connection ever crosses fork(). Each worker
+ * has two pipes: job numbers come down one, one fixed-size report per
+ * finished run goes up the other (a report is far below PIPE_BUF, so it
+ * arrives whole or not at all). The parent hands out one job at a time, the
+ * next as soon as a report comes back, so slow points do not leave a worker
+ * idle. A worker writes each run to its own database with run_scenario(),
+ * one transaction per run, and reports only after the commit: a report means
+ * the run is safely on disk, and a worker that dies (a crash, kill -9, Ctrl-C)
+ * loses at most the run it was on, which SQLite rolls back.
+ *
+ * SIGINT or SIGTERM in the parent stops the handing out and sends SIGINT to
+ * the workers, which die at once with the default action (a run in progress
+ * cannot be resumed, and its uncommitted rows vanish). Ctrl-C on a terminal
+ * reaches the workers directly too, since they share its process group.
+ *
+ * Test hook: DAEMONSIM_TEST_KILL_WORKER=N makes worker N (counting from 1)
+ * raise SIGKILL as it receives its second job, i.e. after its first run has
+ * been committed and reported, as a crash in the middle of a run would. */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemonsim/cli.h"
+#include "daemonsim/mem.h"
+#include "daemonsim/run.h"
+#include "sweep_int.h"
+
+typedef struct {
+    uint32_t job;
+    int32_t status;             /* 0: committed; -1: runtime failure, err says why */
+    int64_t run_id;
+    uint32_t expect_failures;
+    char err[236];
+} WorkerReport;
+
+typedef struct {
+    pid_t pid;
+    int cmd;                    /* write end of the job pipe; -1 when closed */
+    int res;                    /* read end of the report pipe; -1 at EOF */
+    long job;                   /* job in flight, -1 if none */
+    size_t got;                 /* bytes of a report read so far */
+    WorkerReport rep;
+    bool signalled;             /* we sent it SIGINT */
+} Worker;
+
+static volatile sig_atomic_t pool_stop;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    pool_stop = 1;
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bool write_full(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool read_full(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        p += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+/* ---- the worker -------------------------------------------------------------------- */
+
+static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int res)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    const char *hook = getenv("DAEMONSIM_TEST_KILL_WORKER");
+    long kill_me = 0;
+    if (hook && !cli_parse_int(hook, 1, 1024, &kill_me)) kill_me = 0;
+    bool ran = false;
+    uint32_t job;
+    while (read_full(cmd, &job, sizeof job)) {
+        if (ran && kill_me == w + 1) raise(SIGKILL);
+        if (job >= plan->njobs) break;
+        const SweepJob *j = &plan->jobs[job];
+        RunOptions ro = {.scenario = plan->points[j->point].sc, .seed = j->seed,
+                         .db_path = plan->worker_db[w], .params_json = j->params_json,
+                         .progress = PROGRESS_QUIET, .out = NULL, .err = NULL};
+        RunResult rr;
+        WorkerReport rep = {.job = job};
+        if (run_scenario(&ro, &rr, rep.err, sizeof rep.err) != 0) {
+            rep.status = -1;
+        } else {
+            rep.run_id = rr.run_id;
+            rep.expect_failures = rr.expect_failures;
+        }
+        if (!write_full(res, &rep, sizeof rep)) break;
+        ran = true;
+    }
+    _exit(0);
+}
+
+/* ---- progress ----------------------------------------------------------------------- */
+
+typedef struct {
+    double start;
+    size_t runs_finished;
+    size_t points_finished;
+    int bar_width;              /* characters last written on the bar line */
+} Progress;
+
+static void progress_bar(const SweepPlan *plan, Progress *pr)
+{
+    enum { WIDTH = 30 };
+    size_t total = plan->njobs ? plan->njobs : 1;
+    size_t fill = pr->runs_finished * WIDTH / total;
+    char bar[WIDTH + 1];
+    for (size_t i = 0; i < WIDTH; i++) bar[i] = i < fill ? '#' : '.';
+    bar[WIDTH] = '\0';
+    int n = fprintf(plan->err, "\rsweep [%s] %zu/%zu runs, %zu/%zu points, %.0f s", bar,
+                    pr->runs_finished, plan->njobs, pr->points_finished, plan->nvalid,
+                    mono_now() - pr->start);
+    /* blank out what a longer earlier line left behind */
+    if (n < pr->bar_width) fprintf(plan->err, "%*s", pr->bar_width - n, "");
+    pr->bar_width = n;
+    fflush(plan->err);
+}
+
+static void job_finished(SweepPlan *plan, Progress *pr, SweepJob *j)
+{
+    SweepPoint *p = &plan->points[j->point];
+    pr->runs_finished++;
+    bool point_done = ++p->finished == p->njobs;
+    if (point_done) pr->points_finished++;
+    if (!plan->progress) return;
+    if (plan->tty) {
+        progress_bar(plan, pr);
+    } else if (point_done) {
+        size_t done = 0;
+        for (size_t i = 0; i < p->njobs; i++) done += plan->jobs[p->first_job + i].state == JOB_DONE;
+        fprintf(plan->err, "sweep: point %zu/%zu done (%s): %zu/%zu runs, %.1f s\n",
+                pr->points_finished, plan->nvalid, p->label, done, p->njobs,
+                mono_now() - pr->start);
+        fflush(plan->err);
+    }
+}
+
+/* ---- the parent ------------------------------------------------------------------- */
+
+/* Hands the next pending job to a worker, or closes its job pipe when none is
+ * left (the worker then exits). */
+static void dispatch(SweepPlan *plan, Worker *wk, int w, size_t *next, bool stopping)
+{
+    while (*next < plan->njobs && plan->jobs[*next].state != JOB_PENDING) (*next)++;
+    if (stopping || *next >= plan->njobs) {
+        if (wk->cmd >= 0) close(wk->cmd);
+        wk->cmd = -1;
+        return;
+    }
+    uint32_t job = (uint32_t)*next;
+    if (!write_full(wk->cmd, &job, sizeof job)) {
+        /* the worker is gone; its end of the report pipe will say how */
+        close(wk->cmd);
+        wk->cmd = -1;
+        return;
+    }
+    plan->jobs[job].state = JOB_RUNNING;
+    plan->jobs[job].worker = w;
+    wk->job = (long)job;
+    (*next)++;
+}
+
+static void handle_report(SweepPlan *plan, Progress *pr, SweepOutcome *out, Worker *wk)
+{
+    const WorkerReport *rep = &wk->rep;
+    if (rep->job >= plan->njobs || (long)rep->job != wk->job) return; /* cannot happen */
+    SweepJob *j = &plan->jobs[rep->job];
+    wk->job = -1;
+    if (rep->status == 0) {
+        j->state = JOB_DONE;
+        j->local_run_id = rep->run_id;
+        j->expect_failures = rep->expect_failures;
+    } else {
+        j->state = JOB_FAILED;
+        if (!out->first_error[0])
+            snprintf(out->first_error, sizeof out->first_error, "%.*s",
+                     (int)sizeof rep->err, rep->err);
+    }
+    job_finished(plan, pr, j);
+}
+
+/* The worker's report pipe hit end of file: it has exited. */
+static void reap_worker(SweepPlan *plan, Progress *pr, SweepOutcome *out, Worker *wk, int w)
+{
+    close(wk->res);
+    wk->res = -1;
+    if (wk->cmd >= 0) close(wk->cmd);
+    wk->cmd = -1;
+    int status = 0;
+    while (waitpid(wk->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    bool lost = wk->job >= 0;
+    if (lost) {
+        plan->jobs[wk->job].state = JOB_LOST;
+        job_finished(plan, pr, &plan->jobs[wk->job]);
+        wk->job = -1;
+    }
+    if (WIFSIGNALED(status) && !wk->signalled) {
+        out->workers_died++;
+        if (plan->tty && plan->progress) fputc('\n', plan->err);
+        fprintf(plan->err, "daemonsim sweep: worker %d (pid %ld) was killed by signal %d (%s)%s\n",
+                w + 1, (long)wk->pid, WTERMSIG(status), strsignal(WTERMSIG(status)),
+                lost ? "; the run it was on is lost" : "");
+    }
+}
+
+void sweep_pool_run(SweepPlan *plan, SweepOutcome *out)
+{
+    memset(out, 0, sizeof *out);
+    int n = plan->nworkers;
+    Worker *wk = xcalloc((size_t)n, sizeof *wk);
+    struct pollfd *pfd = xcalloc((size_t)n, sizeof *pfd);
+    int *pfd_worker = xcalloc((size_t)n, sizeof *pfd_worker);
+    Progress pr = {.start = mono_now()};
+
+    struct sigaction stop = {.sa_handler = on_stop_signal}, ign = {.sa_handler = SIG_IGN};
+    struct sigaction old_int, old_term, old_pipe;
+    sigemptyset(&stop.sa_mask);
+    sigemptyset(&ign.sa_mask);
+    pool_stop = 0;
+    /* no SA_RESTART: poll() returns EINTR and the loop sees the flag */
+    sigaction(SIGINT, &stop, &old_int);
+    sigaction(SIGTERM, &stop, &old_term);
+    sigaction(SIGPIPE, &ign, &old_pipe);
+    fflush(NULL); /* a child must not write the parent's buffered output again */
+
+    int live = 0;
+    for (int w = 0; w < n; w++) {
+        int cmd[2], res[2];
+        wk[w].cmd = wk[w].res = -1;
+        wk[w].job = -1;
+        if (pipe(cmd) != 0) break;
+        if (pipe(res) != 0) {
+            close(cmd[0]);
+            close(cmd[1]);
+            break;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* the parent's ends of the other workers' pipes are not ours to
+             * hold: an open copy would hide a worker's end of file */
+            for (int o = 0; o < w; o++) {
+                if (wk[o].cmd >= 0) close(wk[o].cmd);
+                if (wk[o].res >= 0) close(wk[o].res);
+            }
+            close(cmd[1]);
+            close(res[0]);
+            worker_main(plan, w, cmd[0], res[1]);
+        }
+        close(cmd[0]);
+        close(res[1]);
+        if (pid < 0) {
+            close(cmd[1]);
+            close(res[0]);
+            break;
+        }
+        wk[w].pid = pid;
+        wk[w].cmd = cmd[1];
+        wk[w].res = res[0];
+        live++;
+    }
+    if (live < n) {
+        fprintf(plan->err, "daemonsim sweep: could only start %d of %d workers: %s\n", live, n,
+                strerror(errno));
+        if (live == 0 && !out->first_error[0])
+            snprintf(out->first_error, sizeof out->first_error, "cannot start workers: %s",
+                     strerror(errno));
+    }
+    n = live;
+
+    size_t next = 0;
+    bool stopping = false;
+    for (int w = 0; w < n; w++) dispatch(plan, &wk[w], w, &next, false);
+    if (plan->progress && plan->tty) progress_bar(plan, &pr);
+    while (live > 0) {
+        if (pool_stop && !stopping) {
+            stopping = true;
+            out->interrupted = true;
+            for (int w = 0; w < n; w++) {
+                if (wk[w].res < 0) continue;
+                if (wk[w].cmd >= 0) close(wk[w].cmd);
+                wk[w].cmd = -1;
+                wk[w].signalled = true;
+                kill(wk[w].pid, SIGINT);
+            }
+        }
+        int np = 0;
+        for (int w = 0; w < n; w++) {
+            if (wk[w].res < 0) continue;
+            pfd[np] = (struct pollfd){.fd = wk[w].res, .events = POLLIN};
+            pfd_worker[np++] = w;
+        }
+        if (poll(pfd, (nfds_t)np, -1) < 0) continue; /* EINTR: look at the flag */
+        for (int i = 0; i < np; i++) {
+            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            int w = pfd_worker[i];
+            Worker *k = &wk[w];
+            ssize_t r = read(k->res, (char *)&k->rep + k->got, sizeof k->rep - k->got);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) {
+                reap_worker(plan, &pr, out, k, w);
+                live--;
+                continue;
+            }
+            k->got += (size_t)r;
+            if (k->got < sizeof k->rep) continue;
+            k->got = 0;
+            handle_report(plan, &pr, out, k);
+            dispatch(plan, k, w, &next, stopping || pool_stop);
+        }
+    }
+    /* jobs no worker took (every worker gone, or stopped) */
+    for (size_t i = 0; i < plan->njobs; i++) {
+        if (plan->jobs[i].state != JOB_PENDING && plan->jobs[i].state != JOB_RUNNING) continue;
+        plan->jobs[i].state = JOB_LOST;
+        job_finished(plan, &pr, &plan->jobs[i]);
+    }
+    if (plan->progress && plan->tty) fputc('\n', plan->err);
+    if (pool_stop) out->interrupted = true;
+
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    free(pfd);
+    free(pfd_worker);
+    free(wk);
+}
