@@ -44,6 +44,7 @@ typedef struct {
     const Timing *timing;       /* effective latencies for pods on this node */
     SimTime silent_since;       /* kubelet stopped reporting; SIM_NEVER when up */
     bool dsctl_seen;            /* in the DaemonSet controller's node cache */
+    uint32_t zone;              /* index into Cluster.zones */
     bool owns_labels;           /* labels/taints are this node's own copy */
     bool owns_taints;
 } Node;
@@ -221,6 +222,14 @@ typedef enum {
     RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS__COUNT
 } RngStream;
 
+/* A topology.kubernetes.io/zone as the node lifecycle controller tracks it (§7.1). */
+typedef struct {
+    Sym name;                   /* label value; SYM_EMPTY for nodes without one */
+    uint32_t nodes;             /* existing nodes */
+    uint32_t not_ready;         /* of which Ready is not True */
+    SimTime tat;                /* NoExecute tainting limiter state (GCRA) */
+} Zone;
+
 /* Client-side rate limiter of one controller (client-go token bucket). */
 typedef struct {
     SimTime interval;           /* 1 / qps */
@@ -235,6 +244,7 @@ typedef struct {
     ControlPlane cp;
     Timing timing;
     VEC(Node) nodes;
+    VEC(Zone) zones;
     VEC(Pod) pods;
     PodId free_pods;
     VEC(DaemonSet) dsets;
@@ -269,6 +279,7 @@ typedef struct {
     X(NODE_SEEN_BY_DSCTL)                                                        \
     X(NODE_STARTED)         /* kubelet reports Ready after startup */            \
     X(NODE_GRACE_EXPIRED)   /* lifecycle controller notices a silent node */     \
+    X(NODE_NO_EXECUTE)      /* zone limiter lets the NoExecute taint through */  \
     X(POD_GC)               /* pod GC removes pods of a deleted node */          \
     X(DS_ENQUEUE)                                                                \
     X(DS_SYNC_DONE)                                                              \
@@ -364,6 +375,10 @@ void kubelet_freeze(Cluster *c, NodeId n);      /* cancel every pod timer there 
 
 /* Node lifecycle controller and pod GC (nodelc.c) */
 void nodelc_register(Cluster *c);
+/* Keeps the zone counts right when a node appears, goes or is relabelled. */
+void nodelc_node_added(Cluster *c, NodeId n);
+void nodelc_node_removed(Cluster *c, NodeId n);
+void nodelc_labels_changed(Cluster *c, NodeId n);
 
 /* API client rate limiting (apiclient.c): the time the call can be sent. */
 void api_client_init(ApiClient *a, double qps, uint32_t burst);

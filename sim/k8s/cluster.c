@@ -67,6 +67,7 @@ void cluster_free(Cluster *c)
     }
     VEC_FREE(c->dsets);
     VEC_FREE(c->nodes);
+    VEC_FREE(c->zones);
     VEC_FREE(c->pods);
     VEC_FREE(c->ready_queue);
     VEC_FREE(c->scratch);
@@ -161,6 +162,7 @@ NodeId cluster_add_node(Cluster *c, const NodePoolSpec *pool, uint32_t pool_inde
         own[np->ntaints++] = (Taint){strtab_intern(c->strs, "node.kubernetes.io/unschedulable"),
                                      SYM_EMPTY, EFFECT_NO_SCHEDULE};
     }
+    nodelc_node_added(c, id);
     emit_node(c, np, "Added", strtab_str(c->strs, pool->name));
     if (np->ready != COND_TRUE) {
         const Timing *t = np->timing ? np->timing : &c->timing;
@@ -175,6 +177,7 @@ void cluster_remove_node(Cluster *c, NodeId id)
 {
     Node *n = cluster_node(c, id);
     if (!n->exists) return;
+    nodelc_node_removed(c, id);
     n->exists = false;
     n->kubelet_up = false;
     n->gen++;
@@ -284,6 +287,7 @@ void cluster_set_labels(Cluster *c, NodeId id, const Label *set, uint32_t nset,
     for (uint32_t j = 0; j < nset; j++) l[k++] = set[j];
     n->nlabels = k;
     labels_normalize(l, k);
+    nodelc_labels_changed(c, id);
     emit_node(c, n, nset ? "Labeled" : "Unlabeled", "");
     node_changed(c, id);
 }

@@ -1,8 +1,20 @@
 /* nodelc.c: the node lifecycle controller and the pod garbage collector
  * (§7.1, §7.3, §7.6), modelled by silence rather than heartbeats: a node
  * whose kubelet stops gets one timer for the monitor pass that will notice
- * it; a kubelet that comes back cancels it. */
+ * it; a kubelet that comes back cancels it.
+ *
+ * NoSchedule condition taints follow the Ready condition at once. NoExecute
+ * taints go through a rate limiter per zone (label topology.kubernetes.io/zone)
+ * whose rate depends on the zone's health: --node-eviction-rate 0.1/s
+ * normally; in a partially disrupted zone (more than 2 nodes not Ready and at
+ * least 55% of it) --secondary-node-eviction-rate 0.01/s when the zone has
+ * more than 50 nodes, else none; when every zone is fully disrupted, none. */
 #include "daemonsim/cluster.h"
+
+#define EVICTION_RATE 0.1
+#define SECONDARY_EVICTION_RATE 0.01
+#define LARGE_CLUSTER_SIZE 50
+#define UNHEALTHY_ZONE_THRESHOLD 0.55
 
 static void emit(Cluster *c, const Node *n, const char *kind, const char *detail)
 {
@@ -11,10 +23,72 @@ static void emit(Cluster *c, const Node *n, const char *kind, const char *detail
 
 static Sym sym(Cluster *c, const char *s) { return strtab_intern(c->strs, s); }
 
+/* ---- zones ------------------------------------------------------------------- */
+
+static uint32_t zone_of(Cluster *c, const Node *n)
+{
+    Sym key = strtab_intern(c->strs, "topology.kubernetes.io/zone");
+    Sym name = labels_get(n->labels, n->nlabels, key);
+    if (name == SYM_NONE) name = SYM_EMPTY;
+    for (uint32_t i = 0; i < c->zones.n; i++)
+        if (c->zones.v[i].name == name) return i;
+    Zone z = {.name = name};
+    VEC_PUSH(c->zones, z);
+    return (uint32_t)c->zones.n - 1;
+}
+
+static void zone_count(Cluster *c, const Node *n, int sign)
+{
+    Zone *z = &c->zones.v[n->zone];
+    z->nodes += (uint32_t)sign;
+    if (n->ready != COND_TRUE) z->not_ready += (uint32_t)sign;
+}
+
+void nodelc_node_added(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    n->zone = zone_of(c, n);
+    zone_count(c, n, +1);
+}
+
+void nodelc_node_removed(Cluster *c, NodeId id) { zone_count(c, cluster_node(c, id), -1); }
+
+void nodelc_labels_changed(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    zone_count(c, n, -1);
+    n->zone = zone_of(c, n);
+    zone_count(c, n, +1);
+}
+
+static bool zone_fully_disrupted(const Zone *z) { return z->nodes > 0 && z->not_ready == z->nodes; }
+
+static bool all_zones_fully_disrupted(const Cluster *c)
+{
+    for (uint32_t i = 0; i < c->zones.n; i++)
+        if (c->zones.v[i].nodes > 0 && !zone_fully_disrupted(&c->zones.v[i])) return false;
+    return true;
+}
+
+/* NoExecute tainting rate of a zone now, in nodes per second (0: none). */
+static double zone_rate(const Cluster *c, const Zone *z)
+{
+    if (all_zones_fully_disrupted(c)) return 0;
+    if (zone_fully_disrupted(z)) return EVICTION_RATE;
+    if (z->not_ready > 2 && (double)z->not_ready >= UNHEALTHY_ZONE_THRESHOLD * z->nodes)
+        return z->nodes > LARGE_CLUSTER_SIZE ? SECONDARY_EVICTION_RATE : 0;
+    return EVICTION_RATE;
+}
+
 static void set_ready(Cluster *c, NodeId id, CondStatus st)
 {
     Node *n = cluster_node(c, id);
     if (n->ready == st) return;
+    if (n->exists) {
+        Zone *z = &c->zones.v[n->zone];
+        if (n->ready == COND_TRUE) z->not_ready++;
+        else if (st == COND_TRUE) z->not_ready--;
+    }
     n->ready = st;
     n->ready_changed = c->sim->now;
     emit(c, n, st == COND_TRUE ? "Ready" : st == COND_FALSE ? "NotReady" : "Unknown", "");
@@ -65,9 +139,35 @@ static void on_grace_expired(void *ctx, Sim *sim, const Event *ev)
     set_ready(c, id, COND_UNKNOWN);
     Sym key = sym(c, "node.kubernetes.io/unreachable");
     cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE});
-    cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_EXECUTE});
+    n = cluster_node(c, id);
     for (PodId o = n->pods; o.i != ID_NONE; o = c->pods.v[o.i].next_on_node)
         if (c->pods.v[o.i].ready) pod_set_ready(c, o, false);
+    /* Every zone down looks like a control-plane problem: the controller
+     * stops tainting and lifts the NoExecute taints it placed. */
+    if (all_zones_fully_disrupted(c)) {
+        for (uint32_t i = 0; i < c->nodes.n; i++)
+            cluster_remove_taint(c, (NodeId){i}, key, false, EFFECT_NO_EXECUTE);
+        return;
+    }
+    /* The NoExecute twin waits for the zone's limiter (one token per node). */
+    Zone *z = &c->zones.v[n->zone];
+    double rate = zone_rate(c, z);
+    if (rate <= 0) return;
+    SimTime interval = (SimTime)((double)SIM_S / rate);
+    SimTime at = z->tat > sim->now ? z->tat : sim->now;
+    z->tat = at + interval;
+    sim_at(sim, at, EV_NODE_NO_EXECUTE, id.i, n->gen, 0);
+}
+
+static void on_no_execute(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    NodeId id = {ev->subject};
+    Node *n = cluster_node(c, id);
+    if (n->gen != ev->gen || !n->exists || n->ready == COND_TRUE) return;
+    if (zone_rate(c, &c->zones.v[n->zone]) <= 0) return;
+    cluster_add_taint(c, id, (Taint){sym(c, "node.kubernetes.io/unreachable"), SYM_EMPTY, EFFECT_NO_EXECUTE});
 }
 
 static void on_node_started(void *ctx, Sim *sim, const Event *ev)
@@ -99,6 +199,7 @@ static void on_pod_gc(void *ctx, Sim *sim, const Event *ev)
 void nodelc_register(Cluster *c)
 {
     sim_on(c->sim, EV_NODE_GRACE_EXPIRED, on_grace_expired, c);
+    sim_on(c->sim, EV_NODE_NO_EXECUTE, on_no_execute, c);
     sim_on(c->sim, EV_NODE_STARTED, on_node_started, c);
     sim_on(c->sim, EV_POD_GC, on_pod_gc, c);
 }
