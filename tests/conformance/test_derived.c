@@ -84,7 +84,7 @@ static void test_D03_NotReadyNoScheduleTaint(void)
 {
     Fx *f = fx_new();
     Sym key = fx_sym(f, "node.kubernetes.io/not-ready");
-    static Taint taints[2];
+    Taint *taints = arena_alloc(&f->arena, 2 * sizeof *taints);
     taints[0] = (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE};
     taints[1] = (Taint){key, SYM_EMPTY, EFFECT_NO_EXECUTE};
     fx_add_node(f, (FxNode){.name = "node-0"});

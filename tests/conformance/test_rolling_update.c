@@ -105,13 +105,13 @@ static void test_C60_TestDaemonSetUpdatesPodsNotMatchTainstWithMaxSurge(void)
     Fx *f = fx_new();
     fxm_strategy_surge(&f->spec, fxm_int(1));
     Sym cp = fx_sym(f, "node-role.kubernetes.io/control-plane");
-    static Toleration tol[1];
-    tol[0] = (Toleration){.key = cp, .op = TOL_EXISTS, .value = SYM_EMPTY, .effect = EFFECT_ALL};
+    Toleration *tol = arena_alloc(&f->arena, sizeof *tol);
+    *tol = (Toleration){.key = cp, .op = TOL_EXISTS, .value = SYM_EMPTY, .effect = EFFECT_ALL};
     f->spec.template_.tolerations = tol;
     f->spec.template_.ntolerations = 1;
     f->spec.template_.canonical = "foo/bar tolerations=[control-plane Exists]";
-    static Taint taint[1];
-    taint[0] = (Taint){cp, SYM_EMPTY, EFFECT_NO_SCHEDULE};
+    Taint *taint = arena_alloc(&f->arena, sizeof *taint);
+    *taint = (Taint){cp, SYM_EMPTY, EFFECT_NO_SCHEDULE};
     fx_add_node(f, (FxNode){.name = "node-0", .taints = taint, .ntaints = 1});
     f->next_node = 1;
     fx_add_nodes(f, 4, NULL, 0);
