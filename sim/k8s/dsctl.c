@@ -896,17 +896,31 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
         const DaemonSet *ds = &c->dsets.v[d];
         if (!ds->exists) continue;
         DsStatus want = {0};
-        uint32_t need = 0;
+        uint32_t need = 0, classes[RC__COUNT] = {0};
         for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
             const Node *node = &c->nodes.v[ni];
-            if (!node->dsctl_seen) continue;
-            uint8_t e = dsctl_eligibility(c, ds, node, node->name);
-            const Pod *oldest = NULL;
+            uint8_t e = node->dsctl_seen ? dsctl_eligibility(c, ds, node, node->name) : 0;
+            const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
+            uint32_t nnew = 0, nold = 0;
             for (size_t k = 0; k < c->pods.n; k++) {
                 const Pod *p = &c->pods.v[k];
                 if (p->ds.i != d || p->node.i != ni || !pod_mapped(&p->seen)) continue;
                 if (!oldest || pod_before(c, p, oldest)) oldest = p;
+                if (p->seen.deleting) continue;
+                if (p->rev == ds->cur) nnew++, new_pod = p;
+                else nold++, old_pod = p;
             }
+            /* Rolling-update class (§8.1), the way findUpdatedPodsOnNode sees it. */
+            if (oldest || (e & ELIG_SHOULD_RUN)) {
+                RollClass rc;
+                if (nnew > 1 || nold > 1) rc = RC_NOT_OK;
+                else if (!nnew && !nold) rc = RC_EMPTY;
+                else if (!nold) rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_NEW_AVAIL : RC_NEW_UNAVAIL;
+                else if (!nnew) rc = dsctl_pod_available(c, ds, &old_pod->seen, now) ? RC_OLD_AVAIL : RC_OLD_UNAVAIL;
+                else rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_BOTH_NEW_AVAIL : RC_BOTH_NEW_UNAVAIL;
+                classes[rc]++;
+            }
+            if (!node->dsctl_seen) continue;
             if (e & ELIG_SHOULD_RUN) {
                 want.desired++;
                 if (!oldest) need++;
@@ -933,6 +947,12 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
                      (long long)want.available, (long long)want.misscheduled);
             return false;
         }
+        for (int k = RC_NOT_OK; k < RC__COUNT; k++)
+            if (classes[k] != ds->class_count[k]) {
+                snprintf(why, n, "%s: %u nodes in rolling-update class %d, the view says %u",
+                         strtab_str(c->strs, ds->name), classes[k], k, ds->class_count[k]);
+                return false;
+            }
         if (!ds_allows_surge(ds) && need != ds->need_pod.n) {
             snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
                      strtab_str(c->strs, ds->name), need, ds->need_pod.n);

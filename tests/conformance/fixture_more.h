@@ -4,8 +4,8 @@
  * Three groups. Spec edits: a copy of the DaemonSet's current spec to change
  * and hand to fx_update_spec() (a changed `canonical` text is a new template
  * revision, as in fx_update_template()). Pod and node handles the unit tests
- * need beyond the fixture's: find a node's pod by revision, move a pod to an
- * older revision, make a pod disappear, delete a node. Time and the full
+ * need beyond the fixture's: find a node's pod by revision, remember a pod by
+ * name, move a pod to an older revision. Time and the full
  * simulation: fxm_advance() lets simulated time pass by running the events
  * due until then, which is how the model learns that a Ready pod has become
  * available (EV_POD_AVAILABLE); fxm_new_async() gives the same world in normal
@@ -100,17 +100,6 @@ static inline void fxm_set_pod_rev(Fx *f, PodId id, uint32_t rev)
     pod_publish(&f->c, id);
 }
 
-/* The pod object is gone from the API (grace period over, finalizer
- * removed, or pod GC); the controller sees it at once in sync mode. */
-static inline void fxm_remove_pod(Fx *f, PodId id) { pod_remove(&f->c, id); }
-
-/* The node object is deleted and the controller's node cache drops it. */
-static inline void fxm_remove_node(Fx *f, NodeId id)
-{
-    cluster_remove_node(&f->c, id);
-    dsctl_node_changed(&f->c, id);
-}
-
 /* ---- time --------------------------------------------------------------------- */
 
 /* Simulated time passes until t: the events due by then run (in sync mode
@@ -148,12 +137,6 @@ static inline void fxm_run_until(Fx *f, SimTime t)
 {
     sim_run(&f->sim, t);
     if (f->sim.now < t) f->sim.now = t;
-}
-
-/* Non-terminating pods of the DaemonSet (all of them when node is NODE_NONE). */
-static inline uint32_t fxm_count_active(Fx *f, DsId ds, NodeId node)
-{
-    return fx_count_pods(f, ds, node, false);
 }
 
 #endif

@@ -69,7 +69,7 @@ static void test_D02_TerminatingPodConsumesMaxUnavailable(void)
 
     /* The object disappears: manage creates the new pod, which is not
      * available yet and keeps using the one unit of budget. */
-    fxm_remove_pod(f, stuck);
+    fx_delete_pod(f, stuck);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 1, 0, 0);
     CU_ASSERT_TRUE(fxm_pod_on(f, ds, fx_node(f, "node-0"), true).i != ID_NONE);
@@ -88,8 +88,7 @@ static void test_D03_NotReadyNoScheduleTaint(void)
     taints[0] = (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE};
     taints[1] = (Taint){key, SYM_EMPTY, EFFECT_NO_EXECUTE};
     fx_add_node(f, (FxNode){.name = "node-0"});
-    NodeId n1 = fx_add_node(f, (FxNode){.name = "node-1", .taints = taints, .ntaints = 2});
-    cluster_node(&f->c, n1)->ready = COND_FALSE;
+    NodeId n1 = fx_add_node(f, (FxNode){.name = "node-1", .taints = taints, .ntaints = 2, .ready = COND_FALSE});
     DsId ds = fx_create_ds(f);
     fx_add_pod(f, ds, fx_node(f, "node-0"), (FxPod){.ready = true});
     fx_add_pod(f, ds, n1, (FxPod){.ready = true});
@@ -137,7 +136,7 @@ static void test_D05_SurgeRolloutWithDeletedNode(void)
     NodeId n2 = fx_node(f, "node-2");
     PodId orphaned = fxm_pod_on(f, ds, n2, false);
     Sym orphaned_name = fxm_pod_name(f, orphaned);
-    fxm_remove_node(f, n2);
+    fx_remove_node(f, n2);
     NodeId n3 = fx_add_node(f, (FxNode){.name = "node-3"});
 
     fx_sync(f, ds);
