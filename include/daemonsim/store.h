@@ -94,6 +94,9 @@ typedef struct {
     const char *params;         /* JSON: {"vary": [{"key": K, "values": [...]}, ...],
                                    "set": {...}, "skipped": [points]} */
     const char *daemonset;      /* whose rollout the figures describe; NULL: none */
+    bool bulk;                  /* many rows will be merged: until the sweep ends the file
+                                   uses a rollback journal (if no other connection has it
+                                   open), which writes them once instead of twice */
 } StoreSweepInfo;
 
 /* Summary of one figure over the runs of a point. NAN is stored as NULL

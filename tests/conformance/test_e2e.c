@@ -229,6 +229,7 @@ typedef struct {
     SimTime old_seen[SURGE_MAX_PODS];
     uint32_t nold;
     uint32_t violations;
+    uint64_t seed;                      /* of the random failures, for the report */
 } SurgeWatch;
 
 static bool sym_in(const Sym *set, uint32_t n, Sym s)
@@ -244,7 +245,8 @@ static void surge_violation(SurgeWatch *w, SimTime now, const char *what)
     w->violations++;
     if (w->violations <= 5) {
         char msg[256];
-        snprintf(msg, sizeof msg, "t=%.0fs: %s", sim_to_seconds(now), what);
+        snprintf(msg, sizeof msg, "seed %llu, t=%.0fs: %s", (unsigned long long)w->seed, sim_to_seconds(now),
+                 what);
         CU_assertImplementation(CU_FALSE, __LINE__, msg, __FILE__, "", CU_FALSE);
     }
 }
@@ -409,6 +411,7 @@ static void test_C90_e2e_ShouldSurgePodsOntoNodes(void)
 
         Rng *rng = rng_new(seed, rng_key("c90-e2e"));
         SurgeWatch *w = xcalloc(1, sizeof *w);
+        w->seed = seed;
         SimTime deadline = f->sim.now + 5 * SIM_MIN + SURGE_NODES * 30 * SIM_S;
         bool complete = false;
         while (!complete && f->sim.now < deadline) {
