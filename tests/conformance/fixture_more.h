@@ -3,10 +3,10 @@
  *
  * Three groups. Spec edits: a copy of the DaemonSet's current spec to change
  * and hand to fx_update_spec() (a changed `canonical` text is a new template
- * revision, as in fx_update_template()). Pod and node handles the unit tests
- * need beyond the fixture's: find a node's pod by revision, remember a pod by
- * name, move a pod to an older revision. Time and the full
- * simulation: fxm_advance() lets simulated time pass by running the events
+ * revision, as in fx_update_template()). Pod handles the unit tests need
+ * beyond the fixture's: find a node's pod by revision, remember a pod by name,
+ * move a pod to an older revision. Time and the full simulation:
+ * fxm_advance() lets simulated time pass by running the events
  * due until then, which is how the model learns that a Ready pod has become
  * available (EV_POD_AVAILABLE); fxm_new_async() gives the same world in normal
  * mode, for tests that drive scheduler, kubelets and watch latencies with

@@ -113,7 +113,7 @@ static void test_C60_TestDaemonSetUpdatesPodsNotMatchTainstWithMaxSurge(void)
     Taint *taint = arena_alloc(&f->arena, sizeof *taint);
     *taint = (Taint){cp, SYM_EMPTY, EFFECT_NO_SCHEDULE};
     fx_add_node(f, (FxNode){.name = "node-0", .taints = taint, .ntaints = 1});
-    f->next_node = 1;
+    f->next_node = 1; /* node-0 is named above; the rest are node-1..node-4 */
     fx_add_nodes(f, 4, NULL, 0);
     DsId ds = fx_create_ds(f);
     fx_sync(f, ds);

@@ -12,8 +12,8 @@
 #include "fixture_more.h"
 #include "harness.h"
 
-/* Every pod of the DaemonSet targets `node` (by name) and is unbound;
- * returns how many there are. */
+/* How many pods of the DaemonSet target `node` (by name); each of them must
+ * still be unbound, left to the scheduler. */
 static uint32_t pods_target_only(Fx *f, DsId ds, const char *node)
 {
     NodeId want = fx_node(f, node);
@@ -27,6 +27,7 @@ static uint32_t pods_target_only(Fx *f, DsId ds, const char *node)
     return n;
 }
 
+/* `key op [v1, v2]` (either value may be NULL), strings interned in f. */
 static Requirement requirement_make(Fx *f, const char *key, SelOp op, const char *v1, const char *v2)
 {
     Sym *vals = arena_alloc(&f->arena, 2 * sizeof *vals);
