@@ -8,6 +8,9 @@
  * pods never start. */
 #include "daemonsim/cluster.h"
 
+#define CRASH_BACKOFF_INITIAL (10 * SIM_S)
+#define CRASH_BACKOFF_MAX (5 * SIM_MIN)
+
 static void emit(Cluster *c, const Pod *p, const char *what)
 {
     if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
@@ -122,13 +125,21 @@ static void on_started(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = timer_pod(c, ev);
     if (!p) return;
-    p->phase = POD_RUNNING;
-    emit(c, p, "Running");
-    pod_publish(c, (PodId){ev->subject});
+    if (p->phase != POD_RUNNING) {
+        p->phase = POD_RUNNING;
+        emit(c, p, "Running");
+        pod_publish(c, (PodId){ev->subject});
+    }
     if (p->will_fail) {
-        /* Restart policy Always: the container keeps crashing, the pod stays
+        /* Restart policy Always: the container crashes, the kubelet restarts
+         * it after a back-off of 10 s doubling to 5 min; the pod stays
          * Running and never Ready. */
         emit(c, p, "CrashLoopBackOff");
+        SimTime backoff = CRASH_BACKOFF_INITIAL << DS_MIN(p->restarts, 5);
+        if (backoff > CRASH_BACKOFF_MAX) backoff = CRASH_BACKOFF_MAX;
+        if (p->restarts < UINT8_MAX) p->restarts++;
+        p->timer++;
+        sim_after(c->sim, backoff, EV_POD_STARTED, ev->subject, p->timer, 0);
         return;
     }
     advance(c, (PodId){ev->subject});
