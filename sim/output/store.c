@@ -1218,7 +1218,7 @@ int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
     }
     struct timespec T0; clock_gettime(CLOCK_MONOTONIC, &T0);
     fprintf(stderr, "TIMING attach+ranges done\n");
-    if (getenv("INCR")) exec_sql(s, store_index_sql);
+    if (getenv("THR")) exec_sql(s, "PRAGMA threads = 2");
     for (size_t r = 0; r < nruns; r++) {
         MergeStmts *m = &stmts[alias[runs[r].source]];
         sqlite3_bind_int64(m->run, 1, runs[r].run_id);
