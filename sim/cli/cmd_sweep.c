@@ -495,11 +495,8 @@ static int store_sweep(const SweepArgs *a, SweepPlan *plan, PointFigures *pf, co
         VEC_PUSH(merged_job, j);
     }
     ids = xcalloc(merge.n ? merge.n : 1, sizeof *ids);
-    struct timespec T0; clock_gettime(CLOCK_MONOTONIC, &T0);
     rc = store_merge_runs(s, (const char *const *)plan->worker_db, (size_t)plan->nworkers,
                           merge.v, merge.n, ids);
-    struct timespec T1; clock_gettime(CLOCK_MONOTONIC, &T1);
-    fprintf(stderr, "TIMING merge %.2f\n", (double)(T1.tv_sec-T0.tv_sec)+(double)(T1.tv_nsec-T0.tv_nsec)*1e-9);
     if (rc < 0) goto out;
 
     size_t cap = a->seeds ? a->seeds : 1;
@@ -550,11 +547,7 @@ static int store_sweep(const SweepArgs *a, SweepPlan *plan, PointFigures *pf, co
     rc = store_sweep_status(s, *sweep_id,
                             oc->interrupted ? "interrupted" : missing ? "incomplete" : "complete",
                             wall);
-    clock_gettime(CLOCK_MONOTONIC, &T0);
-    fprintf(stderr, "TIMING figures %.2f\n", (double)(T0.tv_sec-T1.tv_sec)+(double)(T0.tv_nsec-T1.tv_nsec)*1e-9);
     if (rc == 0) rc = store_sweep_commit(s);
-    clock_gettime(CLOCK_MONOTONIC, &T1);
-    fprintf(stderr, "TIMING commit %.2f\n", (double)(T1.tv_sec-T0.tv_sec)+(double)(T1.tv_nsec-T0.tv_nsec)*1e-9);
 out:
     if (rc < 0) {
         snprintf(err, errlen, "%s", store_errmsg(s));
@@ -563,10 +556,7 @@ out:
     VEC_FREE(merge);
     VEC_FREE(merged_job);
     free(ids);
-    clock_gettime(CLOCK_MONOTONIC, &T0);
     store_close(s);
-    clock_gettime(CLOCK_MONOTONIC, &T1);
-    fprintf(stderr, "TIMING close %.2f\n", (double)(T1.tv_sec-T0.tv_sec)+(double)(T1.tv_nsec-T0.tv_nsec)*1e-9);
     return rc;
 }
 

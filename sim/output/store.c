@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
@@ -1216,9 +1215,6 @@ int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
             goto out;
         }
     }
-    struct timespec T0; clock_gettime(CLOCK_MONOTONIC, &T0);
-    fprintf(stderr, "TIMING attach+ranges done\n");
-    if (getenv("THR")) exec_sql(s, "PRAGMA threads = 2");
     for (size_t r = 0; r < nruns; r++) {
         MergeStmts *m = &stmts[alias[runs[r].source]];
         sqlite3_bind_int64(m->run, 1, runs[r].run_id);
@@ -1239,12 +1235,8 @@ int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
             if (stmt_done(s, m->rows[t]) < 0) goto out;
         }
     }
-    struct timespec T1; clock_gettime(CLOCK_MONOTONIC, &T1);
-    fprintf(stderr, "TIMING copy %.2f\n", (double)(T1.tv_sec-T0.tv_sec)+(double)(T1.tv_nsec-T0.tv_nsec)*1e-9);
     /* a new file gets its indexes in one pass, after the rows (see the top) */
     rc = exec_sql(s, store_index_sql);
-    clock_gettime(CLOCK_MONOTONIC, &T0);
-    fprintf(stderr, "TIMING index %.2f\n", (double)(T0.tv_sec-T1.tv_sec)+(double)(T0.tv_nsec-T1.tv_nsec)*1e-9);
 out:
     for (int i = 0; i < s->nattached; i++) merge_stmts_free(&stmts[i]);
     return rc;
