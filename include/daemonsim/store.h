@@ -46,6 +46,12 @@ typedef struct {
     double unavailable_pod_seconds;
 } StoreRollout;
 
+/* For the rest of the process, files written are scratch files, as a sweep's
+ * workers write them: a run still commits atomically (a killed process
+ * leaves no half run), but no index is built and nothing is synced to disk,
+ * since the parent merges the file and deletes it. */
+void store_set_scratch(bool on);
+
 /* Opens or creates the file and its schema. NULL with a message in err on
  * failure; the message does not repeat the path, so callers print
  * "PATH: message". A file that is not a daemonsim database is refused. */

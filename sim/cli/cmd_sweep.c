@@ -826,6 +826,8 @@ int cmd_sweep(int argc, char **argv)
         failed += plan.jobs[j].state == JOB_FAILED;
         expect_failed += plan.jobs[j].state == JOB_DONE && plan.jobs[j].expect_failures > 0;
     }
+    if (plan.progress && done > 0)
+        fprintf(stderr, "sweep: merging %zu runs into %s\n", done, a.output);
     int64_t sweep_id = 0;
     int rc = store_sweep(&a, &plan, pf, ds, &oc, wall_start, &sweep_id, err, sizeof err);
     for (int w = 0; w < plan.nworkers; w++) remove_db_files(plan.worker_db[w]);

@@ -33,6 +33,7 @@
 #include "daemonsim/cli.h"
 #include "daemonsim/mem.h"
 #include "daemonsim/run.h"
+#include "daemonsim/store.h"
 #include "sweep_int.h"
 
 typedef struct {
@@ -101,6 +102,7 @@ static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int r
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    store_set_scratch(true);
     const char *hook = getenv("DAEMONSIM_TEST_KILL_WORKER");
     long kill_me = 0;
     if (hook && !cli_parse_int(hook, 1, 1024, &kill_me)) kill_me = 0;
@@ -134,6 +136,7 @@ typedef struct {
     size_t runs_finished;
     size_t points_finished;
     int bar_width;              /* characters last written on the bar line */
+    double drawn;               /* when the bar was last drawn */
 } Progress;
 
 static void progress_bar(const SweepPlan *plan, Progress *pr)
@@ -161,13 +164,19 @@ static void job_finished(SweepPlan *plan, Progress *pr, SweepJob *j)
     if (point_done) pr->points_finished++;
     if (!plan->progress) return;
     if (plan->tty) {
-        progress_bar(plan, pr);
+        /* ten times a second is plenty for the eye, and short runs finish
+         * by the hundred */
+        double now = mono_now();
+        if (now - pr->drawn >= 0.1 || point_done) {
+            progress_bar(plan, pr);
+            pr->drawn = now;
+        }
     } else if (point_done) {
         size_t done = 0;
         for (size_t i = 0; i < p->njobs; i++) done += plan->jobs[p->first_job + i].state == JOB_DONE;
-        fprintf(plan->err, "sweep: point %zu/%zu done (%s): %zu/%zu runs, %.1f s\n",
-                pr->points_finished, plan->nvalid, p->label, done, p->njobs,
-                mono_now() - pr->start);
+        fprintf(plan->err, "sweep: point %zu/%zu %s (%s): %zu/%zu runs, %.1f s\n",
+                pr->points_finished, plan->nvalid, done == p->njobs ? "done" : "stopped", p->label,
+                done, p->njobs, mono_now() - pr->start);
         fflush(plan->err);
     }
 }
@@ -232,7 +241,10 @@ static void reap_worker(SweepPlan *plan, Progress *pr, SweepOutcome *out, Worker
         job_finished(plan, pr, &plan->jobs[wk->job]);
         wk->job = -1;
     }
-    if (WIFSIGNALED(status) && !wk->signalled) {
+    /* Ctrl-C on a terminal reaches the workers too, maybe before the
+     * parent has marked them as stopped */
+    bool expected = wk->signalled || (pool_stop && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    if (WIFSIGNALED(status) && !expected) {
         out->workers_died++;
         if (plan->tty && plan->progress) fputc('\n', plan->err);
         fprintf(plan->err, "daemonsim sweep: worker %d (pid %ld) was killed by signal %d (%s)%s\n",

@@ -23,12 +23,23 @@ typedef struct {
     size_t n_rollouts;
 } ReportRun;
 
+/* A sweep with its points and its --vary lists ("maxUnavailable=1,5%"). */
+typedef struct {
+    StoreSweepRow sweep;
+    const StoreSweepPoint *points;
+    size_t n_points;
+    const char *vary;
+    int64_t runs;               /* sum of the points' n */
+} ReportSweep;
+
 typedef struct {
     Arena arena;
     ReportRun *runs;
     size_t n_runs;
     StoreSweepPoint *points;
     size_t n_points;
+    ReportSweep *sweeps;
+    size_t n_sweeps;
     bool show_runs, show_points;
 } ReportData;
 
@@ -206,17 +217,44 @@ static void write_table_runs(const ReportData *d, FILE *out)
     arena_free(&a);
 }
 
+static void write_table_sweeps(const ReportData *d, FILE *out)
+{
+    /* no creation time: the table stays reproducible (csv and json have it) */
+    static const char *const heads[] = {"SWEEP", "SCENARIO", "DAEMONSET", "SEEDS",
+                                        "POINTS", "RUNS",    "STATUS",    "VARY"};
+    Arena a = {0};
+    TextTable t = {0};
+    table_headers(&t, &a, heads, DS_ARRAY_LEN(heads));
+    for (size_t i = 0; i < d->n_sweeps; i++) {
+        const ReportSweep *w = &d->sweeps[i];
+        table_cell(&t, &a, "%" PRId64, w->sweep.id);
+        table_cell(&t, &a, "%s", w->sweep.scenario ? w->sweep.scenario : "");
+        table_cell(&t, &a, "%s", w->sweep.daemonset ? w->sweep.daemonset : "");
+        table_cell(&t, &a, "%" PRId64, w->sweep.seeds);
+        table_cell(&t, &a, "%zu", w->n_points);
+        table_cell(&t, &a, "%" PRId64, w->runs);
+        table_cell(&t, &a, "%s", w->sweep.status ? w->sweep.status : "");
+        table_cell(&t, &a, "%s", w->vary);
+    }
+    table_print(&t, out);
+    VEC_FREE(t.cells);
+    arena_free(&a);
+}
+
 static void write_table_points(const ReportData *d, FILE *out)
 {
     static const char *const heads[] = {
         "SWEEP",         "POINT",         "PARAMS",        "N",
         "CONVERGED",     "CONVERGE-MEAN", "CONVERGE-CI95", "CONVERGE-STDDEV",
         "CONVERGE-P50",  "CONVERGE-P90",  "CONVERGE-P99",  "PEAK-UNAVAILABLE-MEAN",
-        "PEAK-UNAVAILABLE-P99", "UNAVAILABLE-POD-SECONDS-MEAN"};
+        "PEAK-UNAVAILABLE-P99", "UNAVAILABLE-POD-SECONDS-MEAN", "EXPOSURE-MEAN"};
+    bool exposure = false;
+    for (size_t i = 0; i < d->n_points; i++) exposure |= d->points[i].has_exposure;
     Arena a = {0};
     char b[32];
     TextTable t = {0};
-    table_headers(&t, &a, heads, DS_ARRAY_LEN(heads));
+    /* the exposure column only when some sweep measured a bad release */
+    table_headers(&t, &a, heads, DS_ARRAY_LEN(heads) - !exposure);
     for (size_t i = 0; i < d->n_points; i++) {
         const StoreSweepPoint *p = &d->points[i];
         table_cell(&t, &a, "%" PRId64, p->sweep_id);
@@ -230,6 +268,8 @@ static void write_table_points(const ReportData *d, FILE *out)
                                p->unavailable_pod_seconds.mean};
         for (size_t k = 0; k < DS_ARRAY_LEN(figs); k++)
             table_cell(&t, &a, "%s", num_table(b, figs[k]));
+        if (exposure)
+            table_cell(&t, &a, "%s", num_table(b, p->has_exposure ? p->exposure.mean : (double)NAN));
     }
     table_print(&t, out);
     VEC_FREE(t.cells);
@@ -242,9 +282,13 @@ static void write_table(const ReportData *d, FILE *out)
         if (d->n_runs == 0) fputs("No runs in this database.\n", out);
         else write_table_runs(d, out);
     }
-    if (d->show_points && d->n_points > 0) {
+    if (d->show_points && d->n_sweeps > 0) {
         if (d->show_runs) fputc('\n', out);
-        write_table_points(d, out);
+        write_table_sweeps(d, out);
+        if (d->n_points > 0) {
+            fputc('\n', out);
+            write_table_points(d, out);
+        }
     } else if (d->show_points && !d->show_runs) {
         fputs("No sweeps in this database.\n", out);
     }
@@ -322,6 +366,8 @@ static void write_csv_runs(const ReportData *d, FILE *out)
     }
 }
 
+static const char *const sweep_fields[] = {"sweep_id", "scenario", "daemonset", "seeds",
+                                           "status"};
 static const char *const point_fields[] = {
     "sweep_id", "point", "params", "n", "n_converged",
     "converge_mean", "converge_stddev", "converge_ci95",
@@ -330,33 +376,50 @@ static const char *const point_fields[] = {
     "peak_unavailable_p50", "peak_unavailable_p90", "peak_unavailable_p99",
     "unavailable_pod_seconds_mean", "unavailable_pod_seconds_stddev",
     "unavailable_pod_seconds_ci95", "unavailable_pod_seconds_p50",
-    "unavailable_pod_seconds_p90", "unavailable_pod_seconds_p99"};
+    "unavailable_pod_seconds_p90", "unavailable_pod_seconds_p99",
+    "exposure_mean", "exposure_stddev", "exposure_ci95",
+    "exposure_p50", "exposure_p90", "exposure_p99"};
 
-/* The 18 summary figures of a point, in point_fields order. */
-static void point_figures(const StoreSweepPoint *p, double fig[18])
+#define POINT_FIGURES 24
+
+/* The 24 summary figures of a point, in point_fields order; NAN for what
+ * was not measured. */
+static void point_figures(const StoreSweepPoint *p, double fig[POINT_FIGURES])
 {
-    const StoreSummary *m[3] = {&p->converge, &p->peak_unavailable, &p->unavailable_pod_seconds};
-    for (int i = 0; i < 3; i++) {
+    StoreSummary none = {NAN, NAN, NAN, NAN, NAN, NAN};
+    const StoreSummary *m[4] = {&p->converge, &p->peak_unavailable, &p->unavailable_pod_seconds,
+                                p->has_exposure ? &p->exposure : &none};
+    for (int i = 0; i < 4; i++) {
         double *f = fig + 6 * i;
         f[0] = m[i]->mean, f[1] = m[i]->stddev, f[2] = m[i]->ci95;
         f[3] = m[i]->p50, f[4] = m[i]->p90, f[5] = m[i]->p99;
     }
 }
 
+/* One line per point, its sweep's columns first (as a run's come first on
+ * each of its rollout lines). */
 static void write_csv_points(const ReportData *d, FILE *out)
 {
     size_t nf = DS_ARRAY_LEN(point_fields);
-    for (size_t i = 0; i < nf; i++) csv_field(out, point_fields[i], i + 1 == nf);
-    for (size_t i = 0; i < d->n_points; i++) {
-        const StoreSweepPoint *p = &d->points[i];
-        double fig[18];
-        point_figures(p, fig);
-        csv_int(out, p->sweep_id, false);
-        csv_int(out, p->point, false);
-        csv_field(out, p->params, false);
-        csv_int(out, p->n, false);
-        csv_int(out, p->n_converged, false);
-        for (int k = 0; k < 18; k++) csv_real(out, fig[k], k == 17);
+    for (size_t i = 0; i < DS_ARRAY_LEN(sweep_fields); i++) csv_field(out, sweep_fields[i], false);
+    for (size_t i = 1; i < nf; i++) csv_field(out, point_fields[i], i + 1 == nf);
+    for (size_t w = 0; w < d->n_sweeps; w++) {
+        const ReportSweep *sw = &d->sweeps[w];
+        for (size_t i = 0; i < sw->n_points; i++) {
+            const StoreSweepPoint *p = &sw->points[i];
+            double fig[POINT_FIGURES];
+            point_figures(p, fig);
+            csv_int(out, sw->sweep.id, false);
+            csv_field(out, sw->sweep.scenario, false);
+            csv_field(out, sw->sweep.daemonset, false);
+            csv_int(out, sw->sweep.seeds, false);
+            csv_field(out, sw->sweep.status, false);
+            csv_int(out, p->point, false);
+            csv_field(out, p->params, false);
+            csv_int(out, p->n, false);
+            csv_int(out, p->n_converged, false);
+            for (int k = 0; k < POINT_FIGURES; k++) csv_real(out, fig[k], k == POINT_FIGURES - 1);
+        }
     }
 }
 
@@ -459,31 +522,53 @@ static void write_json_runs(const ReportData *d, FILE *out)
     fputs(d->n_runs ? "\n]\n" : "]\n", out);
 }
 
+/* An array of sweeps, each with its points (as runs come with their rollouts). */
 static void write_json_points(const ReportData *d, FILE *out)
 {
     fputc('[', out);
-    for (size_t i = 0; i < d->n_points; i++) {
-        const StoreSweepPoint *p = &d->points[i];
-        double fig[18];
-        point_figures(p, fig);
-        fputs(i ? ",\n  {" : "\n  {", out);
-        json_key(out, point_fields[0], true);
-        fprintf(out, "%" PRId64, p->sweep_id);
-        json_key(out, point_fields[1], false);
-        fprintf(out, "%" PRId64, p->point);
-        json_key(out, point_fields[2], false);
-        json_raw(out, p->params);
-        json_key(out, point_fields[3], false);
-        fprintf(out, "%" PRId64, p->n);
-        json_key(out, point_fields[4], false);
-        fprintf(out, "%" PRId64, p->n_converged);
-        for (int k = 0; k < 18; k++) {
-            json_key(out, point_fields[5 + k], false);
-            json_real(out, fig[k]);
+    for (size_t w = 0; w < d->n_sweeps; w++) {
+        const ReportSweep *sw = &d->sweeps[w];
+        fputs(w ? ",\n  {" : "\n  {", out);
+        json_key(out, sweep_fields[0], true);
+        fprintf(out, "%" PRId64, sw->sweep.id);
+        json_key(out, sweep_fields[1], false);
+        json_string(out, sw->sweep.scenario);
+        json_key(out, sweep_fields[2], false);
+        json_string(out, sw->sweep.daemonset);
+        json_key(out, sweep_fields[3], false);
+        fprintf(out, "%" PRId64, sw->sweep.seeds);
+        json_key(out, sweep_fields[4], false);
+        json_string(out, sw->sweep.status);
+        json_key(out, "created_at", false);
+        json_string(out, sw->sweep.created_at);
+        json_key(out, "wall_seconds", false);
+        json_real(out, sw->sweep.wall_seconds);
+        json_key(out, "params", false);
+        json_raw(out, sw->sweep.params);
+        json_key(out, "points", false);
+        fputc('[', out);
+        for (size_t i = 0; i < sw->n_points; i++) {
+            const StoreSweepPoint *p = &sw->points[i];
+            double fig[POINT_FIGURES];
+            point_figures(p, fig);
+            fputs(i ? ",\n    {" : "\n    {", out);
+            json_key(out, point_fields[1], true);
+            fprintf(out, "%" PRId64, p->point);
+            json_key(out, point_fields[2], false);
+            json_raw(out, p->params);
+            json_key(out, point_fields[3], false);
+            fprintf(out, "%" PRId64, p->n);
+            json_key(out, point_fields[4], false);
+            fprintf(out, "%" PRId64, p->n_converged);
+            for (int k = 0; k < POINT_FIGURES; k++) {
+                json_key(out, point_fields[5 + k], false);
+                json_real(out, fig[k]);
+            }
+            fputc('}', out);
         }
-        fputc('}', out);
+        fputs(sw->n_points ? "\n  ]}" : "]}", out);
     }
-    fputs(d->n_points ? "\n]\n" : "]\n", out);
+    fputs(d->n_sweeps ? "\n]\n" : "]\n", out);
 }
 
 /* ---- reading ---- */
@@ -520,6 +605,42 @@ static int read_runs(Store *s, const ReportOptions *opt, ReportData *d, char *er
     return REPORT_OK;
 }
 
+/* Groups the points by sweep and spells out each sweep's --vary lists. */
+static int read_sweeps(Store *s, ReportData *d)
+{
+    StoreSweepRow *rows;
+    size_t n;
+    if (store_list_sweeps(s, &d->arena, &rows, &n) < 0) return REPORT_EDB;
+    if (store_list_sweep_points(s, &d->arena, &d->points, &d->n_points) < 0) return REPORT_EDB;
+    d->sweeps = arena_alloc(&d->arena, (n ? n : 1) * sizeof *d->sweeps);
+    d->n_sweeps = n;
+    size_t p = 0;
+    for (size_t i = 0; i < n; i++) {
+        ReportSweep *w = &d->sweeps[i];
+        w->sweep = rows[i];
+        while (p < d->n_points && d->points[p].sweep_id < rows[i].id) p++;
+        w->points = d->points + p;
+        while (p < d->n_points && d->points[p].sweep_id == rows[i].id) {
+            w->runs += d->points[p].n;
+            w->n_points++;
+            p++;
+        }
+        StoreVary *vary;
+        size_t nv;
+        if (store_sweep_vary(s, &d->arena, rows[i].id, &vary, &nv) < 0) return REPORT_EDB;
+        char buf[1024] = "";
+        size_t len = 0;
+        for (size_t k = 0; k < nv && len < sizeof buf; k++) {
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s=", k ? "; " : "", vary[k].key);
+            for (size_t j = 0; j < vary[k].nvalues && len < sizeof buf; j++)
+                len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", j ? "," : "",
+                                        vary[k].values[j]);
+        }
+        w->vary = arena_strdup(&d->arena, buf);
+    }
+    return REPORT_OK;
+}
+
 int report_write(Store *s, const ReportOptions *opt, FILE *out, char *err, size_t errlen)
 {
     ReportData d = {
@@ -529,9 +650,7 @@ int report_write(Store *s, const ReportOptions *opt, FILE *out, char *err, size_
     };
     int rc = REPORT_OK;
     if (d.show_runs) rc = read_runs(s, opt, &d, err, errlen);
-    if (rc == REPORT_OK && d.show_points &&
-        store_list_sweep_points(s, &d.arena, &d.points, &d.n_points) < 0)
-        rc = REPORT_EDB;
+    if (rc == REPORT_OK && d.show_points) rc = read_sweeps(s, &d);
     if (rc == REPORT_OK) {
         switch (opt->format) {
         case REPORT_TABLE: write_table(&d, out); break;

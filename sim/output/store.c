@@ -357,6 +357,11 @@ static void copy_err(char *err, size_t errlen, const char *msg)
 
 const char *store_errmsg(const Store *s) { return s ? s->err : "out of memory"; }
 
+/* Set in a sweep's worker processes (store_set_scratch). */
+static bool store_scratch;
+
+void store_set_scratch(bool on) { store_scratch = on; }
+
 /* ---- statements ---- */
 
 /* A multi-row INSERT that may fail halfway needs a statement journal to undo
@@ -598,7 +603,8 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
         char cache_sql[64];
         snprintf(cache_sql, sizeof cache_sql, "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
         if (exec_sql(s, "PRAGMA journal_mode = WAL") < 0 ||
-            exec_sql(s, "PRAGMA synchronous = NORMAL") < 0 || exec_sql(s, cache_sql) < 0)
+            exec_sql(s, store_scratch ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL") < 0 ||
+            exec_sql(s, cache_sql) < 0)
             goto fail;
     } else if (exec_sql(s, "PRAGMA query_only = ON") < 0) {
         goto fail;
@@ -901,8 +907,9 @@ int store_run_commit(Store *s, const StoreRunEnd *end)
     sqlite3_bind_int64(st, 4, (sqlite3_int64)end->events);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)end->expect_failures);
     if (stmt_done(s, st) < 0) goto fail;
-    /* A no-op once the indexes exist; the first run builds them in one sort. */
-    if (exec_sql(s, store_index_sql) < 0) goto fail;
+    /* A no-op once the indexes exist; the first run builds them in one sort.
+     * A scratch file is read only by a merge, which needs no index. */
+    if (!store_scratch && exec_sql(s, store_index_sql) < 0) goto fail;
     if (stmt_exec(s, s->run_nested ? ST_RELEASE : ST_COMMIT) < 0) goto fail;
     s->run_open = false;
     return 0;
@@ -1082,15 +1089,18 @@ void store_sweep_abort(Store *s)
  * so each run's rows sit in one stretch of rowids. Copying that stretch as a
  * rowid range reads the table in order; selecting by run_id instead would go
  * through the index and sort (measured: five times slower for a 10,000-node
- * run). The ranges of every run come from one GROUP BY per table. */
+ * run). The ranges of every run come from one scan of each table in rowid
+ * order (a GROUP BY would sort: sweep workers' files have no index). */
 typedef struct {
     int64_t run_id, lo, hi;
 } RowRange;
 
+typedef VEC(RowRange) RowRangeVec;
+
 typedef struct {
     sqlite3_stmt *run;
     sqlite3_stmt *rows[TAB_COUNT];
-    VEC(RowRange) ranges[TAB_COUNT];    /* by run_id */
+    RowRangeVec ranges[TAB_COUNT];      /* by run_id */
 } MergeStmts;
 
 static void merge_stmts_free(MergeStmts *m)
@@ -1113,13 +1123,18 @@ static const RowRange *range_find(const MergeStmts *m, int t, int64_t run_id)
     return lo < m->ranges[t].n && m->ranges[t].v[lo].run_id == run_id ? &m->ranges[t].v[lo] : NULL;
 }
 
+static int range_cmp(const void *a, const void *b)
+{
+    const RowRange *x = a, *y = b;
+    if (x->run_id != y->run_id) return x->run_id < y->run_id ? -1 : 1;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
 static int merge_ranges(Store *s, int src, MergeStmts *m)
 {
     char sql[256];
     for (int t = 0; t < TAB_COUNT; t++) {
-        snprintf(sql, sizeof sql,
-                 "SELECT run_id, min(rowid), max(rowid) FROM ds_merge_%d.%s GROUP BY run_id "
-                 "ORDER BY run_id",
+        snprintf(sql, sizeof sql, "SELECT rowid, run_id FROM ds_merge_%d.%s NOT INDEXED ORDER BY rowid",
                  src, store_tables[t].name);
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -1127,14 +1142,33 @@ static int merge_ranges(Store *s, int src, MergeStmts *m)
             return -1;
         }
         int rc;
+        RowRange cur = {0, 0, -1};
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            RowRange r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                          sqlite3_column_int64(st, 2)};
-            VEC_PUSH(m->ranges[t], r);
+            int64_t rowid = sqlite3_column_int64(st, 0), run = sqlite3_column_int64(st, 1);
+            if (cur.hi >= cur.lo && run == cur.run_id) {
+                cur.hi = rowid;
+                continue;
+            }
+            if (cur.hi >= cur.lo) VEC_PUSH(m->ranges[t], cur);
+            cur = (RowRange){run, rowid, rowid};
         }
+        if (cur.hi >= cur.lo) VEC_PUSH(m->ranges[t], cur);
         if (rc != SQLITE_DONE) store_set_db_error(s);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) return -1;
+        /* by run; a run in several stretches (not written by one sweep
+         * worker) gets one range around them all: the copy checks run_id */
+        RowRangeVec *r = &m->ranges[t];
+        if (r->n > 1) qsort(r->v, r->n, sizeof *r->v, range_cmp);
+        size_t w = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            if (w > 0 && r->v[w - 1].run_id == r->v[i].run_id) {
+                r->v[w - 1].hi = DS_MAX(r->v[w - 1].hi, r->v[i].hi);
+                continue;
+            }
+            r->v[w++] = r->v[i];
+        }
+        r->n = w;
     }
     return 0;
 }
@@ -1236,6 +1270,7 @@ int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
         }
     }
     /* a new file gets its indexes in one pass, after the rows (see the top) */
+    if (getenv("DS_THREADS")) exec_sql(s, "PRAGMA threads = 2");
     rc = exec_sql(s, store_index_sql);
 out:
     for (int i = 0; i < s->nattached; i++) merge_stmts_free(&stmts[i]);

@@ -79,8 +79,8 @@ static int build_db(void)
     rc |= store_run_commit(s, &(StoreRunEnd){0});
 
     int64_t sweep;
-    StoreSweepInfo si = {.scenario = "rollout-demo", .seeds = 3,
-                         .params = "{\"maxUnavailable\": [1, 2]}"};
+    StoreSweepInfo si = {.scenario = "rollout-demo", .seeds = 3, .daemonset = "fluentd",
+                         .params = "{\"vary\": [{\"key\": \"maxUnavailable\", \"values\": [1, 2]}]}"};
     rc |= store_sweep_begin(s, &si, &sweep);
     for (int p = 0; p < 2; p++) {
         StoreSweepPoint pt = {
@@ -90,6 +90,8 @@ static int build_db(void)
             .converge = {1000.0 / (p + 1), 10, 24.84, 990, 1010, 1020},
             .peak_unavailable = {p + 1, 0, 0, p + 1, p + 1, p + 1},
             .unavailable_pod_seconds = {500, NAN, NAN, 500, 500, 500},
+            .has_exposure = p == 1,
+            .exposure = {12.5, 1.5, 3.75, 12, 14, 14.5},
         };
         rc |= store_sweep_point(s, &pt);
     }
@@ -256,12 +258,15 @@ static void test_table(void)
         "1     fluentd         2          600.000   4023.512    3423.512           2                 12345.625\n"
         "2     ds,with\"quote   3          0.100     0.300       0.200              0                 0.000\n"
         "\n"
+        "SWEEP   SCENARIO       DAEMONSET   SEEDS   POINTS   RUNS   STATUS     VARY\n"
+        "1       rollout-demo   fluentd     3       2        6      complete   maxUnavailable=1,2\n"
+        "\n"
         "SWEEP   POINT   PARAMS                 N   CONVERGED   CONVERGE-MEAN   CONVERGE-CI95   CONVERGE-STDDEV   "
-        "CONVERGE-P50   CONVERGE-P90   CONVERGE-P99   PEAK-UNAVAILABLE-MEAN   PEAK-UNAVAILABLE-P99   UNAVAILABLE-POD-SECONDS-MEAN\n"
+        "CONVERGE-P50   CONVERGE-P90   CONVERGE-P99   PEAK-UNAVAILABLE-MEAN   PEAK-UNAVAILABLE-P99   UNAVAILABLE-POD-SECONDS-MEAN   EXPOSURE-MEAN\n"
         "1       0       {\"maxUnavailable\":1}   3   3           1000.000        24.840          10.000            "
         "990.000        1010.000       1020.000       1.000                   1.000                  500.000\n"
         "1       1       {\"maxUnavailable\":2}   3   2           500.000         24.840          10.000            "
-        "990.000        1010.000       1020.000       2.000                   2.000                  500.000\n");
+        "990.000        1010.000       1020.000       2.000                   2.000                  500.000                        12.500\n");
     free(text);
 }
 
@@ -283,13 +288,18 @@ static void test_csv(void)
 
     text = render_ok(REPORT_CSV, true);
     EXPECT_TEXT(text,
-        "sweep_id,point,params,n,n_converged,converge_mean,converge_stddev,converge_ci95,"
+        "sweep_id,scenario,daemonset,seeds,status,point,params,n,n_converged,converge_mean,"
+        "converge_stddev,converge_ci95,"
         "converge_p50,converge_p90,converge_p99,peak_unavailable_mean,peak_unavailable_stddev,"
         "peak_unavailable_ci95,peak_unavailable_p50,peak_unavailable_p90,peak_unavailable_p99,"
         "unavailable_pod_seconds_mean,unavailable_pod_seconds_stddev,unavailable_pod_seconds_ci95,"
-        "unavailable_pod_seconds_p50,unavailable_pod_seconds_p90,unavailable_pod_seconds_p99\r\n"
-        "1,0,\"{\"\"maxUnavailable\"\":1}\",3,3,1000,10,24.84,990,1010,1020,1,0,0,1,1,1,500,,,500,500,500\r\n"
-        "1,1,\"{\"\"maxUnavailable\"\":2}\",3,2,500,10,24.84,990,1010,1020,2,0,0,2,2,2,500,,,500,500,500\r\n");
+        "unavailable_pod_seconds_p50,unavailable_pod_seconds_p90,unavailable_pod_seconds_p99,"
+        "exposure_mean,exposure_stddev,exposure_ci95,exposure_p50,exposure_p90,exposure_p99\r\n"
+        /* one line per point, the sweep's columns first; no exposure: empty */
+        "1,rollout-demo,fluentd,3,complete,0,\"{\"\"maxUnavailable\"\":1}\",3,3,1000,10,24.84,990,1010,1020,"
+        "1,0,0,1,1,1,500,,,500,500,500,,,,,,\r\n"
+        "1,rollout-demo,fluentd,3,complete,1,\"{\"\"maxUnavailable\"\":2}\",3,2,500,10,24.84,990,1010,1020,"
+        "2,0,0,2,2,2,500,,,500,500,500,12.5,1.5,3.75,12,14,14.5\r\n");
     free(text);
 }
 
@@ -321,9 +331,17 @@ static void test_json(void)
 
     text = render_ok(REPORT_JSON, true);
     CU_ASSERT(json_valid(text));
-    EXPECT_CONTAINS(text, "{\"sweep_id\": 1, \"point\": 0, \"params\": {\"maxUnavailable\":1}, "
+    /* sweeps, each with its points, as runs come with their rollouts */
+    EXPECT_CONTAINS(text, "[\n  {\"sweep_id\": 1, \"scenario\": \"rollout-demo\", \"daemonset\": "
+                          "\"fluentd\", \"seeds\": 3, \"status\": \"complete\", \"created_at\": \"");
+    EXPECT_CONTAINS(text, "\"wall_seconds\": null, \"params\": {\"vary\":[{\"key\":\"maxUnavailable\","
+                          "\"values\":[1,2]}]}, \"points\": [\n"
+                          "    {\"point\": 0, \"params\": {\"maxUnavailable\":1}, "
                           "\"n\": 3, \"n_converged\": 3, \"converge_mean\": 1000, ");
     EXPECT_CONTAINS(text, "\"unavailable_pod_seconds_stddev\": null, ");
+    EXPECT_CONTAINS(text, "\"exposure_p99\": null},\n    {\"point\": 1, ");
+    EXPECT_CONTAINS(text, "\"exposure_mean\": 12.5, ");
+    EXPECT_CONTAINS(text, "\"exposure_p99\": 14.5}\n  ]}\n]\n");
     free(text);
 }
 

@@ -109,7 +109,7 @@ static int64_t write_small_run(Store *s, const StoreRunInfo *info, int rows)
 static void test_open_creates_schema(void)
 {
     Store *s = open_ok("schema.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "1\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "2\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_journal_mode"), "wal\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_synchronous"), "1\n"); /* NORMAL */
     EXPECT_STR(q(s, "SELECT * FROM pragma_foreign_keys"), "1\n");
@@ -175,7 +175,7 @@ static void test_rows_round_trip(void)
     }
     CU_ASSERT_EQUAL(store_node_event(s, 1.25, "workers-1", "NotReady", NULL), 0);
     CU_ASSERT_EQUAL(store_node_event(s, 2.5, "workers-1", "Taint", "a,b \"c\"\nd"), 0);
-    StoreStatus st = {1, 2, 3, 4, 5, 6, 7, 0};
+    StoreStatus st = {1, 2, 3, 4, 5, 6, 7, 8};
     CU_ASSERT_EQUAL(store_ds_status(s, 3.0, "fluentd", &st), 0);
     StoreRollout done = {.daemonset = "fluentd", .revision = 2, .started = 600.0,
                          .completed = 4023.5, .max_unavailable = 5,
@@ -201,7 +201,8 @@ static void test_rows_round_trip(void)
                "0\n");
     EXPECT_STR(q(s, "SELECT t, node, kind, quote(detail) FROM node_event ORDER BY rowid"),
                "1.25|workers-1|NotReady|NULL\n2.5|workers-1|Taint|'a,b \"c\"\nd'\n");
-    EXPECT_STR(q(s, "SELECT * FROM ds_status"), "1|3.0|fluentd|1|2|3|4|5|6|7\n");
+    EXPECT_STR(q(s, "SELECT * FROM ds_status"), "1|3.0|fluentd|1|2|3|4|5|6|7|8\n");
+    EXPECT_STR(q(s, "SELECT updated_available FROM ds_status"), "8\n");
     EXPECT_STR(q(s, "SELECT daemonset, revision, time_to_converge FROM rollout_summary "
                     "ORDER BY started"),
                "node-exporter|3|\nfluentd|2|3423.5\n");
@@ -491,7 +492,7 @@ static void test_foreign_and_newer_databases(void)
     snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version = 99'", tmp_path("newer.db"));
     CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
     CU_ASSERT_PTR_NULL(store_open(tmp_path("newer.db"), err, sizeof err));
-    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 1)");
+    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 2)");
 }
 
 /* Tries to create a database in a directory the process may not write, and
@@ -628,6 +629,240 @@ static void test_sweep_tables(void)
     store_close(s);
 }
 
+/* A version 1 file (tests/unit/schema-v1.sql, made with the sqlite3 shell)
+ * is read as it is by a read-only handle and migrated by a writing one. */
+static void test_schema_v1_migration(void)
+{
+    if (system("sqlite3 -version >/dev/null 2>&1") != 0) {
+        printf("\n    (sqlite3 shell not found: skipped) ");
+        return;
+    }
+    const char *path = tmp_path("v1.db");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s' < '%s/tests/unit/schema-v1.sql' && sqlite3 '%s' \""
+             "INSERT INTO run (scenario, seed, params, started_at, version) "
+             "VALUES ('old', 1, '{}', 'x', 'v1'); "
+             "INSERT INTO ds_status VALUES (1, 10.0, 'ds', 4, 4, 3, 2, 3, 1, 0); "
+             "INSERT INTO sweep (scenario, seeds, created_at, params) VALUES ('old', 3, 'x', '{}'); "
+             "INSERT INTO sweep_point (sweep_id, point, params, n, n_converged, converge_mean) "
+             "VALUES (1, 0, '{}', 3, 2, 60.0)\"",
+             path, DS_SOURCE_DIR, path);
+    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+
+    char err[256] = "";
+    Store *r = store_open_readonly(path, err, sizeof err);
+    EXPECT_STR(err, "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    Arena a = {0};
+    StoreSweepPoint *pts;
+    size_t n;
+    CU_ASSERT_EQUAL(store_list_sweep_points(r, &a, &pts, &n), 0);
+    EXPECT_EQ_I64(n, 1);
+    if (n == 1) {
+        EXPECT_NEAR(pts[0].converge.mean, 60, 0);
+        CU_ASSERT(!pts[0].has_exposure);
+    }
+    StoreSweepRow *sw;
+    CU_ASSERT_EQUAL(store_list_sweeps(r, &a, &sw, &n), 0);
+    EXPECT_EQ_I64(n, 1);
+    if (n == 1) EXPECT_STR(sw[0].status, "complete");
+    /* no updated_available column: available - (current - updated) = 3 - (4 - 2) */
+    StoreStatusSample *ss;
+    CU_ASSERT_EQUAL(store_status_series(r, &a, 1, "ds", &ss, &n), 0);
+    EXPECT_EQ_I64(n, 1);
+    if (n == 1) EXPECT_EQ_I64(ss[0].updated_available, 1);
+    EXPECT_STR(q(r, "SELECT * FROM pragma_user_version"), "1\n");
+    store_close(r);
+
+    Store *s = open_ok("v1.db");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "2\n");
+    EXPECT_STR(q(s, "SELECT quote(updated_available) FROM ds_status"), "NULL\n");
+    EXPECT_STR(q(s, "SELECT not_converged, quote(exposure_mean) FROM sweep_point"), "1|NULL\n");
+    EXPECT_STR(q(s, "SELECT status, quote(daemonset) FROM sweep"), "complete|NULL\n");
+    /* the migrated file takes new rows like a new one */
+    EXPECT_EQ_I64(write_small_run(s, &info_demo, 2), 2);
+    EXPECT_STR(q(s, "SELECT group_concat(quote(updated_available)) FROM ds_status"), "NULL,0,0\n");
+    /* and has the shape of a new one */
+    Store *fresh = open_ok("v2-shape.db");
+    char *cols = xstrdup(q(fresh, "SELECT group_concat(m.name || '.' || p.name || ':' || p.type) "
+                                  "FROM sqlite_schema AS m, pragma_table_info(m.name) AS p "
+                                  "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'"));
+    EXPECT_STR(q(s, "SELECT group_concat(m.name || '.' || p.name || ':' || p.type) "
+                    "FROM sqlite_schema AS m, pragma_table_info(m.name) AS p "
+                    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'"),
+               cols);
+    free(cols);
+    store_close(fresh);
+    arena_free(&a);
+    store_close(s);
+}
+
+/* Writes one run with a rollout and a few rows, into its own file's next id. */
+static int64_t write_source_run(Store *s, uint64_t seed, double completed)
+{
+    StoreRunInfo info = {.scenario = "demo", .seed = seed, .params = "{}", .version = "test"};
+    int64_t id = 0;
+    CU_ASSERT_EQUAL_FATAL(store_run_begin(s, &info, &id), 0);
+    char pod[32];
+    for (int i = 0; i < 3; i++) {
+        snprintf(pod, sizeof pod, "p%llu-%d", (unsigned long long)seed, i);
+        char node[32];
+        snprintf(node, sizeof node, "n%d", i % 2);
+        CU_ASSERT_EQUAL(store_pod_event(s, i, "ds", pod, node, i == 2 ? 2 : 1, "Created"), 0);
+        CU_ASSERT_EQUAL(store_pod_event(s, i + 0.5, "ds", pod, node, i == 2 ? 2 : 1, "Ready"), 0);
+    }
+    StoreStatus st = {.desired = 2, .updated_available = (int64_t)seed};
+    CU_ASSERT_EQUAL(store_ds_status(s, 1.0, "ds", &st), 0);
+    CU_ASSERT_EQUAL(store_node_event(s, 0.25, "n0", "Added", NULL), 0);
+    StoreRollout r1 = {.daemonset = "ds", .revision = 1, .started = 0, .completed = 5,
+                       .max_unavailable = 2, .unavailable_pod_seconds = 3};
+    StoreRollout r2 = {.daemonset = "ds", .revision = 2, .started = 10, .completed = completed,
+                       .max_unavailable = (int64_t)seed, .unavailable_pod_seconds = 7.5};
+    CU_ASSERT_EQUAL(store_rollout(s, &r1), 0);
+    CU_ASSERT_EQUAL(store_rollout(s, &r2), 0);
+    CU_ASSERT_EQUAL(store_run_commit(s, &(StoreRunEnd){.sim_seconds = 20, .events = seed}), 0);
+    return id;
+}
+
+/* Runs spread over two sources come out in the order listed, with every
+ * row, whatever the split; the merged file reads back its figures. */
+static void test_merge_runs(void)
+{
+    Store *a = open_ok("src-a.db"), *b = open_ok("src-b.db");
+    int64_t a1 = write_source_run(a, 11, 30), a2 = write_source_run(a, 13, -1);
+    int64_t b1 = write_source_run(b, 12, 40);
+    store_close(a);
+    store_close(b);
+    Store *s = open_ok("merged.db");
+    write_small_run(s, &info_demo, 1); /* run 1 was there before */
+    const char *paths[] = {tmp_path("src-a.db"), tmp_path("src-b.db")};
+    StoreMergeRun runs[] = {{0, a1}, {1, b1}, {0, a2}};
+    int64_t ids[3] = {0};
+    int64_t sweep;
+    CU_ASSERT_EQUAL(store_merge_runs(s, paths, 2, runs, 3, ids), -1);
+    EXPECT_STR(store_errmsg(s), "no sweep in progress");
+    StoreSweepInfo info = {.scenario = "demo", .seeds = 3, .daemonset = "ds",
+                           .params = "{\"vary\":[{\"key\":\"maxSurge\",\"values\":[0,\"5%\"]}]}",
+                           .bulk = true};
+    CU_ASSERT_EQUAL_FATAL(store_sweep_begin(s, &info, &sweep), 0);
+    CU_ASSERT_EQUAL_FATAL(store_merge_runs(s, paths, 2, runs, 3, ids), 0);
+    EXPECT_EQ_I64(ids[0], 2);
+    EXPECT_EQ_I64(ids[1], 3);
+    EXPECT_EQ_I64(ids[2], 4);
+    EXPECT_STR(q(s, "SELECT group_concat(seed) FROM (SELECT seed FROM run ORDER BY id)"), "42,11,12,13\n");
+    /* rows in run order, each run's rows in their own order */
+    EXPECT_STR(q(s, "SELECT group_concat(run_id || ':' || pod || ':' || phase, ' ') FROM "
+                    "(SELECT * FROM pod_event WHERE pod LIKE 'p%-0' ORDER BY rowid)"),
+               "2:p11-0:Created 2:p11-0:Ready 3:p12-0:Created 3:p12-0:Ready "
+               "4:p13-0:Created 4:p13-0:Ready\n");
+    EXPECT_STR(q(s, "SELECT count(*) FROM pod_event AS x JOIN pod_event AS y ON y.rowid = x.rowid + 1 "
+                    "WHERE y.run_id < x.run_id"), "0\n");
+    EXPECT_STR(q(s, "SELECT run_id, updated_available FROM ds_status WHERE run_id > 1 ORDER BY rowid"),
+               "2|11\n3|12\n4|13\n");
+    EXPECT_STR(q(s, "SELECT group_concat(run_id) FROM node_event"), "2,3,4\n");
+    EXPECT_STR(q(s, "SELECT group_concat(run_id || '/' || revision) FROM rollout"), "2/1,2/2,3/1,3/2,4/1,4/2\n");
+    /* merging twice into one sweep is refused */
+    CU_ASSERT_EQUAL(store_merge_runs(s, paths, 2, runs, 1, ids), -1);
+
+    /* figures: the last rollout, and the nodes that got revision 2 */
+    StoreRunFigures f;
+    int64_t bad[] = {2};
+    CU_ASSERT_EQUAL(store_run_figures(s, 2, "ds", bad, 1, &f), 0);
+    CU_ASSERT(f.found);
+    EXPECT_EQ_I64(f.rollout.revision, 2);
+    EXPECT_NEAR(f.rollout.completed - f.rollout.started, 20, 0);
+    EXPECT_EQ_I64(f.rollout.max_unavailable, 11);
+    EXPECT_EQ_I64(f.exposed, 1);
+    CU_ASSERT_EQUAL(store_run_figures(s, 4, "ds", NULL, 0, &f), 0);
+    CU_ASSERT(f.found && f.rollout.completed < 0);
+    EXPECT_EQ_I64(f.exposed, -1);
+    int64_t both[] = {1, 2};
+    CU_ASSERT_EQUAL(store_run_figures(s, 4, "ds", both, 2, &f), 0);
+    EXPECT_EQ_I64(f.exposed, 2);
+    CU_ASSERT_EQUAL(store_run_figures(s, 4, "other", NULL, 0, &f), 0);
+    CU_ASSERT(!f.found);
+
+    for (int i = 0; i < 3; i++) CU_ASSERT_EQUAL(store_sweep_run(s, sweep, i % 2, 100 + i, ids[i]), 0);
+    for (int p = 0; p < 2; p++) {
+        StoreSweepPoint pt = {.sweep_id = sweep, .point = p, .params = "{}", .n = 2 - p,
+                              .n_converged = 1, .has_exposure = p == 0,
+                              .exposure = {1.5, 0.5, 4.5, 1.5, 1.9, 1.99}};
+        CU_ASSERT_EQUAL(store_sweep_point(s, &pt), 0);
+    }
+    CU_ASSERT_EQUAL(store_sweep_status(s, sweep, "interrupted", 1.25), 0);
+    CU_ASSERT_EQUAL_FATAL(store_sweep_commit(s), 0);
+    /* the sources are detached and the file is back in WAL mode */
+    EXPECT_STR(q(s, "SELECT count(*) FROM pragma_database_list"), "1\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_journal_mode"), "wal\n");
+    EXPECT_STR(q(s, "SELECT not_converged, exposure_ci95, quote(peak_unavailable_mean) FROM sweep_point"),
+               "1|4.5|0.0\n0||0.0\n");
+
+    Arena ar = {0};
+    StoreSweepRow *sw;
+    size_t n;
+    CU_ASSERT_EQUAL(store_list_sweeps(s, &ar, &sw, &n), 0);
+    EXPECT_EQ_I64(n, 1);
+    if (n == 1) {
+        EXPECT_STR(sw[0].status, "interrupted");
+        EXPECT_STR(sw[0].daemonset, "ds");
+        EXPECT_NEAR(sw[0].wall_seconds, 1.25, 0);
+        EXPECT_EQ_I64(sw[0].seeds, 3);
+    }
+    StoreSweepRun *sr;
+    CU_ASSERT_EQUAL(store_list_sweep_runs(s, &ar, sweep, &sr, &n), 0);
+    EXPECT_EQ_I64(n, 3);
+    if (n == 3) {
+        EXPECT_EQ_I64(sr[0].point, 0);
+        EXPECT_EQ_I64(sr[0].run_id, 2);
+        EXPECT_EQ_I64(sr[1].run_id, 4);
+        EXPECT_EQ_I64(sr[2].point, 1);
+    }
+    StoreVary *vary;
+    CU_ASSERT_EQUAL(store_sweep_vary(s, &ar, sweep, &vary, &n), 0);
+    EXPECT_EQ_I64(n, 1);
+    if (n == 1) {
+        EXPECT_STR(vary[0].key, "maxSurge");
+        EXPECT_EQ_I64(vary[0].nvalues, 2);
+        if (vary[0].nvalues == 2) {
+            EXPECT_STR(vary[0].values[0], "0");
+            EXPECT_STR(vary[0].values[1], "5%");
+        }
+    }
+    StoreSweepPoint *pts;
+    CU_ASSERT_EQUAL(store_list_sweep_points(s, &ar, &pts, &n), 0);
+    CU_ASSERT(n == 2 && pts[0].has_exposure && !pts[1].has_exposure);
+    StoreStatusSample *ss;
+    CU_ASSERT_EQUAL(store_status_series(s, &ar, 3, "ds", &ss, &n), 0);
+    CU_ASSERT(n == 1 && ss[0].updated_available == 12 && ss[0].desired == 2);
+    arena_free(&ar);
+    store_close(s);
+}
+
+/* A merge that fails (a listed run is not in its source) leaves the file
+ * as it was. */
+static void test_merge_failure_leaves_nothing(void)
+{
+    Store *s = open_ok("merge-fail.db");
+    const char *paths[] = {tmp_path("src-a.db"), tmp_path("no-such-dir/x.db")};
+    StoreMergeRun missing[] = {{0, 1}, {0, 99}};
+    int64_t ids[2], sweep;
+    StoreSweepInfo info = {.scenario = "demo", .seeds = 1};
+    CU_ASSERT_EQUAL_FATAL(store_sweep_begin(s, &info, &sweep), 0);
+    CU_ASSERT_EQUAL(store_merge_runs(s, paths, 2, missing, 2, ids), -1);
+    EXPECT_CONTAINS(store_errmsg(s), "src-a.db: no run 99");
+    store_sweep_abort(s);
+    EXPECT_STR(q(s, "SELECT (SELECT count(*) FROM run) + (SELECT count(*) FROM sweep) + "
+                    "(SELECT count(*) FROM pod_event)"), "0\n");
+    StoreMergeRun unopenable[] = {{1, 1}};
+    CU_ASSERT_EQUAL_FATAL(store_sweep_begin(s, &info, &sweep), 0);
+    CU_ASSERT_EQUAL(store_merge_runs(s, paths, 2, unopenable, 1, ids), -1);
+    EXPECT_CONTAINS(store_errmsg(s), "no-such-dir/x.db: unable to open database");
+    store_sweep_abort(s);
+    EXPECT_STR(q(s, "SELECT count(*) FROM pragma_database_list"), "1\n");
+    store_close(s);
+}
+
 static CU_TestInfo store_tests[] = {
     {"open creates the schema", test_open_creates_schema},
     {"in-memory database", test_memory_database},
@@ -642,6 +877,9 @@ static CU_TestInfo store_tests[] = {
     {"foreign and newer databases", test_foreign_and_newer_databases},
     {"read-only directory", test_readonly_directory},
     {"sweep tables", test_sweep_tables},
+    {"schema 1 is read and migrated", test_schema_v1_migration},
+    {"merge runs", test_merge_runs},
+    {"failed merge leaves nothing", test_merge_failure_leaves_nothing},
     CU_TEST_INFO_NULL,
 };
 

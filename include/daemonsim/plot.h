@@ -1,0 +1,53 @@
+/* plot.h: `daemonsim plot`, charts of runs and sweeps drawn by gnuplot.
+ *
+ * plot_write() reads what a chart needs through store.h, writes it as
+ * whitespace-separated data files plus a gnuplot script into a working
+ * directory, runs gnuplot on the script (posix_spawnp, stdin /dev/null,
+ * stderr captured; no shell) and moves the picture to the output path.
+ * Nothing user-supplied is ever pasted into a command line; names that
+ * appear in titles and legends are quoted for gnuplot. The script finds its
+ * data next to itself, so a kept script (--keep-script) can be edited and
+ * run again with `gnuplot DIR/plot.gp`. */
+#ifndef DAEMONSIM_PLOT_H
+#define DAEMONSIM_PLOT_H
+
+#include "daemonsim/store.h"
+
+typedef enum {
+    PLOT_CONVERGENCE,           /* updated-and-available pods vs minutes since the rollout began */
+    PLOT_UNAVAILABLE,           /* unavailable pods vs minutes since the rollout began */
+    PLOT_TIME_TO_CONVERGE,      /* mean time to converge (95% CI) vs the first varied key */
+    PLOT_EXPOSURE,              /* nodes that got the failing revision vs the first varied key */
+    PLOT_OVERVIEW,              /* convergence above time-to-converge: the headline chart */
+} PlotKind;
+
+typedef struct {
+    PlotKind kind;
+    const int64_t *run_ids;     /* one line per run (convergence, unavailable); NULL: a sweep */
+    size_t n_run_ids;
+    int64_t sweep_id;           /* 0: the newest sweep */
+    const char *daemonset;      /* NULL: the sweep's, or a run's first rolled-out DaemonSet */
+    double until_minutes;       /* > 0: cut the time axis there */
+    const char *output;         /* FILE.png or FILE.svg */
+    const char *keep_dir;       /* NULL: a temporary directory, removed afterwards */
+} PlotOptions;
+
+enum {
+    PLOT_OK = 0,
+    PLOT_EDB = -1,              /* reading the database failed: store_errmsg(s) */
+    PLOT_EINPUT = -2,           /* nothing to draw as asked (no such run or sweep, ...): err */
+    PLOT_ENOGNUPLOT = -3,       /* gnuplot is not installed; nothing was written */
+    PLOT_EFAIL = -4,            /* gnuplot or the file system failed: err */
+};
+
+/* "convergence", "unavailable", "time-to-converge", "exposure", "overview". */
+bool plot_parse_kind(const char *name, PlotKind *out);
+const char *plot_kind_name(PlotKind k);
+/* ".png" or ".svg" at the end of path (case-insensitive). */
+bool plot_output_ok(const char *path);
+/* Whether an executable `gnuplot` is on PATH. */
+bool plot_gnuplot_found(void);
+
+int plot_write(Store *s, const PlotOptions *opt, char *err, size_t errlen);
+
+#endif
