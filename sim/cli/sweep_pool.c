@@ -17,8 +17,9 @@
  * reaches the workers directly too, since they share its process group.
  *
  * Test hook: DAEMONSIM_TEST_KILL_WORKER=N makes worker N (counting from 1)
- * raise SIGKILL as it receives its second job, i.e. after its first run has
- * been committed and reported, as a crash in the middle of a run would. */
+ * raise SIGKILL as it receives its first job, as a crash in the middle of a
+ * run would. Every worker is handed a job at the start, so the hook fires
+ * however the others race through the rest. */
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -106,11 +107,10 @@ static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int r
     const char *hook = getenv("DAEMONSIM_TEST_KILL_WORKER");
     long kill_me = 0;
     if (hook && !cli_parse_int(hook, 1, 1024, &kill_me)) kill_me = 0;
-    bool ran = false;
     uint32_t job;
     while (read_full(cmd, &job, sizeof job)) {
-        if (ran && kill_me == w + 1) raise(SIGKILL);
         if (job >= plan->njobs) break;
+        if (kill_me == w + 1) raise(SIGKILL);
         const SweepJob *j = &plan->jobs[job];
         RunOptions ro = {.scenario = plan->points[j->point].sc, .seed = j->seed,
                          .db_path = plan->worker_db[w], .params_json = j->params_json,
@@ -124,7 +124,6 @@ static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int r
             rep.expect_failures = rr.expect_failures;
         }
         if (!write_full(res, &rep, sizeof rep)) break;
-        ran = true;
     }
     _exit(0);
 }

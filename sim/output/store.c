@@ -1270,7 +1270,6 @@ int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
         }
     }
     /* a new file gets its indexes in one pass, after the rows (see the top) */
-    if (getenv("DS_THREADS")) exec_sql(s, "PRAGMA threads = 2");
     rc = exec_sql(s, store_index_sql);
 out:
     for (int i = 0; i < s->nattached; i++) merge_stmts_free(&stmts[i]);
