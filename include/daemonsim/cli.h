@@ -4,6 +4,7 @@
 #define DAEMONSIM_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 enum {
@@ -20,6 +21,15 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+
+/* `--set KEY=VALUE` into an override (key and value allocated); false when
+ * there is no `=` or no key. */
+struct Override;
+bool cli_parse_set(const char *arg, struct Override *o);
+/* JSON text for run and sweep parameters: a string, or a number when the
+ * value reads as one (so SQL can sort by it). */
+void cli_json_string(FILE *f, const char *s);
+void cli_json_value(FILE *f, const char *v);
 
 /* Strict number parsing for options: the whole string must be the number. */
 bool cli_parse_u64(const char *s, uint64_t *out);

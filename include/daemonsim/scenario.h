@@ -184,7 +184,7 @@ typedef struct {
 } Scenario;
 
 /* An override from `--set KEY=VALUE`, applied while loading. */
-typedef struct {
+typedef struct Override {
     const char *key;
     const char *value;
 } Override;

@@ -117,7 +117,8 @@ typedef struct {
     int64_t point;              /* 0-based index in the cartesian product */
     const char *params;         /* JSON object of this point's varied values */
     int64_t n;                  /* runs at this point */
-    int64_t n_converged;        /* runs whose rollouts all completed */
+    int64_t n_converged;        /* runs whose figure rollout completed; the store also
+                                   writes not_converged = n - n_converged */
     StoreSummary converge;      /* time to converge, seconds (converged runs only) */
     StoreSummary peak_unavailable;          /* most pods unavailable at once */
     StoreSummary unavailable_pod_seconds;

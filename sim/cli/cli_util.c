@@ -1,4 +1,5 @@
-/* cli_util.c: strict parsing of numeric option values.
+/* cli_util.c: strict parsing of option values, and the JSON text of run
+ * and sweep parameters.
  *
  * strtoull and strtol are lenient in ways an option must not be: they skip
  * leading blanks, accept an empty string as 0, stop quietly at trailing junk,
@@ -8,8 +9,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "daemonsim/cli.h"
+#include "daemonsim/mem.h"
+#include "daemonsim/scenario.h"
 
 bool cli_parse_u64(const char *s, uint64_t *out)
 {
@@ -33,4 +37,43 @@ bool cli_parse_int(const char *s, long min, long max, long *out)
     if (errno != 0 || *end != '\0' || v < min || v > max) return false;
     *out = v;
     return true;
+}
+
+bool cli_parse_set(const char *arg, Override *o)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) return false;
+    o->key = xstrndup(arg, (size_t)(eq - arg));
+    o->value = xstrdup(eq + 1);
+    return true;
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
+        else fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+/* A JSON number: optional minus, no leading zeros, and strtod takes it all. */
+static bool is_json_number(const char *s)
+{
+    const char *p = s;
+    if (*p == '-') p++;
+    if (!(*p >= '0' && *p <= '9')) return false;
+    if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;
+    char *end;
+    strtod(s, &end);
+    return *end == '\0';
+}
+
+void cli_json_value(FILE *f, const char *v)
+{
+    if (is_json_number(v)) fputs(v, f);
+    else cli_json_string(f, v);
 }

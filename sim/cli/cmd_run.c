@@ -57,39 +57,6 @@ static int misuse(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-static bool parse_set(const char *arg, Override *o)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) return false;
-    o->key = xstrndup(arg, (size_t)(eq - arg));
-    o->value = xstrdup(eq + 1);
-    return true;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-/* A value that reads as a JSON number is stored as one, so SQL can sort by it. */
-static bool is_json_number(const char *s)
-{
-    const char *p = s;
-    if (*p == '-') p++;
-    if (!(*p >= '0' && *p <= '9')) return false;
-    if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;
-    char *end;
-    strtod(s, &end);
-    return *end == '\0';
-}
-
 /* The run row's params: every override as given, in order. */
 static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t seed)
 {
@@ -99,10 +66,9 @@ static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t 
     fputc('{', f);
     for (size_t i = 0; i < n; i++) {
         if (i) fputc(',', f);
-        json_string(f, ovr[i].key);
+        cli_json_string(f, ovr[i].key);
         fputc(':', f);
-        if (is_json_number(ovr[i].value)) fputs(ovr[i].value, f);
-        else json_string(f, ovr[i].value);
+        cli_json_value(f, ovr[i].value);
     }
     if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
     fputc('}', f);
@@ -162,7 +128,7 @@ int cmd_run(int argc, char **argv)
             break;
         case 's':
             ovr = xrealloc(ovr, (novr + 1) * sizeof *ovr);
-            if (!parse_set(optarg, &ovr[novr])) {
+            if (!cli_parse_set(optarg, &ovr[novr])) {
                 status = misuse("run", "--set takes KEY=VALUE, not '%s'", optarg);
                 goto out;
             }
@@ -249,7 +215,7 @@ int cmd_validate(int argc, char **argv)
         switch (ch) {
         case 's':
             ovr = xrealloc(ovr, (novr + 1) * sizeof *ovr);
-            if (!parse_set(optarg, &ovr[novr])) {
+            if (!cli_parse_set(optarg, &ovr[novr])) {
                 status = misuse("validate", "--set takes KEY=VALUE, not '%s'", optarg);
                 goto out;
             }

@@ -158,56 +158,16 @@ static void free_vary(VaryKey *v)
     free(v->values);
 }
 
-static bool parse_set(const char *arg, Override *o)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) return false;
-    o->key = xstrndup(arg, (size_t)(eq - arg));
-    o->value = xstrdup(eq + 1);
-    return true;
-}
-
 /* ---- JSON text ------------------------------------------------------------------------ */
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-/* A value that reads as a JSON number is stored as one, so SQL can sort by
- * it (the rule `daemonsim run` follows for --set). */
-static bool is_json_number(const char *s)
-{
-    const char *p = s;
-    if (*p == '-') p++;
-    if (!(*p >= '0' && *p <= '9')) return false;
-    if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;
-    char *end;
-    strtod(s, &end);
-    return *end == '\0';
-}
-
-static void json_value(FILE *f, const char *v)
-{
-    if (is_json_number(v)) fputs(v, f);
-    else json_string(f, v);
-}
 
 static void json_pairs(FILE *f, const Override *o, size_t n, bool *first)
 {
     for (size_t i = 0; i < n; i++) {
         if (!*first) fputc(',', f);
         *first = false;
-        json_string(f, o[i].key);
+        cli_json_string(f, o[i].key);
         fputc(':', f);
-        json_value(f, o[i].value);
+        cli_json_value(f, o[i].value);
     }
 }
 
@@ -220,11 +180,11 @@ static char *sweep_params_json(const SweepArgs *a, const SweepPlan *plan)
     fputs("{\"vary\":[", f);
     for (size_t i = 0; i < a->vary.n; i++) {
         fputs(i ? ",{\"key\":" : "{\"key\":", f);
-        json_string(f, a->vary.v[i].key);
+        cli_json_string(f, a->vary.v[i].key);
         fputs(",\"values\":[", f);
         for (size_t k = 0; k < a->vary.v[i].nvalues; k++) {
             if (k) fputc(',', f);
-            json_value(f, a->vary.v[i].values[k]);
+            cli_json_value(f, a->vary.v[i].values[k]);
         }
         fputs("]}", f);
     }
@@ -292,9 +252,9 @@ static int plan_points(const char *path, const SweepArgs *a, SweepPlan *plan, FI
         for (size_t i = 0; i < a->vary.n; i++) {
             const char *v = a->vary.v[i].values[pt->choice[i]];
             if (i) fputc(',', f);
-            json_string(f, a->vary.v[i].key);
+            cli_json_string(f, a->vary.v[i].key);
             fputc(':', f);
-            json_value(f, v);
+            cli_json_value(f, v);
             fprintf(l, "%s%s=%s", i ? ", " : "", a->vary.v[i].key, v);
         }
         fputc('}', f);
@@ -707,7 +667,7 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
         }
         case 's': {
             Override o;
-            if (!parse_set(optarg, &o)) return misuse("--set takes KEY=VALUE, not '%s'", optarg);
+            if (!cli_parse_set(optarg, &o)) return misuse("--set takes KEY=VALUE, not '%s'", optarg);
             VEC_PUSH(a->set, o);
             break;
         }
