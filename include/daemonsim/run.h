@@ -11,6 +11,12 @@
 
 typedef enum { PROGRESS_QUIET, PROGRESS_NORMAL, PROGRESS_WATCH } ProgressMode;
 
+/* How much of a run goes to the database. A summary keeps the run, its
+ * rollouts, the sampled status and each pod's creation (enough for every
+ * chart and for bad-release exposure) and drops the other pod and node
+ * events, which are most of the rows. */
+typedef enum { RECORD_FULL, RECORD_SUMMARY } RecordLevel;
+
 typedef struct {
     const Scenario *scenario;
     uint64_t seed;
@@ -19,6 +25,7 @@ typedef struct {
     SimTime until;              /* 0: the scenario's duration */
     ProgressMode progress;
     bool check;                 /* re-derive incremental state after every sync */
+    RecordLevel record;
     FILE *out;                  /* final tables (stdout) */
     FILE *err;                  /* progress lines and expectation failures (stderr) */
 } RunOptions;

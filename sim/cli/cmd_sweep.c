@@ -49,6 +49,7 @@ typedef struct {
     const char *daemonset;      /* NULL: the scenario's first */
     const char *output;
     bool quiet;
+    bool record_full;           /* --record full */
 } SweepArgs;
 
 /* Per point, what the figures need beyond the plan. */
@@ -63,7 +64,7 @@ static int sweep_usage(FILE *out, int status)
     fprintf(out,
             "Usage: daemonsim sweep SCENARIO.yaml --vary KEY=V1,V2,... [--vary ...]\n"
             "                       [--set KEY=VALUE]... [--seeds N] [-j JOBS]\n"
-            "                       [--daemonset NAME] [-q] -o DB\n"
+            "                       [--daemonset NAME] [--record summary|full] [-q] -o DB\n"
             "Run a scenario over the cartesian product of the --vary lists, --seeds times\n"
             "per parameter point, and store every run plus a summary per point in DB.\n\n"
             "      --vary KEY=V1,V2,...  values for one key; KEY is anything --set takes\n"
@@ -78,6 +79,8 @@ static int sweep_usage(FILE *out, int status)
             "                       most %d, the databases SQLite can merge at once)\n"
             "      --daemonset NAME whose rollout the figures describe (default: the\n"
             "                       scenario's first DaemonSet); the last rollout counts\n"
+            "      --record LEVEL   summary (default): runs, rollouts, sampled status and\n"
+            "                       pod creations; full: also every pod and node event\n"
             "  -o, --output DB      results database (appended to; required)\n"
             "  -q, --quiet          no progress on stderr\n"
             "  -h, --help           show this help\n\n"
@@ -643,6 +646,7 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
         {"seeds", required_argument, NULL, 'n'},  {"jobs", required_argument, NULL, 'j'},
         {"daemonset", required_argument, NULL, 'd'}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"record", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
     };
     a->seeds = 10;
@@ -680,6 +684,11 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
                 return misuse("-j takes a whole number from 1 to 1024, not '%s'", optarg);
             break;
         case 'd': a->daemonset = optarg; break;
+        case 'r':
+            if (strcmp(optarg, "summary") && strcmp(optarg, "full"))
+                return misuse("--record takes summary or full, not '%s'", optarg);
+            a->record_full = !strcmp(optarg, "full");
+            break;
         case 'o': a->output = optarg; break;
         case 'q': a->quiet = true; break;
         case 'h': return -1;
@@ -770,6 +779,7 @@ int cmd_sweep(int argc, char **argv)
         remove_db_files(plan.worker_db[w]);
     }
     plan.progress = !a.quiet;
+    plan.record_full = a.record_full;
     plan.tty = isatty(fileno(stderr));
     if (plan.progress)
         fprintf(stderr, "sweep: %zu points (%zu skipped) x %llu seeds = %zu runs on %d workers\n",

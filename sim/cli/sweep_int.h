@@ -53,6 +53,7 @@ typedef struct {
     char **worker_db;           /* one database per worker, next to the output */
     bool progress;              /* progress on stderr (not -q) */
     bool tty;                   /* stderr is a terminal: one \r-rewritten bar */
+    bool record_full;           /* --record full: every pod and node event of every run */
     FILE *err;
 } SweepPlan;
 

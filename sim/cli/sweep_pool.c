@@ -114,7 +114,8 @@ static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int r
         const SweepJob *j = &plan->jobs[job];
         RunOptions ro = {.scenario = plan->points[j->point].sc, .seed = j->seed,
                          .db_path = plan->worker_db[w], .params_json = j->params_json,
-                         .progress = PROGRESS_QUIET, .out = NULL, .err = NULL};
+                         .progress = PROGRESS_QUIET, .out = NULL, .err = NULL,
+                         .record = plan->record_full ? RECORD_FULL : RECORD_SUMMARY};
         RunResult rr;
         WorkerReport rep = {.job = job};
         if (run_scenario(&ro, &rr, rep.err, sizeof rep.err) != 0) {

@@ -36,8 +36,9 @@ static void on_pod_event(void *ctx, SimTime t, const Pod *p, const char *what)
 {
     Run *r = ctx;
     const DaemonSet *ds = &r->c.dsets.v[p->ds.i];
-    if (!strcmp(what, "Created")) expect_check_pod_created(r, p);
-    if (!r->store) return;
+    bool created = !strcmp(what, "Created");
+    if (created) expect_check_pod_created(r, p);
+    if (!r->store || (r->opt->record == RECORD_SUMMARY && !created)) return;
     store_check(r, store_pod_event(r->store, sim_to_seconds(t), sym(r, ds->name), sym(r, p->name),
                                    sym(r, r->c.nodes.v[p->node.i].name),
                                    ds->revs.v[p->rev].number, what));
@@ -46,7 +47,7 @@ static void on_pod_event(void *ctx, SimTime t, const Pod *p, const char *what)
 static void on_node_event(void *ctx, SimTime t, const Node *n, const char *kind, const char *detail)
 {
     Run *r = ctx;
-    if (!r->store) return;
+    if (!r->store || r->opt->record == RECORD_SUMMARY) return;
     store_check(r, store_node_event(r->store, sim_to_seconds(t), sym(r, n->name), kind, detail));
 }
 

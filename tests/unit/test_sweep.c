@@ -353,6 +353,9 @@ static void test_jobs_do_not_change_the_result(void)
     const char *two = q(b, dump_sql);
     CU_ASSERT(strlen(one) > 10000);
     CU_ASSERT(strcmp(one, two) == 0);
+    /* the default --record summary keeps pod creations and no node events */
+    EXPECT_TEXT(q(b, "SELECT DISTINCT phase FROM pod_event"), "Created\n");
+    EXPECT_TEXT(q(b, "SELECT count(*) FROM node_event"), "0\n");
     /* rows of a run never interleave with another's */
     EXPECT_TEXT(q(b, "SELECT count(*) FROM pod_event AS x JOIN pod_event AS y ON y.rowid = x.rowid + 1 "
                     "WHERE y.run_id < x.run_id"), "0\n");
@@ -364,7 +367,7 @@ static void test_killed_worker(void)
     const char *sc = write_toy("kill.yaml", "{dist: uniform, min: 5s, max: 15s}", "", "");
     const char *db = tmp_path("kill.db");
     setenv("DAEMONSIM_TEST_KILL_WORKER", "2", 1);
-    int rc = SWEEP(sc, "--seeds", "6", "-j", "2", "-o", db);
+    int rc = SWEEP(sc, "--seeds", "6", "-j", "2", "--record", "full", "-o", db);
     unsetenv("DAEMONSIM_TEST_KILL_WORKER");
     EXPECT_EQ_I64(rc, EXIT_RUNTIME);
     EXPECT_CONTAINS(sweep_err, "daemonsim sweep: worker 2 (pid ");
