@@ -23,6 +23,9 @@
 
 typedef enum { COND_TRUE, COND_FALSE, COND_UNKNOWN } CondStatus;
 
+/* The kubelet renews its Lease every leaseDuration (40 s) * 0.25. */
+#define NODE_LEASE_RENEW (10 * SIM_S)
+
 typedef struct {
     Sym name;
     uint32_t pool;
@@ -43,6 +46,10 @@ typedef struct {
     PodId pods;                 /* pods targeting this node (truth), linked by next_on_node */
     const Timing *timing;       /* effective latencies for pods on this node */
     SimTime silent_since;       /* kubelet stopped reporting; SIM_NEVER when up */
+    SimTime lease_phase;        /* the kubelet renews its Lease at lease_phase + k * 10 s */
+    bool posted_ready;          /* the kubelet has posted a Ready condition */
+    bool victims_terminating;   /* preemption victims are in their grace period */
+    Resources victims;          /* the part of `used` they free when gone */
     bool dsctl_seen;            /* in the DaemonSet controller's node cache */
     uint32_t zone;              /* index into Cluster.zones */
     bool owns_labels;           /* labels/taints are this node's own copy */
@@ -81,6 +88,7 @@ typedef struct {
     SimTime created;
     SimTime ready_since;        /* lastTransitionTime of Ready */
     SimTime sched_backoff;      /* scheduler back-off of the last failure */
+    SimTime sched_last;         /* time of the last scheduling attempt */
     SimTime avail_at;           /* pending EV_POD_AVAILABLE for the view, if any */
     PodId next_on_node;         /* truth list of the node's pods */
     PodSeen seen;               /* the DaemonSet controller's view */
@@ -97,6 +105,8 @@ typedef struct {
     int64_t number;             /* ControllerRevision.revision */
     bool live;                  /* not deleted by history cleanup */
     uint32_t pods;              /* pods on it that the controller has seen (history cleanup) */
+    const Toleration *tolerations;  /* its pods' tolerations: template + automatic (§3) */
+    uint32_t ntolerations;
 } Revision;
 
 typedef struct {
@@ -219,7 +229,7 @@ typedef struct {
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
     RS_WATCH, RS_SCHEDULE, RS_IMAGE_PULL, RS_CONTAINER_START, RS_READINESS,
-    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS__COUNT
+    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS_LEASE, RS__COUNT
 } RngStream;
 
 /* A topology.kubernetes.io/zone as the node lifecycle controller tracks it (§7.1). */
@@ -281,6 +291,8 @@ typedef struct {
     X(NODE_GRACE_EXPIRED)   /* lifecycle controller notices a silent node */     \
     X(NODE_NO_EXECUTE)      /* zone limiter lets the NoExecute taint through */  \
     X(POD_GC)               /* pod GC removes pods of a deleted node */          \
+    X(NODE_REACHABLE)       /* monitor pass lifts the NoExecute taints */        \
+    X(VICTIMS_GONE)         /* preemption victims finished terminating */        \
     X(DS_ENQUEUE)                                                                \
     X(DS_SYNC_DONE)                                                              \
     X(API_CREATE_POD)                                                            \
@@ -316,6 +328,8 @@ void cluster_set_labels(Cluster *c, NodeId n, const Label *set, uint32_t nset,
                         const Sym *remove, uint32_t nremove);
 void cluster_kubelet_stop(Cluster *c, NodeId n);
 void cluster_kubelet_start(Cluster *c, NodeId n);
+/* The kubelet keeps running but posts Ready=False (`reason`, e.g. NetworkPluginNotReady). */
+void cluster_kubelet_report_not_ready(Cluster *c, NodeId n, Sym reason);
 
 DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec);
 void cluster_update_ds(Cluster *c, DsId ds, const DaemonSetSpec *spec);

@@ -101,6 +101,8 @@ typedef struct {
     uint32_t count;             /* addNodes */
     bool has_for;               /* nodeNotReady: a flap */
     Dist for_;
+    bool kubelet_reports;       /* nodeNotReady: the kubelet posts Ready=False itself */
+    Sym reason;                 /* nodeNotReady: its reason (KubeletNotReady by default) */
     Taint taint;                /* taint */
     Sym key;                    /* untaint */
     bool has_effect;            /* untaint: only this effect */

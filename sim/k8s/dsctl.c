@@ -53,7 +53,8 @@ static bool ds_allows_surge(const DaemonSet *ds)
            units_scale(ds->spec->max_surge, 1, true) > 0;
 }
 
-/* Upstream order of a node's pods: bound first, then older, then by name. */
+/* Upstream order of a node's pods (podByCreationTimestampAndPhase): bound
+ * first, then older by whole-second creationTimestamp, then by name. */
 static bool pod_before(const Cluster *c, const Pod *a, const Pod *b)
 {
     if (a->seen.bound != b->seen.bound) return a->seen.bound;
@@ -726,8 +727,11 @@ static void on_api_create(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
-    if (!c->dsets.v[p->ds.i].exists || !c->nodes.v[p->node.i].dsctl_seen) {
-        /* Nothing to create any more; the expectation lapses with its TTL. */
+    /* The API server does not check the target node: a create for a node
+     * deleted meanwhile succeeds, the informer observes it (the expectation
+     * is met), and the next sync deletes it as an unscheduled pod of a node
+     * that is not listed (manage, getUnscheduledPodsWithoutNode, §5.3). */
+    if (!c->dsets.v[p->ds.i].exists) {
         pod_release(c, (PodId){ev->subject});
         return;
     }
