@@ -9,7 +9,9 @@
  * flush. A daemon pod with a higher priority than the node's other load
  * preempts that load: the victims are deleted with their grace period, the
  * pod is nominated and binds on the retry that their deletion triggers. */
-#include "daemonsim/cluster.h"
+#include "daemonsim/sched.h"
+
+#include "daemonsim/kubelet.h"
 
 #include <stdio.h>
 

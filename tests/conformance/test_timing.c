@@ -3,6 +3,7 @@
  * revision tolerations and back-off, the API server's immediate deletes,
  * and the node lifecycle controller's startup grace (daemonset-behaviour.md
  * §5.2, §7.1, §7.7, §11). */
+#include "daemonsim/sched.h"
 #include "fixture_more.h"
 #include "harness.h"
 
