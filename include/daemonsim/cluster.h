@@ -11,6 +11,7 @@
 #include "daemonsim/model.h"
 #include "daemonsim/rng.h"
 #include "daemonsim/sim.h"
+#include "daemonsim/workqueue.h"
 
 /* What the model reports as it runs; any callback may be NULL. */
 typedef struct {
@@ -52,8 +53,7 @@ typedef struct {
     Rng *rng[RS__COUNT];
     ApiClient ds_api;           /* the DaemonSet controller's client */
     uint32_t idle_workers;
-    U32Vec ready_queue;         /* DaemonSets waiting for a worker, FIFO */
-    size_t ready_head;
+    WorkQueue ds_queue;         /* the DaemonSet controller's work queue */
     Sink sink;
     bool sync_mode;             /* creations/deletions observed at once (unit tests, §0) */
     bool check;                 /* verify incremental state after every sync */
@@ -84,7 +84,8 @@ typedef struct {
     X(POD_GC)               /* pod GC removes pods of a deleted node */          \
     X(NODE_REACHABLE)       /* monitor pass lifts the NoExecute taints */        \
     X(VICTIMS_GONE)         /* preemption victims finished terminating */        \
-    X(DS_ENQUEUE)                                                                \
+    X(DS_ENQUEUE)           /* the work queue's waiting loop wakes */            \
+    X(DS_SEEN_BY_DSCTL)     /* a DaemonSet add/update reaches the informer */    \
     X(DS_SYNC_DONE)                                                              \
     X(API_CREATE_POD)                                                            \
     X(API_DELETE_POD)                                                            \

@@ -17,7 +17,13 @@ void dsctl_ds_added(Cluster *c, DsId ds);       /* build the view of a new Daemo
 void dsctl_grow_views(Cluster *c, uint32_t cap);
 void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */
 void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
+/* enqueueDaemonSetAfter (queue.AddAfter; delay <= 0: queue.Add). */
 void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);
+/* The DaemonSet object changed: its informer event enqueues it after the watch latency. */
+void dsctl_ds_published(Cluster *c, DsId ds);
+/* Is the DaemonSet waiting in the queue (dirty)? Clearing is for driven syncs. */
+bool dsctl_enqueued(const Cluster *c, DsId ds);
+void dsctl_clear_enqueued(Cluster *c, DsId ds);
 void dsctl_node_changed(Cluster *c, NodeId n);  /* labels/taints/add/delete, via watch */
 /* Eligibility (daemonset-behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
 uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name);

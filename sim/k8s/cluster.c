@@ -66,7 +66,7 @@ void cluster_free(Cluster *c)
     VEC_FREE(c->nodes);
     VEC_FREE(c->zones);
     VEC_FREE(c->pods);
-    VEC_FREE(c->ready_queue);
+    workqueue_free(&c->ds_queue);
     VEC_FREE(c->scratch);
     VEC_FREE(c->plan_create);
     VEC_FREE(c->plan_delete);
@@ -583,7 +583,7 @@ DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec)
     dsctl_ds_added(c, id);
     cluster_adopt_orphans(c, id);
     rollout_begin(c, ds);
-    dsctl_enqueue(c, id, watch_delay(c));
+    dsctl_ds_published(c, id);
     return id;
 }
 
@@ -619,7 +619,7 @@ static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetS
     ds_build_tolerations(c, ds);
     dsctl_ds_changed(c, id);
     if (template_changed) rollout_begin(c, ds);
-    dsctl_enqueue(c, id, watch_delay(c));
+    dsctl_ds_published(c, id);
 }
 
 void cluster_update_ds(Cluster *c, DsId id, const DaemonSetSpec *spec)

@@ -60,8 +60,6 @@ typedef struct FailBackoff {
 
 struct DsCtl {
     Expectations exp;
-    bool queued, processing, dirty;     /* work queue state */
-    SimTime requeue_at;         /* a delayed enqueue is pending for this time */
     DsNode *nodes;              /* per node, the controller's view (Cluster.node_cap slots) */
     uint32_t class_count[RC__COUNT];
     uint32_t old_avail_in_both; /* RC_BOTH_* nodes whose old pod is available */
