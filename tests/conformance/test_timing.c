@@ -166,6 +166,35 @@ static void test_tryUpdateNodeHealth_startup_grace_for_joining_node(void)
     fx_free(f);
 }
 
+/* daemon_controller.go processNextWorkItem with client-go's default
+ * controller rate limiter: a sync that fails (here rollingUpdate with surge,
+ * which looks up the node of every old pod and fails while one is gone, §8.3)
+ * goes back through AddRateLimited — 5 ms, 10 ms, 20 ms ... doubling, so 13
+ * failures by 40.96 s — and the first successful sync Forgets the key. The
+ * old pod of the node deleted at 30 s is force-deleted by pod GC at 80 s
+ * (noticed at 40 s, 40 s quarantine), after which the syncs succeed. */
+static void test_processNextWorkItem_AddRateLimited_then_Forget(void)
+{
+    Fx *f = fxm_new_async((FxmTimes){.watch = 0.1, .schedule = 0.1, .image_pull = 1,
+                                     .readiness = 1, .node_startup = 10});
+    fxm_strategy_surge(&f->spec, fxm_int(1));
+    fx_add_nodes(f, 2, NULL, 0);
+    DsId ds = fx_create_ds(f);
+    fxm_run_until(f, 30 * SIM_S);
+    EXPECT_EQ_I64(workqueue_num_requeues(&f->c.ds_queue, ds.i), 0);
+    DaemonSetSpec s = fxm_spec(f, ds);
+    fxm_set_image(f, &s, "foo:2");
+    fx_update_spec(f, ds, &s);
+    cluster_remove_node(&f->c, fx_node(f, "node-1"));
+    fxm_run_until(f, 31 * SIM_S);
+    CU_ASSERT_TRUE(workqueue_num_requeues(&f->c.ds_queue, ds.i) >= 1);
+    fxm_run_until(f, 80 * SIM_S - 1);
+    CU_ASSERT_TRUE(workqueue_num_requeues(&f->c.ds_queue, ds.i) >= 13);
+    fxm_run_until(f, 90 * SIM_S);
+    EXPECT_EQ_I64(workqueue_num_requeues(&f->c.ds_queue, ds.i), 0);
+    fx_free(f);
+}
+
 static CU_TestInfo tests[] = {
     {"podByCreationTimestampAndPhase: whole seconds, then names", test_podByCreationTimestampAndPhase_whole_seconds},
     {"IsPodAvailable: whole-second lastTransitionTime", test_IsPodAvailable_whole_second_transition},
@@ -173,6 +202,7 @@ static CU_TestInfo tests[] = {
     {"scheduling queue: back-off from the last attempt", test_scheduling_queue_backoff_from_last_attempt},
     {"CheckGracefulDelete: terminal pod on a down node", test_CheckGracefulDelete_terminal_pod_on_down_node},
     {"tryUpdateNodeHealth: startup grace for a joining node", test_tryUpdateNodeHealth_startup_grace_for_joining_node},
+    {"processNextWorkItem: AddRateLimited, then Forget", test_processNextWorkItem_AddRateLimited_then_Forget},
     CU_TEST_INFO_NULL,
 };
 
