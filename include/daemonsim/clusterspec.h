@@ -30,11 +30,12 @@ typedef struct {
     uint32_t burst_replicas;        /* 250 */
     uint32_t workers;               /* --concurrent-daemonset-syncs: 2 */
     SimTime node_monitor_period;    /* 5s */
-    SimTime node_monitor_grace;     /* 50s */
+    SimTime node_monitor_grace;     /* 50s (40s before 1.32) */
     SimTime node_startup_grace;     /* 60s */
     SimTime pod_gc_period;          /* 20s */
     SimTime pod_gc_quarantine;      /* 40s */
     bool candidate_order_by_name;   /* controlPlane.candidateOrder: name (default random) */
+    uint32_t kubernetes_minor;      /* controlPlane.kubernetesVersion "1.N": N (default newest) */
 } ControlPlane;
 
 #endif
