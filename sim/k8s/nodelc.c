@@ -209,11 +209,16 @@ static void on_grace_expired(void *ctx, Sim *sim, const Event *ev)
     NodeId id = {ev->subject};
     Node *n = cluster_node(c, id);
     if (n->gen != ev->gen || !n->exists || n->kubelet_up) return;
+    bool was_ready = n->ready == COND_TRUE;
     set_ready(c, id, COND_UNKNOWN);
+    /* The NoSchedule taint mirrors the condition: unreachable replaces a
+     * not-ready one (a joining node's, or a kubelet's own Ready=False). */
     Sym key = sym(c, "node.kubernetes.io/unreachable");
     cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE});
+    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), false, EFFECT_NO_SCHEDULE);
     n = cluster_node(c, id);
-    for (PodId o = n->pods; o.i != ID_NONE; o = c->pods.v[o.i].next_on_node)
+    /* MarkPodsNotReady runs when the monitor sees Ready leave True. */
+    for (PodId o = n->pods; o.i != ID_NONE && was_ready; o = c->pods.v[o.i].next_on_node)
         if (c->pods.v[o.i].ready) pod_set_ready(c, o, false);
     /* Every zone down looks like a control-plane problem: the controller
      * stops tainting and lifts the NoExecute taints it placed. */
