@@ -3,10 +3,11 @@
 # a public header of that layer, includes only headers of its own layer and of
 # the layers below it:
 #
-#     cli -> run -> {input, output} -> k8s -> engine -> base
+#     cli -> sweep -> run -> {input, output} -> k8s -> engine -> base
 #
 # (run drives a scenario from the input layer into the output layer's store;
-# input and output never include each other.) Only the wrappers named below
+# input and output never include each other.) A directory of sim/ that is not
+# a layer below fails the check until it is given its place. Only the wrappers named below
 # include <yaml.h>, <sqlite3.h> and GSL, so the libraries stay swappable.
 #
 # A public header include/daemonsim/X.h belongs to the layer with sim/<layer>/X.c
@@ -16,7 +17,7 @@ set -uo pipefail
 src=${1:?usage: check-includes.sh SOURCE_DIR}
 cd "$src" || exit 2
 
-layers="base engine k8s input output run cli"
+layers="base engine k8s input output run sweep cli"
 
 allowed() {     # allowed LAYER: the layers its files may include
     case $1 in
@@ -26,6 +27,7 @@ allowed() {     # allowed LAYER: the layers its files may include
         input) echo "input k8s engine base" ;;
         output) echo "output k8s engine base" ;;
         run) echo "run input output k8s engine base" ;;
+        sweep) echo "sweep run input output k8s engine base" ;;
         cli) echo "$layers" ;;
     esac
 }
@@ -50,7 +52,7 @@ header_layer() {    # header_layer NAME.h
 lib_allowed() {     # lib_allowed FILE HEADER
     case $2 in
         yaml.h) [[ $1 == sim/input/ydoc.[ch] ]] ;;
-        sqlite3.h) [[ $1 == sim/output/store*.c ]] ;;
+        sqlite3.h) [[ $1 == sim/output/store*.[ch] ]] ;;
         gsl/*) [[ $1 == sim/engine/dist.c || $1 == sim/engine/rng.c || $1 == sim/engine/stats.c ]] ;;
         *) return 0 ;;
     esac
@@ -92,6 +94,10 @@ check_file() {      # check_file FILE LAYER
     done < <(grep -E '^[[:space:]]*#[[:space:]]*include' "$file")
 }
 
+for d in sim/*/; do
+    d=${d%/}
+    [[ " $layers " == *" ${d#sim/} "* ]] || report "$d" "is not a layer (add it to layers and allowed in tests/check-includes.sh)"
+done
 for layer in $layers; do
     for f in sim/"$layer"/*.[ch]; do
         [[ -e $f ]] && check_file "$f" "$layer"
