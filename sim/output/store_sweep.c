@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemonsim/cluster.h"
 #include "store_int.h"
 
 /* ---- sweeps ---- */
@@ -399,6 +400,7 @@ int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int
     sqlite3_bind_int64(st, 1, run_id);
     sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, revs, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, pod_event_name(PE_CREATED), -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) out->exposed = sqlite3_column_int64(st, 0);
     else store_set_db_error(s);
