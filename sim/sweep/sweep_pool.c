@@ -31,11 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemonsim/cli.h"
 #include "daemonsim/mem.h"
 #include "daemonsim/run.h"
 #include "daemonsim/store.h"
-#include "sweep_int.h"
+#include "daemonsim/sweep.h"
 
 typedef struct {
     uint32_t job;
@@ -105,8 +104,7 @@ static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int r
     signal(SIGPIPE, SIG_DFL);
     store_set_scratch(true);
     const char *hook = getenv("DAEMONSIM_TEST_KILL_WORKER");
-    long kill_me = 0;
-    if (hook && !cli_parse_int(hook, 1, 1024, &kill_me)) kill_me = 0;
+    long kill_me = hook ? strtol(hook, NULL, 10) : 0;
     uint32_t job;
     while (read_full(cmd, &job, sizeof job)) {
         if (job >= plan->njobs) break;
