@@ -33,6 +33,7 @@ typedef struct {
     uint64_t seeds;
     const char *daemonset;      /* NULL: the scenario's first */
     bool record_full;           /* --record full */
+    uint32_t shard, nshards;    /* --shard K/N: items j with j % N == K - 1; 0/0: all */
 } SweepSpec;
 
 void sweep_vary_free(SweepVary *v);
@@ -41,9 +42,11 @@ void sweep_spec_free(SweepSpec *spec);
 typedef enum {
     JOB_PENDING,        /* not handed out */
     JOB_RUNNING,        /* handed to a worker, no report yet */
-    JOB_DONE,           /* committed to the worker's database */
+    JOB_DONE,           /* finished: its run is in the item's own database file */
+    JOB_STORED,         /* its run is in the output database (now or before a resume) */
     JOB_FAILED,         /* run_scenario reported a runtime failure */
     JOB_LOST,           /* its worker died or was stopped before reporting */
+    JOB_ELSEWHERE,      /* another shard's item */
 } JobState;
 
 typedef struct {
@@ -53,7 +56,6 @@ typedef struct {
     char *params_json;          /* the run row's params */
     JobState state;
     int worker;                 /* 0-based; -1 before it is handed out */
-    int64_t local_run_id;       /* the run's id in the worker's database */
     uint32_t expect_failures;
 } SweepJob;
 
@@ -64,7 +66,7 @@ typedef struct {
     char *params_json;          /* the varied values, for sweep_point.params */
     char *label;                /* "maxUnavailable=5%, maxSurge=0" */
     size_t first_job, njobs;    /* its jobs, contiguous, in k order */
-    size_t finished;            /* jobs no longer pending or running */
+    size_t finished;            /* jobs not pending or running (progress) */
     int64_t fail_revs[SWEEP_MAX_FAIL_REVS];     /* the figure DaemonSet's bad releases */
     size_t nfail;
     StoreSweepPoint summary;    /* filled in when the sweep is stored */
@@ -77,8 +79,9 @@ typedef struct {
     SweepJob *jobs;             /* in (point, k) order */
     size_t njobs;
     const char *daemonset;      /* whose rollout the figures describe */
+    size_t ntodo;               /* jobs this invocation runs (pending at the start) */
     int nworkers;
-    char **worker_db;           /* one database per worker, next to the output */
+    char *item_prefix;          /* item j's own database is item_prefix + j */
     bool progress;              /* progress on stderr (not -q) */
     bool tty;                   /* stderr is a terminal: one \r-rewritten bar */
     bool record_full;           /* --record full: every pod and node event of every run */
@@ -102,22 +105,113 @@ void sweep_plan_free(SweepPlan *plan);
 /* {"vary": [{"key": K, "values": [...]}, ...], "set": {...}, "skipped": [...]} */
 char *sweep_params_json(const SweepSpec *spec, const SweepPlan *plan);
 
+
 typedef struct {
     bool interrupted;           /* SIGINT or SIGTERM reached the parent */
     size_t workers_died;        /* workers that ended by a signal they did not get from us */
     char first_error[256];      /* the first runtime failure a worker reported */
 } SweepOutcome;
 
-/* Runs every job on plan->nworkers forked workers; returns when every
- * worker has ended. Job states say what happened to each job. */
-void sweep_pool_run(SweepPlan *plan, SweepOutcome *out);
+/* The output database of a sweep, written as items arrive.
+ *
+ * Whatever runs an item (a forked worker, an MPI rank, the process itself)
+ * leaves its run in a database of its own, item_prefix + j. The sink copies
+ * those into the output in item order, each in its own short transaction,
+ * as soon as every earlier item is stored or given up, so the output is the
+ * same row for row for any engine and any number of workers. A file whose
+ * turn has not come yet stays on disk: if the sweep dies, --resume finds
+ * and takes it. */
+typedef struct {
+    Store *out;
+    int64_t sweep_id;
+    int64_t first_run_id;       /* item j is run first_run_id + j */
+    size_t next;                /* the first item not yet stored or given up */
+    size_t stored;              /* runs this invocation stored */
+    size_t resumed;             /* runs found stored (or taken from files) at the start */
+    bool failed;                /* an import failed: engines stop handing out */
+    char error[512];
+    long kill_after;            /* test hook: SIGKILL after this many imports */
+} SweepSink;
 
-/* Copies the finished runs into `output`, reads each run's figures back and
- * stores one summary row per point, all in one transaction. 0, or -1 with
- * the message in err. */
-int sweep_store(const SweepSpec *spec, SweepPlan *plan, const SweepOutcome *oc,
-                const char *output, double wall_start, int64_t *sweep_id, char *err,
-                size_t errlen);
+typedef enum {
+    SWEEP_SINK_OK,
+    SWEEP_SINK_NO_SWEEP,        /* --resume found no sweep with these arguments */
+    SWEEP_SINK_FAILED,          /* database failure, message in err */
+} SweepSinkStatus;
+
+/* Opens `output`, creates the sweep (or with resume finds it, marks its
+ * stored items JOB_STORED and takes any finished item files left behind),
+ * and names the item files. */
+SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *plan,
+                                const char *output, bool resume, char *err, size_t errlen);
+/* Item j reached JOB_DONE, JOB_FAILED or JOB_LOST: stores what can be stored. */
+void sweep_sink_item(SweepSink *k, SweepPlan *plan, size_t j);
+/* The per-point figures over every stored run, and the sweep's status, in
+ * one transaction; removes the files of items that did not finish. Fills in
+ * plan->points[].summary. Closes the database. 0, or -1 with err. */
+int sweep_sink_finish(SweepSink *k, SweepPlan *plan, const SweepOutcome *oc, double wall_start,
+                      char *err, size_t errlen);
+void sweep_item_path(const SweepPlan *plan, size_t j, char *buf, size_t n);
+
+/* Progress on plan->err, shared by the engines: a bar on a terminal, else
+ * one line per finished point. */
+typedef struct {
+    double start;
+    size_t runs_finished;
+    size_t points_finished;
+    int bar_width;              /* characters last written on the bar line */
+    double drawn;               /* when the bar was last drawn */
+} SweepProgress;
+
+void sweep_progress_start(SweepPlan *plan, SweepProgress *pr);
+void sweep_progress_item(SweepPlan *plan, SweepProgress *pr, SweepJob *j);
+void sweep_progress_end(SweepPlan *plan, SweepProgress *pr);
+
+/* Runs every pending job on plan->nworkers forked workers, storing each
+ * through the sink; returns when every worker has ended. Job states say
+ * what happened to each job. */
+void sweep_pool_run(SweepPlan *plan, SweepSink *sink, SweepOutcome *out);
+
+/* Runs item j into the database at db_path (removed first), as every
+ * engine does. 0, or -1 with the message in err. */
+int sweep_run_item(const SweepPlan *plan, size_t j, const char *db_path, uint32_t *expect_failures,
+                   char *err, size_t errlen);
+
+/* MPI (sweep_mpi.c; without MPI at build time, init says how to get it).
+ * Every rank runs the same command and plans the same sweep. Rank 0 hands
+ * out items one at a time (so fast and slow points balance), receives each
+ * finished item's database as bytes, writes it next to the output and gives
+ * it to the sink: rank 0 is the only writer of the output. With one rank,
+ * rank 0 runs the items itself. */
+int sweep_mpi_init(int *rank, char *why, size_t whylen);
+int sweep_mpi_size(void);
+void sweep_mpi_serve(SweepPlan *plan, SweepSink *sink, SweepOutcome *out);
+/* Rank 0 when it stops before serving: tells every worker rank to end. */
+void sweep_mpi_release(const SweepPlan *plan);
+/* A worker rank: runs what rank 0 sends until told to stop; an exit code. */
+int sweep_mpi_work(const SweepPlan *plan);
+/* MPI_Finalize, or on rank 0 with a failure MPI_Abort (so that the workers,
+ * waiting for items, end too). Returns status. */
+int sweep_mpi_end(int rank, int status);
+
+/* What the statistics of one point need, wherever the sweep came from. */
+typedef struct {
+    int64_t point;
+    const char *params;         /* sweep_point.params */
+    const int64_t *fail_revs;   /* the figure DaemonSet's bad releases */
+    size_t nfail;
+    StoreSweepPoint summary;    /* out */
+} SweepFigurePoint;
+
+/* Computes every point's figures over the runs the database holds for the
+ * sweep and writes them with the sweep's status, in one transaction. */
+int sweep_figures(Store *s, int64_t sweep_id, const char *daemonset, SweepFigurePoint *points,
+                  size_t npoints, const char *status, double wall_seconds);
+
+/* Joins the shard databases of one sweep into `output` (sweep_merge.c).
+ * 0; 2 when the parts are not the complete shards of one sweep (the reason
+ * printed on err, nothing written); 3 on a database failure. */
+int sweep_merge(const char *output, const char *const *parts, size_t nparts, FILE *out, FILE *err);
 
 /* Removes a database file and its -wal, -shm and -journal companions. */
 void sweep_remove_db(const char *path);

@@ -19,12 +19,15 @@ typedef struct {
     long jobs;                  /* 0: one per core */
     const char *output;
     bool quiet;
+    bool resume;                /* --resume */
+    bool mpi;                   /* --mpi */
 } SweepArgs;
 
 static const char sweep_help[] =
     "Usage: daemonsim sweep SCENARIO.yaml --vary KEY=V1,V2,... [--vary ...]\n"
     "                       [--set KEY=VALUE]... [--seeds N] [-j JOBS]\n"
-    "                       [--daemonset NAME] [--record summary|full] [-q] -o DB\n"
+    "                       [--daemonset NAME] [--record summary|full] [-q]\n"
+    "                       [--shard K/N] [--resume] [--mpi] -o DB\n"
     "Run a scenario over the cartesian product of the --vary lists, --seeds times\n"
     "per parameter point, and store every run plus a summary per point in DB.\n\n"
     "      --vary KEY=V1,V2,...  values for one key; KEY is anything --set takes\n"
@@ -35,13 +38,19 @@ static const char sweep_help[] =
     "      --set KEY=VALUE  a fixed override for every run\n"
     "      --seeds N        runs per point (default 10); run k of every point uses\n"
     "                       seed rng_mix(scenario seed, k): common random numbers\n"
-    "  -j, --jobs JOBS      worker processes (default: the number of cores; at\n"
-    "                       most " DS_STR(STORE_MERGE_MAX) ", the databases SQLite can merge at once)\n"
+    "  -j, --jobs JOBS      worker processes (default: the number of cores)\n"
     "      --daemonset NAME whose rollout the figures describe (default: the\n"
     "                       scenario's first DaemonSet); the last rollout counts\n"
     "      --record LEVEL   summary (default): runs, rollouts, sampled status and\n"
     "                       pod creations; full: also every pod and node event\n"
     "  -o, --output DB      results database (appended to; required)\n"
+    "      --shard K/N      run only the K-th of N slices of the sweep's items\n"
+    "                       (item j when j mod N = K - 1), for batch arrays; join\n"
+    "                       the shards' databases with `daemonsim merge`\n"
+    "      --resume         finish the newest sweep in DB with the same scenario and\n"
+    "                       arguments: run only the items it lacks\n"
+    "      --mpi            under mpirun: rank 0 hands out items and writes DB, the\n"
+    "                       other ranks run them (-j is ignored)\n"
     "  -q, --quiet          no progress on stderr\n"
     "  -h, --help           show this help\n\n"
     "A point with maxSurge > 0 whose maxUnavailable is not varied gets\n"
@@ -51,9 +60,14 @@ static const char sweep_help[] =
     "time to converge (converged runs only), the peak of unavailable pods, the\n"
     "unavailable pod-seconds and, for a bad release, the nodes exposed to it. A\n"
     "table of the points goes to stdout.\n\n"
-    "Ctrl-C stops the workers; the runs already finished are kept and the sweep\n"
-    "is marked interrupted (exit 130). Exit status: 0 ok, 2 bad usage or input,\n"
-    "3 database or I/O failure or runs lost (a worker died).\n";
+    "Each run is stored as soon as it and every earlier item are done, in its\n"
+    "own transaction: DB can be read while the sweep runs, and whatever stops\n"
+    "the sweep (Ctrl-C, kill -9, a dead worker or rank) loses no stored run;\n"
+    "--resume then completes it, and the result is the same, row for row, as\n"
+    "an uninterrupted sweep's with any -j, any number of ranks or shards.\n"
+    "Ctrl-C stops the workers and marks the sweep interrupted (exit 130).\n"
+    "Exit status: 0 ok, 2 bad usage or input (or nothing to resume), 3 database\n"
+    "or I/O failure or runs lost (a worker died).\n";
 
 /* ---- option values ------------------------------------------------------------------ */
 
@@ -98,6 +112,22 @@ static const char *parse_vary(const char *arg, SweepVary *out)
     return NULL;
 }
 
+/* K/N, both whole numbers, 1 <= K <= N. */
+static bool parse_shard(const char *arg, SweepSpec *spec)
+{
+    const char *slash = strchr(arg, '/');
+    if (!slash) return false;
+    char k[32];
+    long kv, nv;
+    if ((size_t)(slash - arg) >= sizeof k) return false;
+    snprintf(k, sizeof k, "%.*s", (int)(slash - arg), arg);
+    if (!cli_parse_int(k, 1, 1000000, &kv) || !cli_parse_int(slash + 1, 1, 1000000, &nv) || kv > nv)
+        return false;
+    spec->shard = (uint32_t)kv;
+    spec->nshards = (uint32_t)nv;
+    return true;
+}
+
 /* ---- the command ------------------------------------------------------------------- */
 
 static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario)
@@ -107,7 +137,8 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
         {"seeds", required_argument, NULL, 'n'},  {"jobs", required_argument, NULL, 'j'},
         {"daemonset", required_argument, NULL, 'd'}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-        {"record", required_argument, NULL, 'r'},
+        {"record", required_argument, NULL, 'r'}, {"shard", required_argument, NULL, 'S'},
+        {"resume", no_argument, NULL, 'R'},       {"mpi", no_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     a->spec.seeds = 10;
@@ -150,6 +181,13 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
                 return cli_misuse("sweep", "--record takes summary or full, not '%s'", optarg);
             a->spec.record_full = !strcmp(optarg, "full");
             break;
+        case 'S':
+            if (!parse_shard(optarg, &a->spec))
+                return cli_misuse("sweep", "--shard takes K/N with 1 <= K <= N <= 1000000, not '%s'",
+                                  optarg);
+            break;
+        case 'R': a->resume = true; break;
+        case 'M': a->mpi = true; break;
         case 'o': a->output = optarg; break;
         case 'q': a->quiet = true; break;
         case 'h': return -1;
@@ -175,6 +213,8 @@ int cmd_sweep(int argc, char **argv)
     SweepArgs a = {0};
     SweepPlan plan = {.err = stderr};
     const char *path = NULL;
+    int rank = 0;
+    FILE *quiet_err = NULL;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     double wall_start = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -185,6 +225,16 @@ int cmd_sweep(int argc, char **argv)
         goto out;
     }
     if (status != 0) goto out;
+    if (a.mpi) {
+        char why[256];
+        if (sweep_mpi_init(&rank, why, sizeof why) < 0) {
+            a.mpi = false;
+            status = cli_misuse("sweep", "--mpi: %s", why);
+            goto out;
+        }
+        /* every rank plans the same sweep; only rank 0 speaks */
+        if (rank != 0) plan.err = quiet_err = fopen("/dev/null", "w");
+    }
     switch (sweep_plan(path, &a.spec, &plan)) {
     case SWEEP_PLAN_OK: break;
     case SWEEP_PLAN_INVALID: status = EXIT_USAGE; goto out;
@@ -197,53 +247,64 @@ int cmd_sweep(int argc, char **argv)
         goto out;
     }
 
-    /* Fail on an unusable output before running anything; the handle is
-     * closed again so that no connection crosses fork(). */
+    if (rank != 0) {
+        status = sweep_mpi_work(&plan);
+        goto out;
+    }
     char err[512] = "";
-    Store *probe = store_open(a.output, err, sizeof err);
-    if (!probe) {
+    SweepSink sink;
+    SweepSinkStatus opened = sweep_sink_open(&sink, &a.spec, &plan, a.output, a.resume, err,
+                                             sizeof err);
+    if (opened != SWEEP_SINK_OK && a.mpi) sweep_mpi_release(&plan);
+    switch (opened) {
+    case SWEEP_SINK_OK: break;
+    case SWEEP_SINK_NO_SWEEP:
+        fprintf(stderr, "daemonsim sweep: %s: %s\n", a.output, err);
+        status = EXIT_USAGE;
+        goto out;
+    case SWEEP_SINK_FAILED:
         fprintf(stderr, "daemonsim sweep: %s: %s\n", a.output, err);
         status = EXIT_RUNTIME;
         goto out;
     }
-    store_close(probe);
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     long jobs = a.jobs ? a.jobs : (cores > 0 ? cores : 1);
-    jobs = DS_MIN(jobs, STORE_MERGE_MAX);
-    jobs = DS_MIN(jobs, (long)plan.njobs);
-    plan.nworkers = (int)jobs;
-    plan.worker_db = xcalloc((size_t)jobs, sizeof *plan.worker_db);
-    for (int w = 0; w < plan.nworkers; w++) {
-        size_t n = strlen(a.output) + 64;
-        plan.worker_db[w] = xmalloc(n);
-        snprintf(plan.worker_db[w], n, "%s.sweep-%ld-%d", a.output, (long)getpid(), w + 1);
-        sweep_remove_db(plan.worker_db[w]);
-    }
+    jobs = DS_MIN(jobs, (long)plan.ntodo);
+    plan.nworkers = (int)DS_MAX(jobs, 1);
     plan.progress = !a.quiet;
     plan.tty = isatty(fileno(stderr));
-    if (plan.progress)
-        fprintf(stderr, "sweep: %zu points (%zu skipped) x %llu seeds = %zu runs on %d workers\n",
-                plan.nvalid, plan.npoints - plan.nvalid, (unsigned long long)a.spec.seeds, plan.njobs,
-                plan.nworkers);
+    if (plan.progress) {
+        fprintf(stderr, "sweep: %zu points (%zu skipped) x %llu seeds = %zu runs", plan.nvalid,
+                plan.npoints - plan.nvalid, (unsigned long long)a.spec.seeds, plan.njobs);
+        if (a.spec.nshards)
+            fprintf(stderr, ", shard %u/%u", a.spec.shard, a.spec.nshards);
+        if (sink.resumed)
+            fprintf(stderr, ", %zu stored before", sink.resumed);
+        if (a.mpi) fprintf(stderr, ", %zu to run on %d MPI ranks\n", plan.ntodo, sweep_mpi_size());
+        else fprintf(stderr, " on %d workers\n", plan.nworkers);
+    }
 
     SweepOutcome oc;
-    sweep_pool_run(&plan, &oc);
+    if (a.mpi) sweep_mpi_serve(&plan, &sink, &oc);
+    else sweep_pool_run(&plan, &sink, &oc);
 
-    size_t done = 0, lost = 0, failed = 0, expect_failed = 0;
+    size_t stored = 0, lost = 0, failed = 0, expect_failed = 0, mine = 0;
     for (size_t j = 0; j < plan.njobs; j++) {
-        done += plan.jobs[j].state == JOB_DONE;
-        lost += plan.jobs[j].state == JOB_LOST;
-        failed += plan.jobs[j].state == JOB_FAILED;
-        expect_failed += plan.jobs[j].state == JOB_DONE && plan.jobs[j].expect_failures > 0;
+        JobState st = plan.jobs[j].state;
+        stored += st == JOB_STORED;
+        mine += st != JOB_ELSEWHERE;
+        lost += st == JOB_LOST;
+        failed += st == JOB_FAILED;
+        expect_failed += st == JOB_STORED && plan.jobs[j].expect_failures > 0;
     }
-    if (plan.progress && done > 0)
-        fprintf(stderr, "sweep: merging %zu runs into %s\n", done, a.output);
-    int64_t sweep_id = 0;
-    int rc = sweep_store(&a.spec, &plan, &oc, a.output, wall_start, &sweep_id, err, sizeof err);
-    for (int w = 0; w < plan.nworkers; w++) sweep_remove_db(plan.worker_db[w]);
+    int rc = sweep_sink_finish(&sink, &plan, &oc, wall_start, err, sizeof err);
+    if (sink.failed)
+        fprintf(stderr, "daemonsim sweep: %s: %s (finished runs not yet stored are kept for "
+                        "--resume)\n", a.output, sink.error);
     if (rc < 0) {
-        fprintf(stderr, "daemonsim sweep: %s: %s (nothing of the sweep was kept)\n", a.output, err);
+        fprintf(stderr, "daemonsim sweep: %s: %s (the runs stored so far are kept)\n", a.output,
+                err);
         status = EXIT_RUNTIME;
         goto out;
     }
@@ -256,21 +317,23 @@ int cmd_sweep(int argc, char **argv)
     if (expect_failed)
         fprintf(stderr, "sweep: %zu of %zu runs failed the scenario's expect: checks "
                         "(run.expect_failures)\n",
-                expect_failed, done);
+                expect_failed, stored);
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    fprintf(stderr, "sweep %lld%s: %zu of %zu runs stored in %s, %.1f s\n", (long long)sweep_id,
-            oc.interrupted ? " (interrupted)" : "", done, plan.njobs, a.output,
+    fprintf(stderr, "sweep %lld%s: %zu of %zu runs stored in %s, %.1f s\n", (long long)sink.sweep_id,
+            oc.interrupted ? " (interrupted)" : "", stored, mine, a.output,
             (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 - wall_start);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "daemonsim sweep: write error: %s\n", strerror(errno));
         status = EXIT_RUNTIME;
     } else if (oc.interrupted) {
         status = EXIT_INTERRUPTED;
-    } else if (lost || failed) {
+    } else if (lost || failed || sink.failed) {
         status = EXIT_RUNTIME;
     }
 out:
     sweep_plan_free(&plan);
     sweep_spec_free(&a.spec);
+    if (a.mpi) status = sweep_mpi_end(rank, status);
+    if (quiet_err) fclose(quiet_err);
     return status;
 }

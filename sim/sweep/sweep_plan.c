@@ -72,7 +72,23 @@ char *sweep_params_json(const SweepSpec *a, const SweepPlan *plan)
         fprintf(f, "%s%zu", first ? "" : ",", p);
         first = false;
     }
-    fputs("]}", f);
+    fputs("]", f);
+    fprintf(f, ",\"record\":\"%s\"", a->record_full ? "full" : "summary");
+    /* a shard's file carries what `daemonsim merge` needs and cannot get
+     * without the scenario: which slice it is, and per point the bad
+     * releases whose exposure the figures count */
+    if (a->nshards) {
+        fprintf(f, ",\"shard\":{\"index\":%u,\"count\":%u,\"failing_revisions\":[", a->shard,
+                a->nshards);
+        for (size_t p = 0; p < plan->npoints; p++) {
+            fputs(p ? ",[" : "[", f);
+            for (size_t i = 0; i < plan->points[p].nfail; i++)
+                fprintf(f, "%s%lld", i ? "," : "", (long long)plan->points[p].fail_revs[i]);
+            fputc(']', f);
+        }
+        fputs("]}", f);
+    }
+    fputc('}', f);
     fclose(f);
     return buf;
 }
@@ -283,8 +299,7 @@ void sweep_plan_free(SweepPlan *plan)
     free(plan->points);
     for (size_t j = 0; j < plan->njobs; j++) free(plan->jobs[j].params_json);
     free(plan->jobs);
-    for (int w = 0; w < plan->nworkers; w++) free(plan->worker_db[w]);
-    free(plan->worker_db);
+    free(plan->item_prefix);
 }
 
 SweepPlanStatus sweep_plan(const char *path, const SweepSpec *spec, SweepPlan *plan)
@@ -315,6 +330,9 @@ SweepPlanStatus sweep_plan(const char *path, const SweepSpec *spec, SweepPlan *p
     }
     if (plan->nvalid * spec->seeds > SWEEP_MAX_RUNS) return SWEEP_PLAN_TOO_MANY_RUNS;
     plan_jobs(plan, spec);
+    if (spec->nshards)
+        for (size_t j = 0; j < plan->njobs; j++)
+            if (j % spec->nshards != spec->shard - 1) plan->jobs[j].state = JOB_ELSEWHERE;
     plan->record_full = spec->record_full;
     return SWEEP_PLAN_OK;
 }
