@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "daemonsim/base.h"
+
 enum {
     EXIT_OK = 0,
     EXIT_EXPECT_FAILED = 1,     /* a scenario's expect checks failed */
@@ -21,6 +23,10 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+
+/* "daemonsim CMD: message" and a pointer to --help on stderr; returns EXIT_USAGE. */
+int cli_misuse(const char *cmd, const char *fmt, ...) DS_PRINTF(2, 3);
 
 /* `--set KEY=VALUE` into an override (key and value allocated); false when
  * there is no `=` or no key. */
@@ -30,6 +36,9 @@ bool cli_parse_set(const char *arg, struct Override *o);
  * value reads as one (so SQL can sort by it). */
 void cli_json_string(FILE *f, const char *s);
 void cli_json_value(FILE *f, const char *v);
+/* The run row's params JSON (malloc'd): the overrides in order, then the seed if given. */
+char *cli_params_json(const struct Override *ovr, size_t n, bool has_seed, uint64_t seed);
+void cli_free_overrides(struct Override *ovr, size_t n);
 
 /* Strict number parsing for options: the whole string must be the number. */
 bool cli_parse_u64(const char *s, uint64_t *out);

@@ -1,5 +1,5 @@
-/* cli_util.c: strict parsing of option values, and the JSON text of run
- * and sweep parameters.
+/* cli_util.c: strict parsing of option values, the misuse message, and the
+ * JSON text of run and sweep parameters.
  *
  * strtoull and strtol are lenient in ways an option must not be: they skip
  * leading blanks, accept an empty string as 0, stop quietly at trailing junk,
@@ -8,6 +8,7 @@
  * option was wrong. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,4 +77,43 @@ void cli_json_value(FILE *f, const char *v)
 {
     if (is_json_number(v)) fputs(v, f);
     else cli_json_string(f, v);
+}
+
+/* The run row's params: every override as given, in order. */
+char *cli_params_json(const Override *ovr, size_t n, bool has_seed, uint64_t seed)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputc(',', f);
+        cli_json_string(f, ovr[i].key);
+        fputc(':', f);
+        cli_json_value(f, ovr[i].value);
+    }
+    if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
+    fputc('}', f);
+    fclose(f);
+    return buf;
+}
+
+void cli_free_overrides(Override *ovr, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((char *)ovr[i].key);
+        free((char *)ovr[i].value);
+    }
+    free(ovr);
+}
+
+int cli_misuse(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "daemonsim %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'daemonsim %s --help'.\n", cmd);
+    va_end(ap);
+    return EXIT_USAGE;
 }

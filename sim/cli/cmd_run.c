@@ -1,7 +1,6 @@
 /* cmd_run.c: `daemonsim run` and `daemonsim validate`. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,47 +43,6 @@ static int validate_usage(FILE *out, int status)
     return status;
 }
 
-static int misuse(const char *cmd, const char *fmt, ...) DS_PRINTF(2, 3);
-
-static int misuse(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "daemonsim %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'daemonsim %s --help'.\n", cmd);
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
-/* The run row's params: every override as given, in order. */
-static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t seed)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    fputc('{', f);
-    for (size_t i = 0; i < n; i++) {
-        if (i) fputc(',', f);
-        cli_json_string(f, ovr[i].key);
-        fputc(':', f);
-        cli_json_value(f, ovr[i].value);
-    }
-    if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
-    fputc('}', f);
-    fclose(f);
-    return buf;
-}
-
-static void free_overrides(Override *ovr, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free((char *)ovr[i].key);
-        free((char *)ovr[i].value);
-    }
-    free(ovr);
-}
-
 static int ensure_results_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -121,7 +79,7 @@ int cmd_run(int argc, char **argv)
         case 'o': db = optarg; break;
         case 'S':
             if (!cli_parse_u64(optarg, &seed)) {
-                status = misuse("run", "--seed takes a non-negative integer, not '%s'", optarg);
+                status = cli_misuse("run", "--seed takes a non-negative integer, not '%s'", optarg);
                 goto out;
             }
             has_seed = true;
@@ -129,7 +87,7 @@ int cmd_run(int argc, char **argv)
         case 's':
             ovr = xrealloc(ovr, (novr + 1) * sizeof *ovr);
             if (!cli_parse_set(optarg, &ovr[novr])) {
-                status = misuse("run", "--set takes KEY=VALUE, not '%s'", optarg);
+                status = cli_misuse("run", "--set takes KEY=VALUE, not '%s'", optarg);
                 goto out;
             }
             novr++;
@@ -137,7 +95,7 @@ int cmd_run(int argc, char **argv)
         case 'u': {
             const char *why = units_parse_duration(optarg, &until);
             if (why || until <= 0) {
-                status = misuse("run", "--until takes a positive duration such as 90m, not '%s'", optarg);
+                status = cli_misuse("run", "--until takes a positive duration such as 90m, not '%s'", optarg);
                 goto out;
             }
             break;
@@ -147,12 +105,12 @@ int cmd_run(int argc, char **argv)
         case 'c': check = true; break;
         case 'h': status = run_usage(stdout, EXIT_OK); goto out;
         default:
-            status = misuse("run", "unknown option '%s'", argv[optind - 1]);
+            status = cli_misuse("run", "unknown option '%s'", argv[optind - 1]);
             goto out;
         }
     }
     if (optind != argc - 1) {
-        status = misuse("run", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
+        status = cli_misuse("run", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
         goto out;
     }
 
@@ -171,7 +129,7 @@ int cmd_run(int argc, char **argv)
         snprintf(default_db, n, "results/%s.db", sc->name);
         db = default_db;
     }
-    char *params = params_json(ovr, novr, has_seed, seed);
+    char *params = cli_params_json(ovr, novr, has_seed, seed);
     RunOptions ro = {.scenario = sc, .seed = has_seed ? seed : sc->seed, .db_path = db,
                      .params_json = params, .until = until, .progress = progress, .check = check,
                      .out = stdout, .err = stderr};
@@ -194,7 +152,7 @@ int cmd_run(int argc, char **argv)
     free(default_db);
     scenario_free(sc);
 out:
-    free_overrides(ovr, novr);
+    cli_free_overrides(ovr, novr);
     return status;
 }
 
@@ -216,17 +174,17 @@ int cmd_validate(int argc, char **argv)
         case 's':
             ovr = xrealloc(ovr, (novr + 1) * sizeof *ovr);
             if (!cli_parse_set(optarg, &ovr[novr])) {
-                status = misuse("validate", "--set takes KEY=VALUE, not '%s'", optarg);
+                status = cli_misuse("validate", "--set takes KEY=VALUE, not '%s'", optarg);
                 goto out;
             }
             novr++;
             break;
         case 'h': status = validate_usage(stdout, EXIT_OK); goto out;
-        default: status = misuse("validate", "unknown option '%s'", argv[optind - 1]); goto out;
+        default: status = cli_misuse("validate", "unknown option '%s'", argv[optind - 1]); goto out;
         }
     }
     if (optind != argc - 1) {
-        status = misuse("validate", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
+        status = cli_misuse("validate", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
         goto out;
     }
     Diag diag;
@@ -240,6 +198,6 @@ int cmd_validate(int argc, char **argv)
     scenario_print_summary(sc, stdout);
     scenario_free(sc);
 out:
-    free_overrides(ovr, novr);
+    cli_free_overrides(ovr, novr);
     return status;
 }
