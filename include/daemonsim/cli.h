@@ -25,17 +25,17 @@ int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 
-/* "daemonsim CMD: message" and a pointer to --help on stderr; returns EXIT_USAGE. */
+/* Help and misuse, the same for every command (coreutils' usage()). With
+ * status EXIT_OK the help text goes to stdout; otherwise only the line
+ * "Try 'daemonsim CMD --help'." goes to stderr. Returns status. */
+int cli_usage(const char *cmd, const char *help, int status);
+/* "daemonsim CMD: MESSAGE" on stderr, then cli_usage(cmd, NULL, EXIT_USAGE). */
 int cli_misuse(const char *cmd, const char *fmt, ...) DS_PRINTF(2, 3);
 
 /* `--set KEY=VALUE` into an override (key and value allocated); false when
  * there is no `=` or no key. */
 struct Override;
 bool cli_parse_set(const char *arg, struct Override *o);
-/* JSON text for run and sweep parameters: a string, or a number when the
- * value reads as one (so SQL can sort by it). */
-void cli_json_string(FILE *f, const char *s);
-void cli_json_value(FILE *f, const char *v);
 /* The run row's params JSON (malloc'd): the overrides in order, then the seed if given. */
 char *cli_params_json(const struct Override *ovr, size_t n, bool has_seed, uint64_t seed);
 void cli_free_overrides(struct Override *ovr, size_t n);

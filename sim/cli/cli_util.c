@@ -1,5 +1,5 @@
-/* cli_util.c: strict parsing of option values, the misuse message, and the
- * JSON text of run and sweep parameters.
+/* cli_util.c: what every command shares: help and misuse messages, strict
+ * parsing of option values, and the --set overrides as the run row's params.
  *
  * strtoull and strtol are lenient in ways an option must not be: they skip
  * leading blanks, accept an empty string as 0, stop quietly at trailing junk,
@@ -9,10 +9,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemonsim/cli.h"
+#include "daemonsim/json.h"
 #include "daemonsim/mem.h"
 #include "daemonsim/scenario.h"
 
@@ -49,34 +51,22 @@ bool cli_parse_set(const char *arg, Override *o)
     return true;
 }
 
-void cli_json_string(FILE *f, const char *s)
+int cli_usage(const char *cmd, const char *help, int status)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
+    if (status == EXIT_OK && help) fputs(help, stdout);
+    else fprintf(stderr, "Try 'daemonsim %s --help'.\n", cmd);
+    return status;
 }
 
-/* A JSON number: optional minus, no leading zeros, and strtod takes it all. */
-static bool is_json_number(const char *s)
+int cli_misuse(const char *cmd, const char *fmt, ...)
 {
-    const char *p = s;
-    if (*p == '-') p++;
-    if (!(*p >= '0' && *p <= '9')) return false;
-    if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;
-    char *end;
-    strtod(s, &end);
-    return *end == '\0';
-}
-
-void cli_json_value(FILE *f, const char *v)
-{
-    if (is_json_number(v)) fputs(v, f);
-    else cli_json_string(f, v);
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "daemonsim %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return cli_usage(cmd, NULL, EXIT_USAGE);
 }
 
 /* The run row's params: every override as given, in order. */
@@ -88,9 +78,9 @@ char *cli_params_json(const Override *ovr, size_t n, bool has_seed, uint64_t see
     fputc('{', f);
     for (size_t i = 0; i < n; i++) {
         if (i) fputc(',', f);
-        cli_json_string(f, ovr[i].key);
+        json_write_string(f, ovr[i].key);
         fputc(':', f);
-        cli_json_value(f, ovr[i].value);
+        json_write_value(f, ovr[i].value);
     }
     if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
     fputc('}', f);
@@ -105,15 +95,4 @@ void cli_free_overrides(Override *ovr, size_t n)
         free((char *)ovr[i].value);
     }
     free(ovr);
-}
-
-int cli_misuse(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "daemonsim %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'daemonsim %s --help'.\n", cmd);
-    va_end(ap);
-    return EXIT_USAGE;
 }

@@ -1,6 +1,7 @@
 /* cmd_run.c: `daemonsim run` and `daemonsim validate`. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,38 +11,30 @@
 #include "daemonsim/run.h"
 #include "daemonsim/scenario.h"
 
-static int run_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim run SCENARIO.yaml [-o DB] [--seed N] [--set KEY=VALUE]...\n"
-            "                     [--until DURATION] [-q | --watch] [--check]\n"
-            "Simulate one scenario and append the run to a results database.\n\n"
-            "  -o, --output DB      database file (default: results/<scenario name>.db)\n"
-            "      --seed N         seed for every random stream (default: spec.seed)\n"
-            "      --set KEY=VALUE  override a scenario value: a path such as\n"
-            "                       spec.cluster.nodePools[workers].count, or an alias:\n"
-            "                       seed, nodes, maxUnavailable, maxSurge, minReadySeconds\n"
-            "                       (the last three may be prefixed NAME. for one DaemonSet)\n"
-            "      --until DURATION stop at this simulated time instead of spec.duration\n"
-            "  -q, --quiet          no progress lines\n"
-            "      --watch          every progress line, not one per 10 simulated seconds\n"
-            "      --check          re-derive all incremental state after every sync (slow)\n"
-            "  -h, --help           show this help\n\n"
-            "Progress goes to stderr as `kubectl rollout status` lines stamped with\n"
-            "simulated time; the final `kubectl get ds` table and rollout figures go to\n"
-            "stdout. Exit status: 0 ok, 1 an expectation failed, 2 bad usage or input,\n"
-            "3 database or I/O failure.\n");
-    return status;
-}
+static const char run_help[] =
+    "Usage: daemonsim run SCENARIO.yaml [-o DB] [--seed N] [--set KEY=VALUE]...\n"
+    "                     [--until DURATION] [-q | --watch] [--check]\n"
+    "Simulate one scenario and append the run to a results database.\n\n"
+    "  -o, --output DB      database file (default: results/<scenario name>.db)\n"
+    "      --seed N         seed for every random stream (default: spec.seed)\n"
+    "      --set KEY=VALUE  override a scenario value: a path such as\n"
+    "                       spec.cluster.nodePools[workers].count, or an alias:\n"
+    "                       seed, nodes, maxUnavailable, maxSurge, minReadySeconds\n"
+    "                       (the last three may be prefixed NAME. for one DaemonSet)\n"
+    "      --until DURATION stop at this simulated time instead of spec.duration\n"
+    "  -q, --quiet          no progress lines\n"
+    "      --watch          every progress line, not one per 10 simulated seconds\n"
+    "      --check          re-derive all incremental state after every sync (slow)\n"
+    "  -h, --help           show this help\n\n"
+    "Progress goes to stderr as `kubectl rollout status` lines stamped with\n"
+    "simulated time; the final `kubectl get ds` table and rollout figures go to\n"
+    "stdout. Exit status: 0 ok, 1 an expectation failed, 2 bad usage or input,\n"
+    "3 database or I/O failure.\n";
 
-static int validate_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
-            "Check a scenario file (and the manifests and node lists it names) and print\n"
-            "what it resolves to. Exit status: 0 valid, 2 invalid (file:line:column: message).\n");
-    return status;
-}
+static const char validate_help[] =
+    "Usage: daemonsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
+    "Check a scenario file (and the manifests and node lists it names) and print\n"
+    "what it resolves to. Exit status: 0 valid, 2 invalid (file:line:column: message).\n";
 
 static int ensure_results_dir(const char *path)
 {
@@ -103,7 +96,7 @@ int cmd_run(int argc, char **argv)
         case 'q': progress = PROGRESS_QUIET; break;
         case 'w': progress = PROGRESS_WATCH; break;
         case 'c': check = true; break;
-        case 'h': status = run_usage(stdout, EXIT_OK); goto out;
+        case 'h': status = cli_usage("run", run_help, EXIT_OK); goto out;
         default:
             status = cli_misuse("run", "unknown option '%s'", argv[optind - 1]);
             goto out;
@@ -179,7 +172,7 @@ int cmd_validate(int argc, char **argv)
             }
             novr++;
             break;
-        case 'h': status = validate_usage(stdout, EXIT_OK); goto out;
+        case 'h': status = cli_usage("validate", validate_help, EXIT_OK); goto out;
         default: status = cli_misuse("validate", "unknown option '%s'", argv[optind - 1]); goto out;
         }
     }

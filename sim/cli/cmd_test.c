@@ -17,32 +17,28 @@
 #include "daemonsim/units.h"
 #include "test_int.h"
 
-static int test_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim test PATH... [-j N] [--junit FILE] [-o DB] [--set KEY=VALUE]...\n"
-            "                      [--check]\n"
-            "Run scenario files with their expect: blocks as a test suite: each file\n"
-            "given, and every *.yaml under each folder given (recursively), in sorted\n"
-            "order.\n\n"
-            "  -j, --jobs N         files run at once, each in a process of its own\n"
-            "                       (default: the number of cores)\n"
-            "      --junit FILE     also write a JUnit XML report (one testcase per file, one\n"
-            "                       failure per failed expectation) for GitLab, GitHub or\n"
-            "                       Jenkins\n"
-            "  -o, --output DB      append every run to DB; the runs are then written one\n"
-            "                       at a time, in the sorted order (default: no database)\n"
-            "      --set KEY=VALUE  override a value in every file, as `run --set` does\n"
-            "      --check          re-derive all incremental state after every sync (slow)\n"
-            "  -h, --help           show this help\n\n"
-            "One line per file on stdout: PASS, FAIL (followed by the failed expectations)\n"
-            "or ERROR (followed by the file:line:column message), with the simulated and\n"
-            "wall-clock time of its run; a file without expect: passes when it runs\n"
-            "cleanly. Then a summary: N passed, N failed, and N errors when there are\n"
-            "any. Exit status: 0 every file passed, 1 an expectation failed, 2 bad usage\n"
-            "or an invalid file (the other files still run), 3 database or I/O failure.\n");
-    return status;
-}
+static const char test_help[] =
+    "Usage: daemonsim test PATH... [-j N] [--junit FILE] [-o DB] [--set KEY=VALUE]...\n"
+    "                      [--check]\n"
+    "Run scenario files with their expect: blocks as a test suite: each file\n"
+    "given, and every *.yaml under each folder given (recursively), in sorted\n"
+    "order.\n\n"
+    "  -j, --jobs N         files run at once, each in a process of its own\n"
+    "                       (default: the number of cores)\n"
+    "      --junit FILE     also write a JUnit XML report (one testcase per file, one\n"
+    "                       failure per failed expectation) for GitLab, GitHub or\n"
+    "                       Jenkins\n"
+    "  -o, --output DB      append every run to DB; the runs are then written one\n"
+    "                       at a time, in the sorted order (default: no database)\n"
+    "      --set KEY=VALUE  override a value in every file, as `run --set` does\n"
+    "      --check          re-derive all incremental state after every sync (slow)\n"
+    "  -h, --help           show this help\n\n"
+    "One line per file on stdout: PASS, FAIL (followed by the failed expectations)\n"
+    "or ERROR (followed by the file:line:column message), with the simulated and\n"
+    "wall-clock time of its run; a file without expect: passes when it runs\n"
+    "cleanly. Then a summary: N passed, N failed, and N errors when there are\n"
+    "any. Exit status: 0 every file passed, 1 an expectation failed, 2 bad usage\n"
+    "or an invalid file (the other files still run), 3 database or I/O failure.\n";
 
 typedef VEC(char *) PathVec;
 
@@ -272,7 +268,7 @@ int cmd_test(int argc, char **argv)
             novr++;
             break;
         case 'c': setup.check = true; break;
-        case 'h': status = test_usage(stdout, EXIT_OK); goto out;
+        case 'h': status = cli_usage("test", test_help, EXIT_OK); goto out;
         default: status = cli_misuse("test", "unknown option '%s'", argv[optind - 1]); goto out;
         }
     }

@@ -6,36 +6,15 @@
  * timestamp or hostname: the same results give the same file. */
 #include "daemonsim/junit.h"
 
-#include <stdint.h>
-
+#include "daemonsim/json.h"
 #include "daemonsim/units.h"
 
-/* Length of the UTF-8 sequence at s if it is well formed and a character
- * XML 1.0 allows (no surrogates, no U+FFFE/U+FFFF), else 0. */
-static size_t utf8_char(const unsigned char *s, uint32_t *cp)
+/* Length of the character at s if XML 1.0 can carry it: valid UTF-8 other
+ * than U+FFFE and U+FFFF; else 0. */
+static size_t xml_char_len(const unsigned char *s)
 {
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1Fu, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, v = c & 0x0Fu, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07u, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0; /* also stops at the terminating NUL */
-        v = (v << 6) | (s[i] & 0x3Fu);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || v == 0xFFFE || v == 0xFFFF) return 0;
-    *cp = v;
+    size_t n = json_utf8_len(s);
+    if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE) return 0;
     return n;
 }
 
@@ -43,24 +22,25 @@ void junit_escape(FILE *f, const char *s, bool attr)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        uint32_t cp;
-        size_t n = utf8_char(p, &cp);
+        size_t n = xml_char_len(p);
         if (n == 0) {
             fputs("\xEF\xBF\xBD", f); /* U+FFFD for a byte that is not UTF-8 */
             p++;
             continue;
         }
-        if (cp == '&') fputs("&amp;", f);
-        else if (cp == '<') fputs("&lt;", f);
-        else if (cp == '>') fputs("&gt;", f);
-        else if (cp == '"' && attr) fputs("&quot;", f);
-        else if (cp == '\'' && attr) fputs("&apos;", f);
+        unsigned char c = *p;
+        if (n > 1) fwrite(p, 1, n, f);
+        else if (c == '&') fputs("&amp;", f);
+        else if (c == '<') fputs("&lt;", f);
+        else if (c == '>') fputs("&gt;", f);
+        else if (c == '"' && attr) fputs("&quot;", f);
+        else if (c == '\'' && attr) fputs("&apos;", f);
         /* a parser normalises raw line breaks and tabs in attributes to spaces */
-        else if (cp == '\n' && attr) fputs("&#10;", f);
-        else if (cp == '\t' && attr) fputs("&#9;", f);
-        else if (cp == '\r') fputs("&#13;", f);
-        else if (cp < 0x20 && cp != '\n' && cp != '\t') fputc('?', f);
-        else fwrite(p, 1, n, f);
+        else if (c == '\n' && attr) fputs("&#10;", f);
+        else if (c == '\t' && attr) fputs("&#9;", f);
+        else if (c == '\r') fputs("&#13;", f);
+        else if (c < 0x20 && c != '\n' && c != '\t') fputc('?', f);
+        else fputc(c, f);
         p += n;
     }
 }
