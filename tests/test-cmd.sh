@@ -83,6 +83,7 @@ check invalid 2 "$bin" test tests/test-cmd --junit "$work/all.xml" -j 2
 last_line invalid-summary "$work/out" "1 passed, 1 failed, 1 errors"
 contains invalid-line "$work/out" "ERROR tests/test-cmd/bad-key.yaml"
 contains invalid-diag "$work/out" 'tests/test-cmd/bad-key.yaml:9:3: spec: unknown key "<bad&key>"'
+grep -q 'manifests/agent.yaml' "$work/out" && bad "the folder walk took a manifest for a scenario" || ok
 wellformed invalid-xml "$work/all.xml"
 counts_match invalid "$work/all.xml"
 xpath invalid-counts "$work/all.xml" 'concat(//testsuite/@tests, " ", //testsuite/@failures, " ", //testsuite/@errors)' "3 1 1"

@@ -21,8 +21,8 @@ static const char test_help[] =
     "Usage: daemonsim test PATH... [-j N] [--junit FILE] [-o DB] [--set KEY=VALUE]...\n"
     "                      [--check]\n"
     "Run scenario files with their expect: blocks as a test suite: each file\n"
-    "given, and every *.yaml under each folder given (recursively), in sorted\n"
-    "order.\n\n"
+    "given, and every *.yaml under each folder given (recursively, skipping files\n"
+    "of another kind such as the manifests scenarios name), in sorted order.\n\n"
     "  -j, --jobs N         files run at once, each in a process of its own\n"
     "                       (default: the number of cores)\n"
     "      --junit FILE     also write a JUnit XML report (one testcase per file, one\n"
@@ -48,8 +48,9 @@ static bool has_yaml_suffix(const char *name)
     return n > 5 && strcmp(name + n - 5, ".yaml") == 0;
 }
 
-/* Every *.yaml under dir; hidden entries and symbolic links to folders are
- * skipped, so a link cannot make the walk loop. */
+/* Every scenario *.yaml under dir. Hidden entries and symbolic links to
+ * folders are skipped, so a link cannot make the walk loop, and so are the
+ * manifests and node lists that scenarios keep beside them. */
 static void collect_dir(const char *dir, PathVec *out)
 {
     DIR *d = opendir(dir);
@@ -63,7 +64,8 @@ static void collect_dir(const char *dir, PathVec *out)
         struct stat st, lst;
         if (lstat(path, &lst) == 0 && S_ISDIR(lst.st_mode)) {
             collect_dir(path, out);
-        } else if (has_yaml_suffix(e->d_name) && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        } else if (has_yaml_suffix(e->d_name) && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+                   !scenario_file_is_other_kind(path)) {
             VEC_PUSH(*out, path);
             continue;
         }
@@ -87,7 +89,7 @@ static bool collect(char **args, int nargs, PathVec *out)
             size_t before = out->n;
             collect_dir(args[i], out);
             if (out->n == before) {
-                cli_misuse("test", "no *.yaml files under '%s'", args[i]);
+                cli_misuse("test", "no scenario *.yaml files under '%s'", args[i]);
                 return false;
             }
         } else {
