@@ -16,6 +16,7 @@ static const Command commands[] = {
     {"validate", cmd_validate, "check a scenario file and print what it resolves to"},
     {"report", cmd_report, "print the runs, rollouts and sweeps stored in a database"},
     {"plot", cmd_plot, "draw a chart of runs or a sweep with gnuplot (PNG or SVG)"},
+    {"calibrate", cmd_calibrate, "fit the timing distributions to kubectl events and pods"},
     {"bench", cmd_bench, "measure the event engine"},
 };
 

@@ -21,6 +21,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* `--set KEY=VALUE` into an override (key and value allocated); false when
  * there is no `=` or no key. */

@@ -262,10 +262,10 @@ static bool params_to_dist(DistKind k, const double *p, Dist *d)
         break;
     case DIST_NORMAL:
         if (fabs(p[1]) > FIT_LOG_BOX) return false;
+        /* a scenario's mean is a duration, which cannot be negative */
+        if (p[0] < 0) return false;
         d->a = p[0];
         d->b = exp(p[1]);
-        /* almost all of the mass below 0: nothing the simulator would draw */
-        if (d->a < -30 * d->b) return false;
         break;
     case DIST_UNIFORM:
         if (p[0] < 0 || fabs(p[1]) > FIT_LOG_BOX) return false;
