@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "daemonsim/dist.h"
+#include "daemonsim/json.h"
 #include "daemonsim/rng.h"
 #include "daemonsim/units.h"
 
@@ -103,24 +104,10 @@ static void jfree(J *j)
     free(j);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        /* Go's encoding/json escapes these for HTML safety; kubectl keeps it */
-        else if (c == '<' || c == '>' || c == '&') fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void json_write(FILE *f, const J *j, int indent)
 {
     switch (j->kind) {
-    case J_STR: json_string(f, j->text); return;
+    case J_STR: json_write_string(f, j->text); return;
     case J_NUM: fputs(j->text, f); return;
     case J_BOOL: fputs(j->b ? "true" : "false", f); return;
     case J_NULL: fputs("null", f); return;
@@ -135,7 +122,7 @@ static void json_write(FILE *f, const J *j, int indent)
     for (size_t i = 0; i < j->n; i++) {
         fprintf(f, "%*s", indent + 4, "");
         if (map) {
-            json_string(f, j->kids[i]->key);
+            json_write_string(f, j->kids[i]->key);
             fputs(": ", f);
         }
         json_write(f, j->kids[i], indent + 4);
@@ -161,7 +148,7 @@ static void yaml_scalar(FILE *f, const J *j)
 {
     switch (j->kind) {
     case J_STR:
-        if (yaml_needs_quotes(j->text)) json_string(f, j->text);
+        if (yaml_needs_quotes(j->text)) json_write_string(f, j->text);
         else fputs(j->text, f);
         return;
     case J_NUM: fputs(j->text, f); return;

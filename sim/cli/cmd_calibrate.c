@@ -19,34 +19,23 @@
 
 #define CAL_GRID 400
 
-static int calibrate_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim calibrate FILE... [-o TIMING.yaml] [--plot DIR]\n"
-            "Fit the latencies the simulator draws to what a cluster recorded.\n\n"
-            "FILE is the output of `kubectl get events -A -o json|yaml` or\n"
-            "`kubectl get pods -A -o json|yaml` (the kind is read from the file); give both\n"
-            "for every phase. Phases: schedule (created -> scheduled), imagePull (the\n"
-            "kubelet's Pulled messages), containerStart (pulled -> started), readiness\n"
-            "(started -> Ready) and termination (killed -> stopped, from pods being deleted).\n"
-            "Timestamps with whole seconds are fitted as intervals. Every family is fitted\n"
-            "by maximum likelihood and the lowest AIC is chosen.\n\n"
-            "  -o, --output FILE   write the fitted `timing:` (scenario syntax) to FILE; a\n"
-            "                      scenario uses it with spec.timingFrom: FILE\n"
-            "      --plot DIR      one chart per phase, DIR/PHASE.png: the observations'\n"
-            "                      empirical CDF against the fitted CDF (needs gnuplot)\n"
-            "  -h, --help          show this help\n\n"
-            "Exit status: 0 ok, 2 bad usage or input (file:line:column), 3 a file\n"
-            "cannot be written or gnuplot is missing or fails.\n");
-    return status;
-}
-
-static int calibrate_misuse(const char *msg, const char *arg)
-{
-    fprintf(stderr, "daemonsim calibrate: %s%s%s\nTry 'daemonsim calibrate --help'.\n", msg,
-            arg ? " " : "", arg ? arg : "");
-    return EXIT_USAGE;
-}
+static const char calibrate_help[] =
+    "Usage: daemonsim calibrate FILE... [-o TIMING.yaml] [--plot DIR]\n"
+    "Fit the latencies the simulator draws to what a cluster recorded.\n\n"
+    "FILE is the output of `kubectl get events -A -o json|yaml` or\n"
+    "`kubectl get pods -A -o json|yaml` (the kind is read from the file); give both\n"
+    "for every phase. Phases: schedule (created -> scheduled), imagePull (the\n"
+    "kubelet's Pulled messages), containerStart (pulled -> started), readiness\n"
+    "(started -> Ready) and termination (killed -> stopped, from pods being deleted).\n"
+    "Timestamps with whole seconds are fitted as intervals. Every family is fitted\n"
+    "by maximum likelihood and the lowest AIC is chosen.\n\n"
+    "  -o, --output FILE   write the fitted `timing:` (scenario syntax) to FILE; a\n"
+    "                      scenario uses it with spec.timingFrom: FILE\n"
+    "      --plot DIR      one chart per phase, DIR/PHASE.png: the observations'\n"
+    "                      empirical CDF against the fitted CDF (needs gnuplot)\n"
+    "  -h, --help          show this help\n\n"
+    "Exit status: 0 ok, 2 bad usage or input (file:line:column), 3 a file\n"
+    "cannot be written or gnuplot is missing or fails.\n";
 
 static int dbl_cmp(const void *a, const void *b)
 {
@@ -99,20 +88,20 @@ int cmd_calibrate(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             VEC_FREE(files);
-            return calibrate_usage(stdout, EXIT_OK);
+            return cli_usage("calibrate", calibrate_help, EXIT_OK);
         }
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--plot")) {
-            if (i + 1 >= argc) status = calibrate_misuse("missing value after", a);
+            if (i + 1 >= argc) status = cli_misuse("calibrate", "option '%s' needs an argument", a);
             else if (!strcmp(a, "--plot")) plot_dir = argv[++i];
             else output = argv[++i];
         } else if (a[0] == '-' && a[1]) {
-            status = calibrate_misuse("unknown option", a);
+            status = cli_misuse("calibrate", "unknown option '%s'", a);
         } else {
             VEC_PUSH(files, a);
         }
         if (status != EXIT_OK) break;
     }
-    if (status == EXIT_OK && !files.n) status = calibrate_misuse("no input file", NULL);
+    if (status == EXIT_OK && !files.n) status = cli_misuse("calibrate", "missing FILE");
     if (status == EXIT_OK && plot_dir && !plot_gnuplot_found()) {
         fprintf(stderr, "daemonsim calibrate: gnuplot not found (apt-get install gnuplot-nox)\n");
         status = EXIT_RUNTIME;
