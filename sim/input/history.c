@@ -239,6 +239,18 @@ static bool keep_path(const char *const *path, int depth)
     return true;
 }
 
+/* The `name` of an involvedObject or of a pod's metadata: what ties the
+ * record to a pod, so it cannot be missing. */
+static bool required_name(YCtx *c, const YNode *map, const char **name)
+{
+    const YNode *n = ymap_get(map, "name");
+    if (!n) {
+        yerr_at(c, map->pos, "missing required key \"name\"");
+        return false;
+    }
+    return yget_str(c, n, name);
+}
+
 /* "spec.containers{NAME}" or "spec.initContainers{NAME}" -> NAME. */
 static bool container_of(History *h, const char *field_path, Sym *name, bool *init)
 {
@@ -303,14 +315,8 @@ static bool read_event(YCtx *c, History *h, const YNode *item)
         yerr_at(c, item->pos, "an Event needs involvedObject, the object it is about");
         return false;
     }
-    if (!yget_map(c, obj)) return false;
-    const YNode *name_node = ymap_get(obj, "name");
     const char *name;
-    if (!name_node) {
-        yerr_at(c, obj->pos, "missing required key \"name\"");
-        return false;
-    }
-    if (!yget_str(c, name_node, &name)) return false;
+    if (!yget_map(c, obj) || !required_name(c, obj, &name)) return false;
     h->counts.events++;
     const char *kind = opt_str(obj, "kind"), *ns = opt_str(obj, "namespace");
     const char *reason = opt_str(item, "reason"), *msg = opt_str(item, "message");
@@ -376,14 +382,8 @@ static bool read_pod(YCtx *c, History *h, const YNode *item)
         yerr_at(c, item->pos, "a Pod needs metadata.name");
         return false;
     }
-    if (!yget_map(c, md)) return false;
-    const YNode *name_node = ymap_get(md, "name");
     const char *name;
-    if (!name_node) {
-        yerr_at(c, md->pos, "missing required key \"name\"");
-        return false;
-    }
-    if (!yget_str(c, name_node, &name)) return false;
+    if (!yget_map(c, md) || !required_name(c, md, &name)) return false;
     const char *ns = opt_str(md, "namespace");
     uint32_t idx = find_pod(h, strtab_intern(h->strs, ns ? ns : "default"),
                             strtab_intern(h->strs, name));

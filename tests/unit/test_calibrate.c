@@ -30,37 +30,7 @@
 #include "daemonsim/cli.h"
 #include "daemonsim/scenario.h"
 #include "harness.h"
-
-static char tmpdir[64];
-static char path_buf[8][600];
-static int path_next;
-
-static const char *tmp_path(const char *name)
-{
-    char *p = path_buf[path_next++ % 8];
-    snprintf(p, 600, "%s/%s", tmpdir, name);
-    return p;
-}
-
-static int suite_setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ds-test-calibrate-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int suite_teardown(void)
-{
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-}
+#include "tmpdir.h"
 
 static int run_cmd(int (*cmd)(int, char **), int argc, const char **argv)
 {
@@ -87,7 +57,7 @@ static void generate(void)
 
 static Scenario *load_calibrated(Diag *d)
 {
-    write_text(tmp_path("scenario.yaml"),
+    tmp_write("scenario.yaml",
                "apiVersion: daemonsim/v1\n"
                "kind: Scenario\n"
                "metadata: {name: calibrated}\n"
@@ -164,14 +134,14 @@ static void test_round_trip_runs(void)
 static void test_bad_input_writes_nothing(void)
 {
     generate();
-    write_text(tmp_path("bad.json"), "{\"kind\": \"List\", \"items\": [{\"kind\": \"Event\"}]}\n");
+    tmp_write("bad.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"Event\"}]}\n");
     const char *out = tmp_path("never.yaml");
     unlink(out);
     const char *argv[] = {"calibrate", tmp_path("events.json"), tmp_path("bad.json"), "-o", out};
     EXPECT_EQ_I64(run_cmd(cmd_calibrate, 5, argv), EXIT_USAGE);
     CU_ASSERT(access(out, F_OK) != 0);
     /* files that hold no lifecycle: nothing to fit */
-    write_text(tmp_path("empty.yaml"), "apiVersion: v1\nitems: []\nkind: List\n");
+    tmp_write("empty.yaml", "apiVersion: v1\nitems: []\nkind: List\n");
     const char *empty[] = {"calibrate", tmp_path("empty.yaml"), "-o", out};
     EXPECT_EQ_I64(run_cmd(cmd_calibrate, 4, empty), EXIT_USAGE);
     CU_ASSERT(access(out, F_OK) != 0);

@@ -13,43 +13,7 @@
 
 #include "daemonsim/history.h"
 #include "harness.h"
-
-static char tmpdir[64];
-
-static int suite_setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ds-test-history-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int suite_teardown(void)
-{
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
-
-static const char *tmp_write(const char *name, const char *text)
-{
-    static char p[4][512];
-    static int k;
-    char *path = p[k++ % 4];
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
+#include "tmpdir.h"
 
 /* ---- messages and times --------------------------------------------------------------- */
 
