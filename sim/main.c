@@ -18,6 +18,7 @@ static const Command commands[] = {
     {"test", cmd_test, "run scenario files and their expect: blocks as a test suite (JUnit XML)"},
     {"report", cmd_report, "print the runs, rollouts and sweeps stored in a database"},
     {"plot", cmd_plot, "draw a chart of runs or a sweep with gnuplot (PNG or SVG)"},
+    {"calibrate", cmd_calibrate, "fit the timing distributions to kubectl events and pods"},
     {"bench", cmd_bench, "measure the event engine"},
 };
 

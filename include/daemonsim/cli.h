@@ -26,6 +26,8 @@ int cmd_plot(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 
+int cmd_calibrate(int argc, char **argv);
+
 /* Help and misuse, the same for every command (coreutils' usage()). With
  * status EXIT_OK the help text goes to stdout; otherwise only the line
  * "Try 'daemonsim CMD --help'." goes to stderr. Returns status. */
