@@ -23,11 +23,6 @@
 #define LARGE_CLUSTER_SIZE 50
 #define UNHEALTHY_ZONE_THRESHOLD 0.55
 
-static void emit(Cluster *c, const Node *n, const char *kind, const char *detail)
-{
-    if (c->sink.node_event) c->sink.node_event(c->sink.ctx, c->sim->now, n, kind, detail);
-}
-
 static Sym sym(Cluster *c, const char *s) { return strtab_intern(c->strs, s); }
 
 /* ---- zones ------------------------------------------------------------------- */
@@ -98,7 +93,8 @@ static void set_ready(Cluster *c, NodeId id, CondStatus st)
     }
     n->ready = st;
     n->ready_changed = c->sim->now;
-    emit(c, n, st == COND_TRUE ? "Ready" : st == COND_FALSE ? "NotReady" : "Unknown", "");
+    cluster_emit_node(c, n, st == COND_TRUE ? NE_READY : st == COND_FALSE ? NE_NOT_READY : NE_UNKNOWN,
+                      "");
 }
 
 /* The first monitor pass at or after `t`. */
@@ -130,7 +126,7 @@ void cluster_kubelet_stop(Cluster *c, NodeId id)
     n->kubelet_up = false;
     n->silent_since = now;
     n->gen++;
-    emit(c, n, "KubeletStopped", "");
+    cluster_emit_node(c, n, NE_KUBELET_STOPPED, "");
     kubelet_freeze(c, id);
     /* The last Lease renewal, the pass that saw it, and the first pass
      * strictly after that probe time plus the grace period. */
@@ -151,7 +147,7 @@ void cluster_kubelet_report_not_ready(Cluster *c, NodeId id, Sym reason)
     Node *n = cluster_node(c, id);
     if (!n->exists || !n->kubelet_up || n->ready == COND_FALSE) return;
     n->gen++;
-    emit(c, n, "KubeletNotReady", strtab_str(c->strs, reason));
+    cluster_emit_node(c, n, NE_KUBELET_NOT_READY, strtab_str(c->strs, reason));
     set_ready(c, id, COND_FALSE);
     n->posted_ready = true;
     kubelet_freeze(c, id);
@@ -181,7 +177,7 @@ void cluster_kubelet_start(Cluster *c, NodeId id)
         n->kubelet_up = true;
         n->silent_since = SIM_NEVER;
         n->lease_phase = c->sim->now;
-        emit(c, n, "KubeletStarted", "");
+        cluster_emit_node(c, n, NE_KUBELET_STARTED, "");
     }
     n->gen++;
     post_ready(c, id);

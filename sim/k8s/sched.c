@@ -91,11 +91,6 @@ const char *sched_filter(const Cluster *c, const Pod *p, const Node *n)
     return resources_short(n, &t->requests, true);
 }
 
-static void emit(Cluster *c, const Pod *p, const char *what)
-{
-    if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
-}
-
 /* DefaultPreemption: victims are the node's lower-priority load, just
  * enough of it for the daemon pod to fit. They are deleted gracefully: the
  * load goes when they have terminated (the node's `termination` latency,
@@ -119,9 +114,7 @@ static bool try_preempt(Cluster *c, const Pod *p, NodeId id)
     if (u->pods > free_for.pods) v.pods = u->pods - free_for.pods;
     n->victims = v;
     n->victims_terminating = true;
-    if (c->sink.node_event)
-        c->sink.node_event(c->sink.ctx, c->sim->now, n, "Preempted",
-                           strtab_str(c->strs, p->name));
+    cluster_emit_node(c, n, NE_PREEMPTED, strtab_str(c->strs, p->name));
     const Timing *tm = n->timing ? n->timing : &c->timing;
     SimTime grace = DS_MIN(cluster_draw(c, RS_TERMINATION, &tm->termination), SCHED_VICTIM_GRACE);
     sim_after(c->sim, grace, EV_VICTIMS_GONE, id.i, 0, 0);
@@ -164,7 +157,7 @@ static void on_schedule(void *ctx, Sim *sim, const Event *ev)
         /* PostFilter: preemption nominates the node; the pod itself waits
          * in the unschedulable pool like any pod that failed. */
         if (n->exists && (why[0] == 'I' || why[0] == 'T')) try_preempt(c, p, p->node);
-        if (p->sched_backoff == 0) emit(c, p, "Unschedulable");
+        if (p->sched_backoff == 0) cluster_emit_pod(c, p, PE_UNSCHEDULABLE);
         p->sched_backoff = p->sched_backoff ? DS_MIN(2 * p->sched_backoff, SCHED_BACKOFF_MAX)
                                             : SCHED_BACKOFF_INITIAL;
         p->sched_last = sim->now;
@@ -176,7 +169,7 @@ static void on_schedule(void *ctx, Sim *sim, const Event *ev)
     n->daemon_used.memory += r->memory;
     n->daemon_used.pods += 1000;
     p->bound = true;
-    emit(c, p, "Scheduled");
+    cluster_emit_pod(c, p, PE_SCHEDULED);
     pod_publish(c, (PodId){ev->subject});
     kubelet_pod_bound(c, (PodId){ev->subject});
 }
