@@ -14,10 +14,10 @@
 
 typedef struct Store Store;
 
-/* Version of the schema this code writes (PRAGMA user_version). A version 1
+/* Version of the schema this code writes (PRAGMA user_version). An older
  * file is migrated when opened for writing and read as it is when opened
  * read-only; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct {
     const char *scenario;       /* metadata.name */
@@ -77,6 +77,9 @@ int store_node_event(Store *s, double t, const char *node, const char *kind,
                      const char *detail);
 int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus *st);
 int store_rollout(Store *s, const StoreRollout *r);
+/* A Kubernetes Event: involved object kind and name, Normal or Warning. */
+int store_k8s_event(Store *s, double t, const char *kind, const char *name, const char *type,
+                    const char *reason, const char *message);
 /* Flushes buffered rows, fills in the run's end figures, builds the indexes
  * (first time only) and commits. On failure the run is rolled back, so a
  * following store_run_abort() is a harmless no-op. */

@@ -23,6 +23,7 @@ const TableSpec store_tables[TAB_COUNT] = {
                      "daemonset, revision, started, completed, max_unavailable, "
                      "unavailable_pod_seconds",
                      6},
+    [TAB_K8S_EVENT] = {"k8s_event", "t, kind, name, reason, message, type", 6},
 };
 
 /* params always comes back as valid JSON: the compact object, or (should a
