@@ -59,6 +59,11 @@ enum {
     ST_STATUS_SERIES,
     ST_FIGURE_ROLLOUT,
     ST_EXPOSURE,
+    ST_POD_EVENTS_UNTIL,
+    ST_NODE_EVENTS_UNTIL,
+    ST_K8S_EVENTS_UNTIL,
+    ST_STATUS_AT,
+    ST_LAST_RUN,
     ST_FIXED_COUNT,
     ST_INSERT_1 = ST_FIXED_COUNT,               /* + table */
     ST_INSERT_N = ST_INSERT_1 + TAB_COUNT,      /* + table */

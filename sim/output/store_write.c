@@ -274,7 +274,9 @@ int store_run_commit(Store *s, const StoreRunEnd *end)
     }
     if (s->run_failed) goto fail;
     /* rollout first: the run's summary rows matter most to a reader */
-    static const int order[] = {TAB_ROLLOUT, TAB_DS_STATUS, TAB_POD_EVENT, TAB_NODE_EVENT};
+    static const int order[] = {TAB_ROLLOUT, TAB_DS_STATUS, TAB_POD_EVENT, TAB_NODE_EVENT,
+                                TAB_K8S_EVENT};
+    _Static_assert(DS_ARRAY_LEN(order) == TAB_COUNT, "every buffered table is flushed");
     for (size_t i = 0; i < DS_ARRAY_LEN(order); i++)
         if (flush_table(s, order[i]) < 0) goto fail;
 
