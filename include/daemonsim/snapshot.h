@@ -22,10 +22,6 @@ typedef struct {
 /* "ds" (or "daemonsets"), "pods", "nodes", "events"; false otherwise. */
 bool snapshot_parse_kind(const char *name, SnapshotKind *out);
 
-/* kubectl's age format (apimachinery util/duration.HumanDuration): 90s,
- * 2m30s, 45m, 3h20m, 2d4h, ... */
-void snapshot_format_age(double seconds, char *buf, size_t n);
-
 /* Writes the table. REPORT_OK, REPORT_EDB (store_errmsg) or REPORT_ENORUN
  * (err names the run). */
 int snapshot_write(Store *s, const SnapshotOptions *opt, FILE *out, char *err, size_t errlen);

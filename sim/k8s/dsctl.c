@@ -22,22 +22,42 @@
 
 /* ---- eligibility and availability (§2, §11) ---------------------------------- */
 
-uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name)
+DsExclusion dsctl_exclusion(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name,
+                            const Taint **taint_out)
 {
     const PodTemplate *t = &ds->spec->template_;
-    if (t->node_name != SYM_EMPTY && t->node_name != node_name) return 0;
+    if (taint_out) *taint_out = NULL;
+    if (t->node_name != SYM_EMPTY && t->node_name != node_name) return EXCL_NODE_NAME;
     if (!node_selector_matches(t->node_selector, t->nnode_selector, n->labels, n->nlabels))
-        return 0;
-    if (!node_affinity_matches(&t->affinity, n->labels, n->nlabels, node_name, c->strs)) return 0;
-    bool untolerated_schedule = false;
+        return EXCL_NODE_SELECTOR;
+    if (!node_affinity_matches(&t->affinity, n->labels, n->nlabels, node_name, c->strs))
+        return EXCL_NODE_AFFINITY;
+    const Taint *no_schedule = NULL;
     for (uint32_t i = 0; i < n->ntaints; i++) {
         const Taint *taint = &n->taints[i];
         if (taint->effect == EFFECT_PREFER_NO_SCHEDULE) continue;
         if (tolerations_tolerate(ds->tolerations, ds->ntolerations, taint)) continue;
-        if (taint->effect == EFFECT_NO_EXECUTE) return 0;
-        untolerated_schedule = true;
+        if (taint->effect == EFFECT_NO_EXECUTE) {
+            if (taint_out) *taint_out = taint;
+            return EXCL_TAINT_NO_EXECUTE;
+        }
+        if (!no_schedule) no_schedule = taint;
     }
-    return untolerated_schedule ? ELIG_CONTINUE : ELIG_SHOULD_RUN | ELIG_CONTINUE;
+    if (taint_out) *taint_out = no_schedule;
+    return no_schedule ? EXCL_TAINT_NO_SCHEDULE : EXCL_NONE;
+}
+
+uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name)
+{
+    switch (dsctl_exclusion(c, ds, n, node_name, NULL)) {
+    case EXCL_NONE: return ELIG_SHOULD_RUN | ELIG_CONTINUE;
+    case EXCL_TAINT_NO_SCHEDULE: return ELIG_CONTINUE;   /* running pods stay */
+    case EXCL_NODE_NAME:
+    case EXCL_NODE_SELECTOR:
+    case EXCL_NODE_AFFINITY:
+    case EXCL_TAINT_NO_EXECUTE: return 0;
+    }
+    return 0;
 }
 
 /* Available once Ready for strictly more than minReadySeconds. */

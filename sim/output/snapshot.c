@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "daemonsim/report.h"
+#include "daemonsim/units.h"
 
 bool snapshot_parse_kind(const char *name, SnapshotKind *out)
 {
@@ -27,21 +28,6 @@ bool snapshot_parse_kind(const char *name, SnapshotKind *out)
         }
     }
     return false;
-}
-
-void snapshot_format_age(double seconds, char *buf, size_t n)
-{
-    if (seconds < 0) seconds = 0;
-    long long s = (long long)seconds, m = s / 60, h = s / 3600, d = h / 24;
-    if (s < 120) snprintf(buf, n, "%llds", s);
-    else if (m < 10 && s % 60) snprintf(buf, n, "%lldm%llds", m, s % 60);
-    else if (m < 180) snprintf(buf, n, "%lldm", m);
-    else if (h < 8 && m % 60) snprintf(buf, n, "%lldh%lldm", h, m % 60);
-    else if (h < 48) snprintf(buf, n, "%lldh", h);
-    else if (h < 192 && h % 24) snprintf(buf, n, "%lldd%lldh", d, h % 24);
-    else if (h < 24 * 365 * 2) snprintf(buf, n, "%lldd", d);
-    else if (h < 24 * 365 * 8 && d % 365) snprintf(buf, n, "%lldy%lldd", d / 365, d % 365);
-    else snprintf(buf, n, "%lldy", d / 365);
 }
 
 /* ---- one record per object, found by name ---- */
@@ -189,7 +175,7 @@ static uint32_t *by_name(const Fold *f, const void *recs, size_t size, size_t of
 static void age_cell(Table *t, double seconds)
 {
     char buf[32];
-    snapshot_format_age(seconds, buf, sizeof buf);
+    units_format_age((SimTime)(seconds * (double)SIM_S), buf, sizeof buf);
     table_add(t, buf);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "daemonsim/explain.h"
 #include "daemonsim/progress.h"
 
 static double wall_now(void)
@@ -253,7 +254,10 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     res->events = r->sim.events;
     res->converged = r->converged;
 
-    if (opt->out) progress_print_summary(opt->out, &r->c);
+    if (opt->out) {
+        progress_print_summary(opt->out, &r->c);
+        explain_print(opt->out, &r->c);
+    }
     int status = 0;
     if (r->store) {
         write_results(r);
