@@ -41,6 +41,16 @@ sed 's/numberAvailable: 5, numberMisscheduled: 0}/numberAvailable: 4, numberMiss
     "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" >"$work/cli-fail.yaml"
 check run-expect-fails 1 "$bin" run "$work/cli-fail.yaml" -q -o "$work/cli-b.db"
 contains expect-message "$work/err" "numberAvailable = 5, expected 4"
+# 25 failing checks: the first 20 are printed, then one line counts the rest.
+cp "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" "$work/cli-many.yaml"
+for i in $(seq 1 25); do
+    echo "    - {at: ${i}s, podsOn: {nodes: {pool: cordoned}, count: 7}}" >>"$work/cli-many.yaml"
+done
+check run-many-failures 1 "$bin" run "$work/cli-many.yaml" -q -o "$work/cli-b.db"
+[[ $(grep -c 'expect failed at' "$work/err") -eq 20 ]] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL run-many-failures: not 20 printed failures"; }
+contains run-many-failures-rest "$work/err" "and 5 more expectation failures"
+contains run-many-failures-total "$work/err" "25 expectation(s) failed"
 check validate-ok 0 "$bin" validate "$src/scenarios/quickstart.yaml"
 check report-ok 0 "$bin" report "$work/cli-b.db"
 check report-missing 3 "$bin" report "$work/no-such.db"

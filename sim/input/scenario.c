@@ -799,6 +799,7 @@ static void loader_free(Loader *L)
     VEC_FREE(L->actions);
     VEC_FREE(L->expects);
     VEC_FREE(L->dso);
+    VEC_FREE(L->warnings);
     arena_free(&L->tmp);
 }
 
@@ -825,15 +826,18 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
     YFile f;
     bool ok = ydoc_load_file(&L.c, s->path, (SrcPos){NULL, 0, 0}, &f);
     if (ok && f.ndocs != 1) {
-        diag_error(d, (SrcPos){f.path, f.ndocs ? f.docs[1]->pos.line : 0,
-                               f.ndocs ? f.docs[1]->pos.col : 0},
+        diag_error(d, (SrcPos){f.path, f.ndocs ? f.docs[1]->pos.line : 1,
+                               f.ndocs ? f.docs[1]->pos.col : 1},
                    f.ndocs ? "a scenario file holds one YAML document; found another here"
                            : "the file is empty (expected a Scenario)");
         ok = false;
     }
     if (ok) ok = override_apply_tree(&L, f.docs[0], ovr, novr);
     if (ok) ok = parse_root(&L, f.docs[0]);
+    if (ok) ok = loader_check_size(&L);
     if (ok) {
+        loader_warn_after_end(&L);
+        COPY_OUT(&L, L.warnings, s->warnings, s->nwarnings);
         COPY_OUT(&L, L.pools, s->pools, s->npools);
         COPY_OUT(&L, L.specs, s->specs, s->nspecs);
         COPY_OUT(&L, L.actions, s->actions, s->nactions);
@@ -848,6 +852,11 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
         return NULL;
     }
     return s;
+}
+
+void scenario_print_warnings(const Scenario *s, FILE *out)
+{
+    for (uint32_t i = 0; i < s->nwarnings; i++) fprintf(out, "%s\n", s->warnings[i]);
 }
 
 void scenario_free(Scenario *s)
