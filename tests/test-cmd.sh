@@ -32,8 +32,10 @@ xpath() {   # xpath NAME FILE EXPR WANT
     got=$(xmllint --xpath "$3" "$2" 2>&1)
     if [[ "$got" == "$4" ]]; then ok; else bad "$1: $3 = '$got', want '$4'"; fi
 }
-wellformed() {   # wellformed NAME FILE
+wellformed() {   # wellformed NAME FILE: well-formed, and valid against tests/junit.xsd
     if xmllint --noout "$2" 2>"$work/xmlerr"; then ok; else bad "$1: $2 is not well-formed XML"; cat "$work/xmlerr"; fi
+    if xmllint --noout --schema "$src/tests/junit.xsd" "$2" 2>"$work/xmlerr"; then ok; else
+        bad "$1: $2 does not follow tests/junit.xsd"; cat "$work/xmlerr"; fi
 }
 # every testcase counted once, and the suite's failures and errors are the
 # testcases that have them
