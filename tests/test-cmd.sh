@@ -114,6 +114,10 @@ check set 0 "$bin" test tests/test-cmd/no-expect.yaml --set nodes=5
 check set-bad 2 "$bin" test tests/test-cmd/no-expect.yaml --set spec.nope=1
 contains set-bad-diag "$work/out" "ERROR tests/test-cmd/no-expect.yaml"
 
+# --check re-derives the controller's incremental state as the run goes.
+check check 0 "$bin" test tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml --check
+last_line check-summary "$work/out" "1 passed, 0 failed"
+
 # Misuse.
 check help 0 "$bin" test --help
 contains help-usage "$work/out" "Usage: daemonsim test PATH..."
