@@ -23,7 +23,10 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+
+int cmd_calibrate(int argc, char **argv);
 
 /* Help and misuse, the same for every command (coreutils' usage()). With
  * status EXIT_OK the help text goes to stdout; otherwise only the line

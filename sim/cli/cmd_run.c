@@ -115,6 +115,7 @@ int cmd_run(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
+    scenario_print_warnings(sc, stderr);
     char *default_db = NULL;
     if (!db) {
         size_t n = strlen(sc->name) + 16;
@@ -188,6 +189,7 @@ int cmd_validate(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
+    scenario_print_warnings(sc, stderr);
     scenario_print_summary(sc, stdout);
     scenario_free(sc);
 out:

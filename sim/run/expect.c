@@ -7,6 +7,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* The first few failures of a run are enough to see what went wrong; the
+ * rest are counted and summed up in one line at the end. */
+enum { EXPECT_PRINTED_MAX = 20 };
+
 static void notify_failure(Run *r, const char *field, const char *expected, const char *actual,
                            const char *fmt, va_list ap)
 {
@@ -27,8 +31,7 @@ void expect_fail(Run *r, const char *field, const char *expected, const char *ac
         notify_failure(r, field, expected, actual, fmt, ap);
         va_end(ap);
     }
-    /* The first few failures of a run are enough to see what went wrong. */
-    if (r->expect_failures > 20 || !r->opt->err) return;
+    if (r->expect_failures > EXPECT_PRINTED_MAX || !r->opt->err) return;
     char when[64];
     units_format_duration(r->sim.now, when, sizeof when);
     fprintf(r->opt->err, "%s: expect failed at %s: ", r->s->path, when);
@@ -253,4 +256,7 @@ void expect_finish(Run *r)
         char why[512];
         if (!dsctl_check(&r->c, why, sizeof why)) expect_fail(r, "statusConsistent", "status matches the pods", why, "statusConsistent: %s", why);
     }
+    if (r->expect_failures > EXPECT_PRINTED_MAX && r->opt->err)
+        fprintf(r->opt->err, "%s: and %u more expectation failures\n", r->s->path,
+                r->expect_failures - EXPECT_PRINTED_MAX);
 }
