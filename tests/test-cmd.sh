@@ -63,7 +63,7 @@ check failing 1 "$bin" test tests/test-cmd/wrong-expectations.yaml tests/test-cm
 last_line failing-summary "$work/out" "1 passed, 1 failed"
 contains failing-line "$work/out" "FAIL  tests/test-cmd/wrong-expectations.yaml (wrong-expectations; sim "
 contains failing-detail "$work/out" "    at 4m0s: daemonset agent numberAvailable = 3, expected 4 (line 31)"
-contains failing-more "$work/out" "    and 4 more"
+contains failing-more "$work/out" "    and 4 more expectation failures"
 contains no-expect "$work/out" "PASS  tests/test-cmd/no-expect.yaml (no-expect; sim "
 contains no-expect-says "$work/out" "no expect: block, ran cleanly"
 wellformed failing-xml "$work/fail.xml"

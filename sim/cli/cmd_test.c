@@ -146,7 +146,7 @@ static void print_case(FILE *out, const TestCase *tc)
         fprintf(out, "    at %s: %s\n", when, f->message);
     }
     if (tc->failed_checks > tc->failures.n)
-        fprintf(out, "    and %u more\n", tc->failed_checks - (uint32_t)tc->failures.n);
+        fprintf(out, "    and %u more expectation failures\n", tc->failed_checks - (uint32_t)tc->failures.n);
 }
 
 static void on_done(void *ctx, size_t i)
