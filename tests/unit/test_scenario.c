@@ -716,7 +716,7 @@ static void test_manifest_validation(void)
         {"          updateStrategy: {type: Recreate}\n", "", 12, 34, "must be one of RollingUpdate, OnDelete"},
         {"          minReadySeconds: -1\n", "", 12, 28, "must be >= 0, got -1"},
         {"          revisionHistoryLimit: \"10\"\n", "", 12, 33, "expected an integer"},
-        {"          replicas: 3\n", "", 12, 11, "unknown key \"replicas\""},
+        {"          replicas: 3\n", "", 12, 11, "unknown field \"spec.replicas\" in DaemonSetSpec"},
         {"", "              activeDeadlineSeconds: 30\n", 15, 38, "not Supported"},
         {"", "              hostNetwork: \"true\"\n", 15, 28, "expected true or false"},
         {"", "              priorityClassName: [high]\n", 15, 34, "expected a string, got a sequence"},
