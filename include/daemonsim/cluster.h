@@ -33,6 +33,7 @@ typedef struct {
     bool exists;                /* registered and not deleted */
     bool unschedulable;         /* spec.unschedulable (cordon) */
     bool kubelet_up;            /* the kubelet is running and reporting */
+    bool kubelet_not_ready;     /* ...but reports Ready=False (imported) until nodeReady */
     CondStatus ready;           /* Ready condition as the node object shows it */
     SimTime ready_changed;      /* last transition of `ready` */
     Resources allocatable;
@@ -214,6 +215,8 @@ typedef struct {
     /* A Kubernetes Event the controller records (FailedDaemonPod, ...). */
     void (*k8s_event)(void *ctx, SimTime t, const DaemonSet *ds, const char *type,
                       const char *reason, const char *message);
+    /* Something about the run the user should know (not a Kubernetes Event). */
+    void (*warning)(void *ctx, SimTime t, const DaemonSet *ds, const char *message);
 } Sink;
 
 /* Random streams, one per purpose (rng.h). */
@@ -318,6 +321,10 @@ void cluster_kubelet_stop(Cluster *c, NodeId n);
 void cluster_kubelet_start(Cluster *c, NodeId n);
 
 DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec);
+/* The cluster as it stands before t = 0 (preload.c): every DaemonSet whose
+ * spec says already_running has its pods, seen by the controller, whose
+ * status is written; call once, after the initial nodes and DaemonSets. */
+void cluster_preload(Cluster *c);
 void cluster_update_ds(Cluster *c, DsId ds, const DaemonSetSpec *spec);
 /* Rollback to revision number `to` (0: the previous one). Returns false and a
  * message in `why` when there is nothing to roll back to. */
@@ -346,6 +353,7 @@ void dsctl_register(Cluster *c);
 void dsctl_ds_added(Cluster *c, DsId ds);       /* build the view of a new DaemonSet */
 void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */
 void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
+void dsctl_pod_preloaded(Cluster *c, PodId p);  /* a pod that exists before t = 0 enters the view */
 void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);
 void dsctl_node_changed(Cluster *c, NodeId n);  /* labels/taints/add/delete, via watch */
 /* Eligibility (daemonset-behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
@@ -379,6 +387,9 @@ void nodelc_register(Cluster *c);
 void nodelc_node_added(Cluster *c, NodeId n);
 void nodelc_node_removed(Cluster *c, NodeId n);
 void nodelc_labels_changed(Cluster *c, NodeId n);
+/* An imported node that is not Ready at t = 0 gets the NoExecute taint of its
+ * condition through the zone limiter, unless it already carries it. */
+void nodelc_node_imported(Cluster *c, NodeId n);
 
 /* API client rate limiting (apiclient.c): the time the call can be sent. */
 void api_client_init(ApiClient *a, double qps, uint32_t burst);

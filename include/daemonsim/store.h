@@ -13,10 +13,10 @@
 
 typedef struct Store Store;
 
-/* Version of the schema this code writes (PRAGMA user_version). A version 1
- * file is migrated when opened for writing and read as it is when opened
- * read-only; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 2
+/* Version of the schema this code writes (PRAGMA user_version). An older
+ * file (version 1 or 2) is migrated when opened for writing and read as it is
+ * when opened read-only; a newer one is refused. */
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct {
     const char *scenario;       /* metadata.name */
@@ -76,6 +76,9 @@ int store_node_event(Store *s, double t, const char *node, const char *kind,
                      const char *detail);
 int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus *st);
 int store_rollout(Store *s, const StoreRollout *r);
+/* A warning about the run (e.g. an update that overlaps an unfinished
+ * rollout); daemonset may be NULL. */
+int store_warning(Store *s, double t, const char *daemonset, const char *message);
 /* Flushes buffered rows, fills in the run's end figures, builds the indexes
  * (first time only) and commits. On failure the run is rolled back, so a
  * following store_run_abort() is a harmless no-op. */

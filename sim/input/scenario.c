@@ -623,12 +623,24 @@ bool loader_add_daemonsets(Loader *L, const YNode *entry, SimTime at, uint32_t *
     return true;
 }
 
+/* Entries of spec.daemonSets may also say `alreadyRunning: true` (the
+ * DaemonSets of createDaemonSet events may not): taken off the entry before
+ * the shared entry parser sees it. */
 static bool parse_daemonsets(Loader *L, const YNode *n)
 {
-    if (!yget_seq(&L->c, n)) return false;
+    YCtx *c = &L->c;
+    if (!yget_seq(c, n)) return false;
     for (uint32_t i = 0; i < n->n; i++) {
+        YNode *entry = n->items[i];
+        const YNode *running = ymap_get(entry, "alreadyRunning");
+        bool already = false;
+        if (running) {
+            if (!ynode_is_null(running) && !yget_bool(c, running, &already)) return false;
+            ymap_remove(entry, "alreadyRunning");
+        }
         uint32_t first, count;
-        if (!loader_add_daemonsets(L, n->items[i], 0, &first, &count)) return false;
+        if (!loader_add_daemonsets(L, entry, 0, &first, &count)) return false;
+        for (uint32_t k = first; k < first + count; k++) L->specs.v[k].already_running = already;
     }
     return true;
 }

@@ -44,6 +44,16 @@
  * added since version 1 come last in their tables, in the order the
  * migration below adds them, so that a migrated file and a new one have the
  * same shape. */
+/* Added in version 3. */
+#define WARNING_TABLE_SQL                                   \
+    "CREATE TABLE warning (\n"                              \
+    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"        \
+    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n" \
+    "  t REAL NOT NULL,\n"                                  \
+    "  daemonset TEXT,\n"                                   \
+    "  message TEXT NOT NULL\n"                             \
+    ") STRICT;\n"
+
 static const char store_schema_sql[] =
     "CREATE TABLE run (\n"
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -143,7 +153,9 @@ static const char store_schema_sql[] =
     "  SELECT r.run_id, run.scenario, run.seed, r.daemonset, r.revision,\n"
     "         r.started, r.completed, r.completed - r.started AS time_to_converge,\n"
     "         r.max_unavailable, r.unavailable_pod_seconds\n"
-    "  FROM rollout AS r JOIN run ON run.id = r.run_id;\n";
+    "  FROM rollout AS r JOIN run ON run.id = r.run_id;\n"
+    /* last, where a migration adds it, so that both files have one shape */
+    WARNING_TABLE_SQL;
 
 /* Version 1 to 2: ds_status.updated_available (NULL in rows written before),
  * the sweep's figure DaemonSet, status and wall time, and per point the
@@ -162,12 +174,15 @@ static const char store_migrate_v1_sql[] =
     "ALTER TABLE sweep_point ADD COLUMN exposure_p99 REAL;\n"
     "UPDATE sweep_point SET not_converged = n - n_converged;\n";
 
+/* Version 2 to 3: the warning table. */
+static const char store_migrate_v2_sql[] = WARNING_TABLE_SQL;
+
 static const char store_index_sql[] =
     "CREATE INDEX IF NOT EXISTS ds_status_run_ds_t ON ds_status(run_id, daemonset, t);"
     "CREATE INDEX IF NOT EXISTS pod_event_run_pod_t ON pod_event(run_id, pod, t);";
 
 /* Buffered tables; run_id is parameter ?1 of every row, the columns follow. */
-enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_COUNT };
+enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_WARNING, TAB_COUNT };
 
 typedef struct {
     const char *name;
@@ -186,6 +201,7 @@ static const TableSpec store_tables[TAB_COUNT] = {
                      "daemonset, revision, started, completed, max_unavailable, "
                      "unavailable_pod_seconds",
                      6},
+    [TAB_WARNING] = {"warning", "t, daemonset, message", 3},
 };
 
 /* Statements, prepared on first use. The INSERT of each buffered table comes
@@ -492,16 +508,17 @@ static int schema_reject(Store *s, int64_t version, int64_t tables)
 }
 
 /* 0: ours and usable as it is; 1: empty or unrelated, and schema_create is
- * to add the tables; 2: ours at version 1, and schema_create is to migrate
- * it. A read-only handle reads a version 1 file as it is (s->version says
- * which statements fit it). */
+ * to add the tables; 2: ours at an older version, and schema_create is to
+ * migrate it. A read-only handle reads an older file as it is (s->version
+ * says which statements fit it). */
 static int schema_check(Store *s)
 {
     int64_t version, tables;
     if (schema_state(s, &version, &tables) < 0) return -1;
     s->version = version;
-    if (tables > 0 && (version == STORE_SCHEMA_VERSION || (version == 1 && s->readonly))) return 0;
-    if (tables > 0 && version == 1) return 2;
+    bool older = version >= 1 && version < STORE_SCHEMA_VERSION;
+    if (tables > 0 && (version == STORE_SCHEMA_VERSION || (older && s->readonly))) return 0;
+    if (tables > 0 && older) return 2;
     if (version == 0 && tables == 0 && !s->readonly) return 1;
     return schema_reject(s, version, tables);
 }
@@ -517,8 +534,9 @@ static int schema_create(Store *s)
     if (version == STORE_SCHEMA_VERSION && tables > 0) return exec_sql(s, "COMMIT");
     char version_sql[64];
     snprintf(version_sql, sizeof version_sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-    if (version == 1 && tables > 0) {
-        if (exec_sql(s, store_migrate_v1_sql) < 0 || exec_sql(s, version_sql) < 0) goto fail;
+    if ((version == 1 || version == 2) && tables > 0) {
+        if (version == 1 && exec_sql(s, store_migrate_v1_sql) < 0) goto fail;
+        if (exec_sql(s, store_migrate_v2_sql) < 0 || exec_sql(s, version_sql) < 0) goto fail;
         return exec_sql(s, "COMMIT");
     }
     if (version != 0 || tables != 0) {
@@ -780,6 +798,18 @@ int store_node_event(Store *s, double t, const char *node, const char *kind,
     return row_end(s, TAB_NODE_EVENT);
 }
 
+int store_warning(Store *s, double t, const char *daemonset, const char *message)
+{
+    Cell *c = row_begin(s, TAB_WARNING);
+    if (!c) return -1;
+    if (!message) return row_fail(s, "message");
+    RowBuf *b = &s->buf[TAB_WARNING];
+    cell_real(&c[0], t);
+    cell_text(b, &c[1], daemonset);
+    cell_text(b, &c[2], message);
+    return row_end(s, TAB_WARNING);
+}
+
 int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus *st)
 {
     Cell *c = row_begin(s, TAB_DS_STATUS);
@@ -895,7 +925,8 @@ int store_run_commit(Store *s, const StoreRunEnd *end)
     }
     if (s->run_failed) goto fail;
     /* rollout first: the run's summary rows matter most to a reader */
-    static const int order[] = {TAB_ROLLOUT, TAB_DS_STATUS, TAB_POD_EVENT, TAB_NODE_EVENT};
+    static const int order[] = {TAB_ROLLOUT, TAB_WARNING, TAB_DS_STATUS, TAB_POD_EVENT,
+                                TAB_NODE_EVENT};
     for (size_t i = 0; i < DS_ARRAY_LEN(order); i++)
         if (flush_table(s, order[i]) < 0) goto fail;
 

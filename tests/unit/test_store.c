@@ -109,14 +109,14 @@ static int64_t write_small_run(Store *s, const StoreRunInfo *info, int rows)
 static void test_open_creates_schema(void)
 {
     Store *s = open_ok("schema.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "2\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_journal_mode"), "wal\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_synchronous"), "1\n"); /* NORMAL */
     EXPECT_STR(q(s, "SELECT * FROM pragma_foreign_keys"), "1\n");
     EXPECT_STR(q(s, "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND "
                     "type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"),
                "ds_status|1\nnode_event|1\npod_event|1\nrollout|1\nrun|1\n"
-               "sweep|1\nsweep_point|1\nsweep_run|1\n");
+               "sweep|1\nsweep_point|1\nsweep_run|1\nwarning|1\n");
     /* indexes come with the first commit, not before */
     EXPECT_STR(q(s, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"),
                "0\n");
@@ -184,6 +184,8 @@ static void test_rows_round_trip(void)
                          .completed = -1, .max_unavailable = 1, .unavailable_pod_seconds = 0.5};
     CU_ASSERT_EQUAL(store_rollout(s, &done), 0);
     CU_ASSERT_EQUAL(store_rollout(s, &open), 0);
+    CU_ASSERT_EQUAL(store_warning(s, 600.0, "fluentd", "update overlaps"), 0);
+    CU_ASSERT_EQUAL(store_warning(s, 700.0, NULL, "no daemonset"), 0);
     StoreRunEnd end = {.sim_seconds = 4100.25, .wall_seconds = 0.125, .events = 123456789,
                        .expect_failures = 2};
     CU_ASSERT_EQUAL_FATAL(store_run_commit(s, &end), 0);
@@ -203,6 +205,8 @@ static void test_rows_round_trip(void)
                "1.25|workers-1|NotReady|NULL\n2.5|workers-1|Taint|'a,b \"c\"\nd'\n");
     EXPECT_STR(q(s, "SELECT * FROM ds_status"), "1|3.0|fluentd|1|2|3|4|5|6|7|8\n");
     EXPECT_STR(q(s, "SELECT updated_available FROM ds_status"), "8\n");
+    EXPECT_STR(q(s, "SELECT t, quote(daemonset), message FROM warning ORDER BY rowid"),
+               "600.0|'fluentd'|update overlaps\n700.0|NULL|no daemonset\n");
     EXPECT_STR(q(s, "SELECT daemonset, revision, time_to_converge FROM rollout_summary "
                     "ORDER BY started"),
                "node-exporter|3|\nfluentd|2|3423.5\n");
@@ -676,7 +680,8 @@ static void test_schema_v1_migration(void)
     store_close(r);
 
     Store *s = open_ok("v1.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "2\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
+    EXPECT_STR(q(s, "SELECT count(*) FROM warning"), "0\n");
     EXPECT_STR(q(s, "SELECT quote(updated_available) FROM ds_status"), "NULL\n");
     EXPECT_STR(q(s, "SELECT not_converged, quote(exposure_mean) FROM sweep_point"), "1|NULL\n");
     EXPECT_STR(q(s, "SELECT status, quote(daemonset) FROM sweep"), "complete|NULL\n");
