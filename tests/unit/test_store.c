@@ -496,7 +496,7 @@ static void test_foreign_and_newer_databases(void)
     snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version = 99'", tmp_path("newer.db"));
     CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
     CU_ASSERT_PTR_NULL(store_open(tmp_path("newer.db"), err, sizeof err));
-    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 2)");
+    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 3)");
 }
 
 /* Tries to create a database in a directory the process may not write, and
@@ -630,6 +630,37 @@ static void test_sweep_tables(void)
     CU_ASSERT_EQUAL(store_sweep_commit(s), -1);
     EXPECT_STR(store_errmsg(s), "FOREIGN KEY constraint failed");
     EXPECT_STR(q(s, "SELECT count(*) FROM sweep"), "1\n");
+    store_close(s);
+}
+
+/* A version 2 file (a new one without the warning table) is read as it is
+ * read-only and gets the table when opened for writing. */
+static void test_schema_v2_migration(void)
+{
+    if (system("sqlite3 -version >/dev/null 2>&1") != 0) {
+        printf("\n    (sqlite3 shell not found: skipped) ");
+        return;
+    }
+    Store *s = open_ok("v2.db");
+    EXPECT_EQ_I64(write_small_run(s, &info_demo, 1), 1);
+    store_close(s);
+    char cmd[1024], err[256] = "";
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'DROP TABLE warning; PRAGMA user_version = 2'",
+             tmp_path("v2.db"));
+    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+    Store *r = store_open_readonly(tmp_path("v2.db"), err, sizeof err);
+    EXPECT_STR(err, "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    EXPECT_STR(q(r, "SELECT * FROM pragma_user_version"), "2\n");
+    store_close(r);
+    s = open_ok("v2.db");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
+    int64_t id;
+    CU_ASSERT_EQUAL_FATAL(store_run_begin(s, &info_demo, &id), 0);
+    CU_ASSERT_EQUAL(store_warning(s, 1.5, "ds", "late"), 0);
+    StoreRunEnd end = {.sim_seconds = 2};
+    CU_ASSERT_EQUAL(store_run_commit(s, &end), 0);
+    EXPECT_STR(q(s, "SELECT run_id, t, daemonset, message FROM warning"), "2|1.5|ds|late\n");
     store_close(s);
 }
 
@@ -883,6 +914,7 @@ static CU_TestInfo store_tests[] = {
     {"read-only directory", test_readonly_directory},
     {"sweep tables", test_sweep_tables},
     {"schema 1 is read and migrated", test_schema_v1_migration},
+    {"schema 2 is read and migrated", test_schema_v2_migration},
     {"merge runs", test_merge_runs},
     {"failed merge leaves nothing", test_merge_failure_leaves_nothing},
     CU_TEST_INFO_NULL,
