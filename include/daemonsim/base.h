@@ -33,6 +33,9 @@ typedef struct { uint32_t i; } DsId;
 #define DS_NONE ((DsId){ID_NONE})
 
 #define DS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* A macro's value as a string literal, for help texts. */
+#define DS_STR_(x) #x
+#define DS_STR(x) DS_STR_(x)
 /* Functions, not macros: each argument is evaluated exactly once. */
 static inline int64_t ds_min_i64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t ds_max_i64(int64_t a, int64_t b) { return a > b ? a : b; }

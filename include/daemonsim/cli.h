@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "daemonsim/base.h"
+
 enum {
     EXIT_OK = 0,
     EXIT_EXPECT_FAILED = 1,     /* a scenario's expect checks failed */
@@ -22,14 +24,17 @@ int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
+/* Help and misuse, the same for every command (coreutils' usage()). With
+ * status EXIT_OK the help text goes to stdout; otherwise only the line
+ * "Try 'daemonsim CMD --help'." goes to stderr. Returns status. */
+int cli_usage(const char *cmd, const char *help, int status);
+/* "daemonsim CMD: MESSAGE" on stderr, then cli_usage(cmd, NULL, EXIT_USAGE). */
+int cli_misuse(const char *cmd, const char *fmt, ...) DS_PRINTF(2, 3);
+
 /* `--set KEY=VALUE` into an override (key and value allocated); false when
  * there is no `=` or no key. */
 struct Override;
 bool cli_parse_set(const char *arg, struct Override *o);
-/* JSON text for run and sweep parameters: a string, or a number when the
- * value reads as one (so SQL can sort by it). */
-void cli_json_string(FILE *f, const char *s);
-void cli_json_value(FILE *f, const char *v);
 
 /* Strict number parsing for options: the whole string must be the number. */
 bool cli_parse_u64(const char *s, uint64_t *out);

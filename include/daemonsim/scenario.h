@@ -11,47 +11,10 @@
 
 #include "daemonsim/diag.h"
 #include "daemonsim/dist.h"
+#include "daemonsim/clusterspec.h"
 #include "daemonsim/dsspec.h"
 #include "daemonsim/labels.h"
 #include "daemonsim/mem.h"
-
-/* The Ready condition an imported node starts with (nodesFrom), as its
- * kubelet last reported it (daemonset-behaviour.md §7.2, §7.3). */
-typedef enum {
-    NODE_START_READY,
-    NODE_START_NOT_READY,       /* Ready=False: the kubelet reports NotReady */
-    NODE_START_UNKNOWN,         /* Ready=Unknown: the kubelet is silent */
-} NodeStart;
-
-typedef struct {
-    Sym name;
-    uint32_t count;
-    Sym node_name;              /* imported node: its real name; else SYM_NONE (POOL-N) */
-    const Label *labels;        /* sorted */
-    uint32_t nlabels;
-    const Taint *taints;
-    uint32_t ntaints;
-    bool unschedulable;
-    NodeStart start;            /* imported nodes only; NODE_START_READY otherwise */
-    Resources allocatable;      /* default: cpu 4, memory 16Gi, pods 110 */
-    Resources used;             /* requests of other workloads already running */
-    int32_t used_priority;      /* priority of that load, for preemption */
-    const Timing *timing;       /* per-pool overrides, or NULL */
-    SrcPos pos;
-} NodePoolSpec;
-
-typedef struct {
-    double api_qps;                 /* client rate limit of the controller manager: 20 */
-    uint32_t api_burst;             /* 30 */
-    uint32_t burst_replicas;        /* 250 */
-    uint32_t workers;               /* --concurrent-daemonset-syncs: 2 */
-    SimTime node_monitor_period;    /* 5s */
-    SimTime node_monitor_grace;     /* 50s */
-    SimTime node_startup_grace;     /* 60s */
-    SimTime pod_gc_period;          /* 20s */
-    SimTime pod_gc_quarantine;      /* 40s */
-    bool candidate_order_by_name;   /* controlPlane.candidateOrder: name (default random) */
-} ControlPlane;
 
 typedef enum { STOP_CONVERGED, STOP_DURATION } StopWhen;
 

@@ -1,4 +1,5 @@
-/* store.h: the results database (SPEC.md §4). Only store.c includes sqlite3.
+/* store.h: the results database (SPEC.md §4). Only sim/output/store*.c include
+ * <sqlite3.h>.
  *
  * One file holds many runs. A run is written inside one transaction: rows are
  * buffered and sent through prepared multi-row INSERTs, and nothing of a run

@@ -1,5 +1,5 @@
-/* cli_util.c: strict parsing of option values, and the JSON text of run
- * and sweep parameters.
+/* cli_util.c: what every command shares: help and misuse messages, and
+ * strict parsing of option values.
  *
  * strtoull and strtol are lenient in ways an option must not be: they skip
  * leading blanks, accept an empty string as 0, stop quietly at trailing junk,
@@ -8,6 +8,8 @@
  * option was wrong. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,32 +50,20 @@ bool cli_parse_set(const char *arg, Override *o)
     return true;
 }
 
-void cli_json_string(FILE *f, const char *s)
+int cli_usage(const char *cmd, const char *help, int status)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
+    if (status == EXIT_OK && help) fputs(help, stdout);
+    else fprintf(stderr, "Try 'daemonsim %s --help'.\n", cmd);
+    return status;
 }
 
-/* A JSON number: optional minus, no leading zeros, and strtod takes it all. */
-static bool is_json_number(const char *s)
+int cli_misuse(const char *cmd, const char *fmt, ...)
 {
-    const char *p = s;
-    if (*p == '-') p++;
-    if (!(*p >= '0' && *p <= '9')) return false;
-    if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;
-    char *end;
-    strtod(s, &end);
-    return *end == '\0';
-}
-
-void cli_json_value(FILE *f, const char *v)
-{
-    if (is_json_number(v)) fputs(v, f);
-    else cli_json_string(f, v);
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "daemonsim %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return cli_usage(cmd, NULL, EXIT_USAGE);
 }

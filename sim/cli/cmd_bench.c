@@ -20,7 +20,7 @@
 #include "daemonsim/rng.h"
 #include "daemonsim/sim.h"
 
-#define BENCH_DEFAULT_EVENTS UINT64_C(10000000)
+#define BENCH_DEFAULT_EVENTS 10000000
 #define BENCH_DEFAULT_REPEAT 5
 #define BENCH_MAX_PENDING UINT64_C(100000000)
 #define BENCH_MAX_REPEAT 1000
@@ -30,38 +30,20 @@
 
 static const uint64_t bench_default_sizes[] = {10000, 100000, 1000000};
 
-static int bench_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim bench [OPTION]...\n"
-            "Time the event queue with the hold model: fill it with PENDING events at\n"
-            "exponential(1 s) times, then repeatedly pop the earliest event and push it\n"
-            "back an exponential(1 s) increment later. Prints the median rate for each\n"
-            "queue size, in millions of events (one pop and one push) per second.\n"
-            "\n"
-            "Options:\n"
-            "  --pending N   time only this queue size (default: 10000, 100000 and 1000000)\n"
-            "  --events M    events timed per run (default %llu)\n"
-            "  --repeat R    runs per size; the median is printed (default %d)\n"
-            "  --help        print this help and exit\n"
-            "\n"
-            "Build with CMAKE_BUILD_TYPE=Release for meaningful figures (tools/bench does).\n",
-            (unsigned long long)BENCH_DEFAULT_EVENTS, BENCH_DEFAULT_REPEAT);
-    return status;
-}
-
-static int bench_misuse(const char *fmt, ...) DS_PRINTF(1, 2);
-
-static int bench_misuse(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "daemonsim bench: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'daemonsim bench --help'.\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+static const char bench_help[] =
+    "Usage: daemonsim bench [OPTION]...\n"
+    "Time the event queue with the hold model: fill it with PENDING events at\n"
+    "exponential(1 s) times, then repeatedly pop the earliest event and push it\n"
+    "back an exponential(1 s) increment later. Prints the median rate for each\n"
+    "queue size, in millions of events (one pop and one push) per second.\n"
+    "\n"
+    "Options:\n"
+    "  --pending N   time only this queue size (default: 10000, 100000 and 1000000)\n"
+    "  --events M    events timed per run (default " DS_STR(BENCH_DEFAULT_EVENTS) ")\n"
+    "  --repeat R    runs per size; the median is printed (default " DS_STR(BENCH_DEFAULT_REPEAT) ")\n"
+    "  --help        print this help and exit\n"
+    "\n"
+    "Build with CMAKE_BUILD_TYPE=Release for meaningful figures (tools/bench does).\n";
 
 static double bench_now(void)
 {
@@ -138,23 +120,23 @@ int cmd_bench(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *v;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            return bench_usage(stdout, EXIT_OK);
+            return cli_usage("bench", bench_help, EXIT_OK);
         } else if (bench_option("--pending", argc, argv, &i, &v)) {
-            if (!v) return bench_misuse("option '%s' needs a value", "--pending");
+            if (!v) return cli_misuse("bench", "option '%s' needs a value", "--pending");
             if (!cli_parse_u64(v, &pending) || pending < 1 || pending > BENCH_MAX_PENDING)
-                return bench_misuse("--pending must be an integer from 1 to 100000000, not '%s'", v);
+                return cli_misuse("bench", "--pending must be an integer from 1 to 100000000, not '%s'", v);
         } else if (bench_option("--events", argc, argv, &i, &v)) {
-            if (!v) return bench_misuse("option '%s' needs a value", "--events");
+            if (!v) return cli_misuse("bench", "option '%s' needs a value", "--events");
             if (!cli_parse_u64(v, &events) || events < 1)
-                return bench_misuse("--events must be a positive integer, not '%s'", v);
+                return cli_misuse("bench", "--events must be a positive integer, not '%s'", v);
         } else if (bench_option("--repeat", argc, argv, &i, &v)) {
-            if (!v) return bench_misuse("option '%s' needs a value", "--repeat");
+            if (!v) return cli_misuse("bench", "option '%s' needs a value", "--repeat");
             if (!cli_parse_int(v, 1, BENCH_MAX_REPEAT, &repeat))
-                return bench_misuse("--repeat must be an integer from 1 to 1000, not '%s'", v);
+                return cli_misuse("bench", "--repeat must be an integer from 1 to 1000, not '%s'", v);
         } else if (argv[i][0] == '-') {
-            return bench_misuse("unknown option '%s'", argv[i]);
+            return cli_misuse("bench", "unknown option '%s'", argv[i]);
         } else {
-            return bench_misuse("unexpected argument '%s'", argv[i]);
+            return cli_misuse("bench", "unexpected argument '%s'", argv[i]);
         }
     }
 

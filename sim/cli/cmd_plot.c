@@ -17,51 +17,34 @@
 #include "daemonsim/mem.h"
 #include "daemonsim/plot.h"
 
-static int plot_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim plot DB [--kind KIND] [--run ID]... [--sweep ID]\n"
-            "                      [--daemonset NAME] [--until MINUTES] [--keep-script]\n"
-            "                      -o FILE.png|FILE.svg\n"
-            "Draw a chart of the runs or a sweep stored in DB, through gnuplot.\n\n"
-            "  -k, --kind KIND      convergence (default): pods updated and available against\n"
-            "                         minutes since the rollout began;\n"
-            "                       unavailable: unavailable pods against the same time;\n"
-            "                       time-to-converge: mean time to converge with its 95%%\n"
-            "                         confidence interval against the first varied key, one\n"
-            "                         series per value of the others;\n"
-            "                       exposure: nodes that got the failing revision of a bad\n"
-            "                         release against the first varied key;\n"
-            "                       overview: convergence above time-to-converge\n"
-            "      --run ID         one line per run instead of a sweep (repeatable;\n"
-            "                       convergence and unavailable only)\n"
-            "      --sweep ID       which sweep (default: the newest). A sweep's time charts\n"
-            "                       draw per point the mean over its runs, with a band\n"
-            "                       from the lowest to the highest run\n"
-            "      --daemonset NAME whose rollout (default: the sweep's, or a run's first)\n"
-            "      --until MINUTES  end the time axis there\n"
-            "  -o, --output FILE    the chart; .png or .svg picks the format\n"
-            "      --keep-script    keep the gnuplot script and its data files in\n"
-            "                       FILE.plot/ (run `gnuplot FILE.plot/plot.gp` to redraw)\n"
-            "  -h, --help           show this help\n\n"
-            "With neither --run nor a sweep in DB, the time charts draw every run.\n"
-            "Exit status: 0 ok, 2 bad usage or nothing to draw, 3 the database cannot be\n"
-            "read or gnuplot is missing or fails.\n");
-    return status;
-}
-
-static int plot_misuse(const char *fmt, ...) DS_PRINTF(1, 2);
-
-static int plot_misuse(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "daemonsim plot: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'daemonsim plot --help'.\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+static const char plot_help[] =
+    "Usage: daemonsim plot DB [--kind KIND] [--run ID]... [--sweep ID]\n"
+    "                      [--daemonset NAME] [--until MINUTES] [--keep-script]\n"
+    "                      -o FILE.png|FILE.svg\n"
+    "Draw a chart of the runs or a sweep stored in DB, through gnuplot.\n\n"
+    "  -k, --kind KIND      convergence (default): pods updated and available against\n"
+    "                         minutes since the rollout began;\n"
+    "                       unavailable: unavailable pods against the same time;\n"
+    "                       time-to-converge: mean time to converge with its 95%\n"
+    "                         confidence interval against the first varied key, one\n"
+    "                         series per value of the others;\n"
+    "                       exposure: nodes that got the failing revision of a bad\n"
+    "                         release against the first varied key;\n"
+    "                       overview: convergence above time-to-converge\n"
+    "      --run ID         one line per run instead of a sweep (repeatable;\n"
+    "                       convergence and unavailable only)\n"
+    "      --sweep ID       which sweep (default: the newest). A sweep's time charts\n"
+    "                       draw per point the mean over its runs, with a band\n"
+    "                       from the lowest to the highest run\n"
+    "      --daemonset NAME whose rollout (default: the sweep's, or a run's first)\n"
+    "      --until MINUTES  end the time axis there\n"
+    "  -o, --output FILE    the chart; .png or .svg picks the format\n"
+    "      --keep-script    keep the gnuplot script and its data files in\n"
+    "                       FILE.plot/ (run `gnuplot FILE.plot/plot.gp` to redraw)\n"
+    "  -h, --help           show this help\n\n"
+    "With neither --run nor a sweep in DB, the time charts draw every run.\n"
+    "Exit status: 0 ok, 2 bad usage or nothing to draw, 3 the database cannot be\n"
+    "read or gnuplot is missing or fails.\n";
 
 int cmd_plot(int argc, char **argv)
 {
@@ -83,7 +66,7 @@ int cmd_plot(int argc, char **argv)
         switch (ch) {
         case 'k':
             if (!plot_parse_kind(optarg, &po.kind)) {
-                status = plot_misuse("unknown kind '%s' (convergence, unavailable, "
+                status = cli_misuse("plot", "unknown kind '%s' (convergence, unavailable, "
                                      "time-to-converge, exposure or overview)", optarg);
                 goto done;
             }
@@ -92,7 +75,7 @@ int cmd_plot(int argc, char **argv)
         case 'S': {
             long id;
             if (!cli_parse_int(optarg, 1, LONG_MAX, &id)) {
-                status = plot_misuse("invalid %s id '%s'", ch == 'r' ? "run" : "sweep", optarg);
+                status = cli_misuse("plot", "invalid %s id '%s'", ch == 'r' ? "run" : "sweep", optarg);
                 goto done;
             }
             if (ch == 'r') VEC_PUSH(ids, (int64_t)id);
@@ -105,45 +88,45 @@ int cmd_plot(int argc, char **argv)
             errno = 0;
             po.until_minutes = strtod(optarg, &end);
             if (errno || *end || !(po.until_minutes > 0)) {
-                status = plot_misuse("--until takes a positive number of minutes, not '%s'", optarg);
+                status = cli_misuse("plot", "--until takes a positive number of minutes, not '%s'", optarg);
                 goto done;
             }
             break;
         }
         case 'o': po.output = optarg; break;
         case 'K': keep = true; break;
-        case 'h': status = plot_usage(stdout, EXIT_OK); goto done;
+        case 'h': status = cli_usage("plot", plot_help, EXIT_OK); goto done;
         case ':':
-            status = plot_misuse("option '%s' needs an argument", argv[optind - 1]);
+            status = cli_misuse("plot", "option '%s' needs an argument", argv[optind - 1]);
             goto done;
         default:
-            if (optopt) status = plot_misuse("unknown option '-%c'", optopt);
-            else status = plot_misuse("unknown option '%s'", argv[optind - 1]);
+            if (optopt) status = cli_misuse("plot", "unknown option '-%c'", optopt);
+            else status = cli_misuse("plot", "unknown option '%s'", argv[optind - 1]);
             goto done;
         }
     }
     if (optind >= argc) {
-        status = plot_misuse("missing DB");
+        status = cli_misuse("plot", "missing DB");
         goto done;
     }
     if (optind + 1 < argc) {
-        status = plot_misuse("unexpected argument '%s'", argv[optind + 1]);
+        status = cli_misuse("plot", "unexpected argument '%s'", argv[optind + 1]);
         goto done;
     }
     if (!po.output) {
-        status = plot_misuse("missing -o FILE.png or FILE.svg");
+        status = cli_misuse("plot", "missing -o FILE.png or FILE.svg");
         goto done;
     }
     if (!plot_output_ok(po.output)) {
-        status = plot_misuse("the output '%s' must end in .png or .svg", po.output);
+        status = cli_misuse("plot", "the output '%s' must end in .png or .svg", po.output);
         goto done;
     }
     if (ids.n && po.sweep_id) {
-        status = plot_misuse("--run and --sweep do not go together");
+        status = cli_misuse("plot", "--run and --sweep do not go together");
         goto done;
     }
     if (ids.n && po.kind != PLOT_CONVERGENCE && po.kind != PLOT_UNAVAILABLE) {
-        status = plot_misuse("--kind %s draws a sweep; --run is for convergence and unavailable",
+        status = cli_misuse("plot", "--kind %s draws a sweep; --run is for convergence and unavailable",
                              plot_kind_name(po.kind));
         goto done;
     }

@@ -17,42 +17,25 @@
 #include "daemonsim/mem.h"
 #include "daemonsim/report.h"
 
-static int report_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim report DB [--run ID]... [--format table|csv|json] [--sweeps]\n"
-            "Print the runs stored in the results database DB: scenario, seed, overrides,\n"
-            "simulated and wall-clock seconds and events of each run, and for each of its\n"
-            "rollouts the DaemonSet, revision, start, completion, time to converge, most\n"
-            "pods unavailable at once and pod-seconds of unavailability (times in\n"
-            "simulated seconds).\n\n"
-            "      --run ID         only this run; repeat for several (default: every run)\n"
-            "      --format FORMAT  table: aligned columns for people (default; also lists\n"
-            "                       the sweeps and their points after the runs);\n"
-            "                       csv: RFC 4180 with a header line, one line per rollout;\n"
-            "                       json: an array of runs, each with its rollouts\n"
-            "      --sweeps         the sweeps instead of the runs: a table of sweeps and\n"
-            "                       one of their parameter points; in csv one line per\n"
-            "                       point with its sweep's columns first; in json an array\n"
-            "                       of sweeps, each with its points\n"
-            "  -h, --help           show this help\n\n"
-            "The database is only read. Exit status: 0 ok, 2 bad usage or no such run,\n"
-            "3 the database cannot be read.\n");
-    return status;
-}
-
-static int report_misuse(const char *fmt, ...) DS_PRINTF(1, 2);
-
-static int report_misuse(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "daemonsim report: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'daemonsim report --help'.\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+static const char report_help[] =
+    "Usage: daemonsim report DB [--run ID]... [--format table|csv|json] [--sweeps]\n"
+    "Print the runs stored in the results database DB: scenario, seed, overrides,\n"
+    "simulated and wall-clock seconds and events of each run, and for each of its\n"
+    "rollouts the DaemonSet, revision, start, completion, time to converge, most\n"
+    "pods unavailable at once and pod-seconds of unavailability (times in\n"
+    "simulated seconds).\n\n"
+    "      --run ID         only this run; repeat for several (default: every run)\n"
+    "      --format FORMAT  table: aligned columns for people (default; also lists\n"
+    "                       the sweeps and their points after the runs);\n"
+    "                       csv: RFC 4180 with a header line, one line per rollout;\n"
+    "                       json: an array of runs, each with its rollouts\n"
+    "      --sweeps         the sweeps instead of the runs: a table of sweeps and\n"
+    "                       one of their parameter points; in csv one line per\n"
+    "                       point with its sweep's columns first; in json an array\n"
+    "                       of sweeps, each with its points\n"
+    "  -h, --help           show this help\n\n"
+    "The database is only read. Exit status: 0 ok, 2 bad usage or no such run,\n"
+    "3 the database cannot be read.\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -75,7 +58,7 @@ int cmd_report(int argc, char **argv)
         case 'r': {
             long id;
             if (!cli_parse_int(optarg, 1, LONG_MAX, &id)) {
-                status = report_misuse("invalid run id '%s'", optarg);
+                status = cli_misuse("report", "invalid run id '%s'", optarg);
                 goto done;
             }
             VEC_PUSH(ids, (int64_t)id);
@@ -83,32 +66,32 @@ int cmd_report(int argc, char **argv)
         }
         case 'f':
             if (!report_parse_format(optarg, &ro.format)) {
-                status = report_misuse("invalid format '%s' (table, csv or json)", optarg);
+                status = cli_misuse("report", "invalid format '%s' (table, csv or json)", optarg);
                 goto done;
             }
             break;
         case 's': ro.sweeps = true; break;
-        case 'h': status = report_usage(stdout, EXIT_OK); goto done;
+        case 'h': status = cli_usage("report", report_help, EXIT_OK); goto done;
         case ':':
-            status = report_misuse("option '%s' needs an argument", argv[optind - 1]);
+            status = cli_misuse("report", "option '%s' needs an argument", argv[optind - 1]);
             goto done;
         default:
             /* a short option inside a group has not moved optind yet */
-            if (optopt) status = report_misuse("unknown option '-%c'", optopt);
-            else status = report_misuse("unknown option '%s'", argv[optind - 1]);
+            if (optopt) status = cli_misuse("report", "unknown option '-%c'", optopt);
+            else status = cli_misuse("report", "unknown option '%s'", argv[optind - 1]);
             goto done;
         }
     }
     if (optind >= argc) {
-        status = report_misuse("missing DB");
+        status = cli_misuse("report", "missing DB");
         goto done;
     }
     if (optind + 1 < argc) {
-        status = report_misuse("unexpected argument '%s'", argv[optind + 1]);
+        status = cli_misuse("report", "unexpected argument '%s'", argv[optind + 1]);
         goto done;
     }
     if (ro.sweeps && ids.n > 0) {
-        status = report_misuse("--sweeps and --run do not go together");
+        status = cli_misuse("report", "--sweeps and --run do not go together");
         goto done;
     }
     const char *path = argv[optind];

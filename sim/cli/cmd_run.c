@@ -8,54 +8,34 @@
 #include <sys/stat.h>
 
 #include "daemonsim/cli.h"
+#include "daemonsim/json.h"
 #include "daemonsim/run.h"
 #include "daemonsim/scenario.h"
 
-static int run_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim run SCENARIO.yaml [-o DB] [--seed N] [--set KEY=VALUE]...\n"
-            "                     [--until DURATION] [-q | --watch] [--check]\n"
-            "Simulate one scenario and append the run to a results database.\n\n"
-            "  -o, --output DB      database file (default: results/<scenario name>.db)\n"
-            "      --seed N         seed for every random stream (default: spec.seed)\n"
-            "      --set KEY=VALUE  override a scenario value: a path such as\n"
-            "                       spec.cluster.nodePools[workers].count, or an alias:\n"
-            "                       seed, nodes, maxUnavailable, maxSurge, minReadySeconds\n"
-            "                       (the last three may be prefixed NAME. for one DaemonSet)\n"
-            "      --until DURATION stop at this simulated time instead of spec.duration\n"
-            "  -q, --quiet          no progress lines\n"
-            "      --watch          every progress line, not one per 10 simulated seconds\n"
-            "      --check          re-derive all incremental state after every sync (slow)\n"
-            "  -h, --help           show this help\n\n"
-            "Progress goes to stderr as `kubectl rollout status` lines stamped with\n"
-            "simulated time; the final `kubectl get ds` table and rollout figures go to\n"
-            "stdout. Exit status: 0 ok, 1 an expectation failed, 2 bad usage or input,\n"
-            "3 database or I/O failure.\n");
-    return status;
-}
+static const char run_help[] =
+    "Usage: daemonsim run SCENARIO.yaml [-o DB] [--seed N] [--set KEY=VALUE]...\n"
+    "                     [--until DURATION] [-q | --watch] [--check]\n"
+    "Simulate one scenario and append the run to a results database.\n\n"
+    "  -o, --output DB      database file (default: results/<scenario name>.db)\n"
+    "      --seed N         seed for every random stream (default: spec.seed)\n"
+    "      --set KEY=VALUE  override a scenario value: a path such as\n"
+    "                       spec.cluster.nodePools[workers].count, or an alias:\n"
+    "                       seed, nodes, maxUnavailable, maxSurge, minReadySeconds\n"
+    "                       (the last three may be prefixed NAME. for one DaemonSet)\n"
+    "      --until DURATION stop at this simulated time instead of spec.duration\n"
+    "  -q, --quiet          no progress lines\n"
+    "      --watch          every progress line, not one per 10 simulated seconds\n"
+    "      --check          re-derive all incremental state after every sync (slow)\n"
+    "  -h, --help           show this help\n\n"
+    "Progress goes to stderr as `kubectl rollout status` lines stamped with\n"
+    "simulated time; the final `kubectl get ds` table and rollout figures go to\n"
+    "stdout. Exit status: 0 ok, 1 an expectation failed, 2 bad usage or input,\n"
+    "3 database or I/O failure.\n";
 
-static int validate_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
-            "Check a scenario file (and the manifests and node lists it names) and print\n"
-            "what it resolves to. Exit status: 0 valid, 2 invalid (file:line:column: message).\n");
-    return status;
-}
-
-static int misuse(const char *cmd, const char *fmt, ...) DS_PRINTF(2, 3);
-
-static int misuse(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "daemonsim %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'daemonsim %s --help'.\n", cmd);
-    va_end(ap);
-    return EXIT_USAGE;
-}
+static const char validate_help[] =
+    "Usage: daemonsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
+    "Check a scenario file (and the manifests and node lists it names) and print\n"
+    "what it resolves to. Exit status: 0 valid, 2 invalid (file:line:column: message).\n";
 
 /* The run row's params: every override as given, in order. */
 static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t seed)
@@ -66,9 +46,9 @@ static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t 
     fputc('{', f);
     for (size_t i = 0; i < n; i++) {
         if (i) fputc(',', f);
-        cli_json_string(f, ovr[i].key);
+        json_write_string(f, ovr[i].key);
         fputc(':', f);
-        cli_json_value(f, ovr[i].value);
+        json_write_value(f, ovr[i].value);
     }
     if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
     fputc('}', f);
@@ -121,7 +101,7 @@ int cmd_run(int argc, char **argv)
         case 'o': db = optarg; break;
         case 'S':
             if (!cli_parse_u64(optarg, &seed)) {
-                status = misuse("run", "--seed takes a non-negative integer, not '%s'", optarg);
+                status = cli_misuse("run", "--seed takes a non-negative integer, not '%s'", optarg);
                 goto out;
             }
             has_seed = true;
@@ -129,7 +109,7 @@ int cmd_run(int argc, char **argv)
         case 's':
             ovr = xrealloc(ovr, (novr + 1) * sizeof *ovr);
             if (!cli_parse_set(optarg, &ovr[novr])) {
-                status = misuse("run", "--set takes KEY=VALUE, not '%s'", optarg);
+                status = cli_misuse("run", "--set takes KEY=VALUE, not '%s'", optarg);
                 goto out;
             }
             novr++;
@@ -137,7 +117,7 @@ int cmd_run(int argc, char **argv)
         case 'u': {
             const char *why = units_parse_duration(optarg, &until);
             if (why || until <= 0) {
-                status = misuse("run", "--until takes a positive duration such as 90m, not '%s'", optarg);
+                status = cli_misuse("run", "--until takes a positive duration such as 90m, not '%s'", optarg);
                 goto out;
             }
             break;
@@ -145,14 +125,14 @@ int cmd_run(int argc, char **argv)
         case 'q': progress = PROGRESS_QUIET; break;
         case 'w': progress = PROGRESS_WATCH; break;
         case 'c': check = true; break;
-        case 'h': status = run_usage(stdout, EXIT_OK); goto out;
+        case 'h': status = cli_usage("run", run_help, EXIT_OK); goto out;
         default:
-            status = misuse("run", "unknown option '%s'", argv[optind - 1]);
+            status = cli_misuse("run", "unknown option '%s'", argv[optind - 1]);
             goto out;
         }
     }
     if (optind != argc - 1) {
-        status = misuse("run", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
+        status = cli_misuse("run", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
         goto out;
     }
 
@@ -216,17 +196,17 @@ int cmd_validate(int argc, char **argv)
         case 's':
             ovr = xrealloc(ovr, (novr + 1) * sizeof *ovr);
             if (!cli_parse_set(optarg, &ovr[novr])) {
-                status = misuse("validate", "--set takes KEY=VALUE, not '%s'", optarg);
+                status = cli_misuse("validate", "--set takes KEY=VALUE, not '%s'", optarg);
                 goto out;
             }
             novr++;
             break;
-        case 'h': status = validate_usage(stdout, EXIT_OK); goto out;
-        default: status = misuse("validate", "unknown option '%s'", argv[optind - 1]); goto out;
+        case 'h': status = cli_usage("validate", validate_help, EXIT_OK); goto out;
+        default: status = cli_misuse("validate", "unknown option '%s'", argv[optind - 1]); goto out;
         }
     }
     if (optind != argc - 1) {
-        status = misuse("validate", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
+        status = cli_misuse("validate", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
         goto out;
     }
     Diag diag;

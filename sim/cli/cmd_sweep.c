@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "daemonsim/cli.h"
+#include "daemonsim/json.h"
 #include "daemonsim/rng.h"
 #include "daemonsim/stats.h"
 #include "daemonsim/store.h"
@@ -59,57 +60,39 @@ typedef struct {
     StoreSweepPoint summary;
 } PointFigures;
 
-static int sweep_usage(FILE *out, int status)
-{
-    fprintf(out,
-            "Usage: daemonsim sweep SCENARIO.yaml --vary KEY=V1,V2,... [--vary ...]\n"
-            "                       [--set KEY=VALUE]... [--seeds N] [-j JOBS]\n"
-            "                       [--daemonset NAME] [--record summary|full] [-q] -o DB\n"
-            "Run a scenario over the cartesian product of the --vary lists, --seeds times\n"
-            "per parameter point, and store every run plus a summary per point in DB.\n\n"
-            "      --vary KEY=V1,V2,...  values for one key; KEY is anything --set takes\n"
-            "                       (seed, nodes, maxUnavailable, maxSurge, minReadySeconds,\n"
-            "                       NAME.maxSurge, or a path such as spec.controlPlane.apiQps).\n"
-            "                       Values are YAML; commas inside {...}, [...] or quotes\n"
-            "                       do not split. Repeat for more keys.\n"
-            "      --set KEY=VALUE  a fixed override for every run\n"
-            "      --seeds N        runs per point (default 10); run k of every point uses\n"
-            "                       seed rng_mix(scenario seed, k): common random numbers\n"
-            "  -j, --jobs JOBS      worker processes (default: the number of cores; at\n"
-            "                       most %d, the databases SQLite can merge at once)\n"
-            "      --daemonset NAME whose rollout the figures describe (default: the\n"
-            "                       scenario's first DaemonSet); the last rollout counts\n"
-            "      --record LEVEL   summary (default): runs, rollouts, sampled status and\n"
-            "                       pod creations; full: also every pod and node event\n"
-            "  -o, --output DB      results database (appended to; required)\n"
-            "  -q, --quiet          no progress on stderr\n"
-            "  -h, --help           show this help\n\n"
-            "A point with maxSurge > 0 whose maxUnavailable is not varied gets\n"
-            "maxUnavailable 0; a point that validation still rejects (both zero or both\n"
-            "non-zero) is reported and skipped. Per point the summary holds n, runs not\n"
-            "converged, and mean, stddev, 95%% confidence interval, p50/p90/p99 of the\n"
-            "time to converge (converged runs only), the peak of unavailable pods, the\n"
-            "unavailable pod-seconds and, for a bad release, the nodes exposed to it. A\n"
-            "table of the points goes to stdout.\n\n"
-            "Ctrl-C stops the workers; the runs already finished are kept and the sweep\n"
-            "is marked interrupted (exit 130). Exit status: 0 ok, 2 bad usage or input,\n"
-            "3 database or I/O failure or runs lost (a worker died).\n",
-            STORE_MERGE_MAX);
-    return status;
-}
-
-static int misuse(const char *fmt, ...) DS_PRINTF(1, 2);
-
-static int misuse(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "daemonsim sweep: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'daemonsim sweep --help'.\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+static const char sweep_help[] =
+    "Usage: daemonsim sweep SCENARIO.yaml --vary KEY=V1,V2,... [--vary ...]\n"
+    "                       [--set KEY=VALUE]... [--seeds N] [-j JOBS]\n"
+    "                       [--daemonset NAME] [--record summary|full] [-q] -o DB\n"
+    "Run a scenario over the cartesian product of the --vary lists, --seeds times\n"
+    "per parameter point, and store every run plus a summary per point in DB.\n\n"
+    "      --vary KEY=V1,V2,...  values for one key; KEY is anything --set takes\n"
+    "                       (seed, nodes, maxUnavailable, maxSurge, minReadySeconds,\n"
+    "                       NAME.maxSurge, or a path such as spec.controlPlane.apiQps).\n"
+    "                       Values are YAML; commas inside {...}, [...] or quotes\n"
+    "                       do not split. Repeat for more keys.\n"
+    "      --set KEY=VALUE  a fixed override for every run\n"
+    "      --seeds N        runs per point (default 10); run k of every point uses\n"
+    "                       seed rng_mix(scenario seed, k): common random numbers\n"
+    "  -j, --jobs JOBS      worker processes (default: the number of cores; at\n"
+    "                       most " DS_STR(STORE_MERGE_MAX) ", the databases SQLite can merge at once)\n"
+    "      --daemonset NAME whose rollout the figures describe (default: the\n"
+    "                       scenario's first DaemonSet); the last rollout counts\n"
+    "      --record LEVEL   summary (default): runs, rollouts, sampled status and\n"
+    "                       pod creations; full: also every pod and node event\n"
+    "  -o, --output DB      results database (appended to; required)\n"
+    "  -q, --quiet          no progress on stderr\n"
+    "  -h, --help           show this help\n\n"
+    "A point with maxSurge > 0 whose maxUnavailable is not varied gets\n"
+    "maxUnavailable 0; a point that validation still rejects (both zero or both\n"
+    "non-zero) is reported and skipped. Per point the summary holds n, runs not\n"
+    "converged, and mean, stddev, 95% confidence interval, p50/p90/p99 of the\n"
+    "time to converge (converged runs only), the peak of unavailable pods, the\n"
+    "unavailable pod-seconds and, for a bad release, the nodes exposed to it. A\n"
+    "table of the points goes to stdout.\n\n"
+    "Ctrl-C stops the workers; the runs already finished are kept and the sweep\n"
+    "is marked interrupted (exit 130). Exit status: 0 ok, 2 bad usage or input,\n"
+    "3 database or I/O failure or runs lost (a worker died).\n";
 
 /* ---- option values ------------------------------------------------------------------ */
 
@@ -168,9 +151,9 @@ static void json_pairs(FILE *f, const Override *o, size_t n, bool *first)
     for (size_t i = 0; i < n; i++) {
         if (!*first) fputc(',', f);
         *first = false;
-        cli_json_string(f, o[i].key);
+        json_write_string(f, o[i].key);
         fputc(':', f);
-        cli_json_value(f, o[i].value);
+        json_write_value(f, o[i].value);
     }
 }
 
@@ -183,11 +166,11 @@ static char *sweep_params_json(const SweepArgs *a, const SweepPlan *plan)
     fputs("{\"vary\":[", f);
     for (size_t i = 0; i < a->vary.n; i++) {
         fputs(i ? ",{\"key\":" : "{\"key\":", f);
-        cli_json_string(f, a->vary.v[i].key);
+        json_write_string(f, a->vary.v[i].key);
         fputs(",\"values\":[", f);
         for (size_t k = 0; k < a->vary.v[i].nvalues; k++) {
             if (k) fputc(',', f);
-            cli_json_value(f, a->vary.v[i].values[k]);
+            json_write_value(f, a->vary.v[i].values[k]);
         }
         fputs("]}", f);
     }
@@ -234,7 +217,7 @@ static int plan_points(const char *path, const SweepArgs *a, SweepPlan *plan, FI
     for (size_t i = 0; i < a->vary.n; i++) {
         total *= a->vary.v[i].nvalues;
         if (total > SWEEP_MAX_POINTS)
-            return misuse("more than %d parameter points; split the sweep", SWEEP_MAX_POINTS);
+            return cli_misuse("sweep", "more than %d parameter points; split the sweep", SWEEP_MAX_POINTS);
     }
     plan->npoints = total;
     plan->points = xcalloc(total, sizeof *plan->points);
@@ -255,9 +238,9 @@ static int plan_points(const char *path, const SweepArgs *a, SweepPlan *plan, FI
         for (size_t i = 0; i < a->vary.n; i++) {
             const char *v = a->vary.v[i].values[pt->choice[i]];
             if (i) fputc(',', f);
-            cli_json_string(f, a->vary.v[i].key);
+            json_write_string(f, a->vary.v[i].key);
             fputc(':', f);
-            cli_json_value(f, v);
+            json_write_value(f, v);
             fprintf(l, "%s%s=%s", i ? ", " : "", a->vary.v[i].key, v);
         }
         fputc('}', f);
@@ -661,8 +644,8 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
             bool dup = false;
             for (size_t i = 0; !why && i < a->vary.n; i++) dup |= !strcmp(a->vary.v[i].key, v.key);
             if (why || dup) {
-                int rc = dup ? misuse("--vary %s is given twice", v.key)
-                             : misuse("--vary %s, not '%s'", why, optarg);
+                int rc = dup ? cli_misuse("sweep", "--vary %s is given twice", v.key)
+                             : cli_misuse("sweep", "--vary %s, not '%s'", why, optarg);
                 free_vary(&v);
                 return rc;
             }
@@ -671,40 +654,40 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
         }
         case 's': {
             Override o;
-            if (!cli_parse_set(optarg, &o)) return misuse("--set takes KEY=VALUE, not '%s'", optarg);
+            if (!cli_parse_set(optarg, &o)) return cli_misuse("sweep", "--set takes KEY=VALUE, not '%s'", optarg);
             VEC_PUSH(a->set, o);
             break;
         }
         case 'n':
             if (!cli_parse_u64(optarg, &a->seeds) || a->seeds == 0 || a->seeds > 1000000)
-                return misuse("--seeds takes a whole number from 1 to 1000000, not '%s'", optarg);
+                return cli_misuse("sweep", "--seeds takes a whole number from 1 to 1000000, not '%s'", optarg);
             break;
         case 'j':
             if (!cli_parse_int(optarg, 1, 1024, &a->jobs))
-                return misuse("-j takes a whole number from 1 to 1024, not '%s'", optarg);
+                return cli_misuse("sweep", "-j takes a whole number from 1 to 1024, not '%s'", optarg);
             break;
         case 'd': a->daemonset = optarg; break;
         case 'r':
             if (strcmp(optarg, "summary") && strcmp(optarg, "full"))
-                return misuse("--record takes summary or full, not '%s'", optarg);
+                return cli_misuse("sweep", "--record takes summary or full, not '%s'", optarg);
             a->record_full = !strcmp(optarg, "full");
             break;
         case 'o': a->output = optarg; break;
         case 'q': a->quiet = true; break;
         case 'h': return -1;
-        case ':': return misuse("option '%s' needs an argument", argv[optind - 1]);
+        case ':': return cli_misuse("sweep", "option '%s' needs an argument", argv[optind - 1]);
         default:
-            if (optopt) return misuse("unknown option '-%c'", optopt);
-            return misuse("unknown option '%s'", argv[optind - 1]);
+            if (optopt) return cli_misuse("sweep", "unknown option '-%c'", optopt);
+            return cli_misuse("sweep", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind >= argc) return misuse("missing SCENARIO file");
-    if (optind + 1 < argc) return misuse("unexpected argument '%s'", argv[optind + 1]);
-    if (!a->output) return misuse("missing -o DB (the results database)");
+    if (optind >= argc) return cli_misuse("sweep", "missing SCENARIO file");
+    if (optind + 1 < argc) return cli_misuse("sweep", "unexpected argument '%s'", argv[optind + 1]);
+    if (!a->output) return cli_misuse("sweep", "missing -o DB (the results database)");
     for (size_t i = 0; i < a->set.n; i++)
         for (size_t k = 0; k < a->vary.n; k++)
             if (!strcmp(a->set.v[i].key, a->vary.v[k].key))
-                return misuse("%s is both --set and --vary", a->vary.v[k].key);
+                return cli_misuse("sweep", "%s is both --set and --vary", a->vary.v[k].key);
     *scenario = argv[optind];
     return 0;
 }
@@ -721,7 +704,7 @@ int cmd_sweep(int argc, char **argv)
 
     int status = parse_args(argc, argv, &a, &path);
     if (status < 0) {
-        status = sweep_usage(stdout, EXIT_OK);
+        status = cli_usage("sweep", sweep_help, EXIT_OK);
         goto out;
     }
     if (status != 0) goto out;
@@ -750,7 +733,7 @@ int cmd_sweep(int argc, char **argv)
         find_failing_revisions(sc, ds, &pf[p]);
     }
     if (plan.nvalid * a.seeds > SWEEP_MAX_RUNS) {
-        status = misuse("more than %d runs; split the sweep", SWEEP_MAX_RUNS);
+        status = cli_misuse("sweep", "more than %d runs; split the sweep", SWEEP_MAX_RUNS);
         goto out;
     }
     plan_jobs(&plan, &a);

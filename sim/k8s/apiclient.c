@@ -3,7 +3,7 @@
  * delete and status write of the DaemonSet controller passes through it; at
  * 10k nodes it, more than the kubelets, often sets the pace of a rollout.
  * Implemented as GCRA on integer time: each call reserves the next slot. */
-#include "daemonsim/cluster.h"
+#include "daemonsim/apiclient.h"
 
 void api_client_init(ApiClient *a, double qps, uint32_t burst)
 {

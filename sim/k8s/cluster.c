@@ -4,6 +4,11 @@
  * they change the truth here and the change reaches the others as events. */
 #include "daemonsim/cluster.h"
 
+#include "daemonsim/dsctl.h"
+#include "daemonsim/kubelet.h"
+#include "daemonsim/nodelc.h"
+#include "daemonsim/sched.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +28,19 @@ static const char *const stream_names[RS__COUNT] = {
     [RS_FAILURE] = "failure",
 };
 
-void cluster_init(Cluster *c, Sim *sim, const Scenario *s, uint64_t seed)
+void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
+                  const Timing *timing, uint32_t npools, uint64_t seed)
 {
     memset(c, 0, sizeof *c);
     c->sim = sim;
-    c->strs = s->strs;
-    c->scenario = s;
-    c->cp = s->control_plane;
-    c->timing = s->timing;
+    c->strs = strs;
+    c->cp = *cp;
+    c->timing = *timing;
     c->free_pods = POD_NONE;
     for (int i = 0; i < RS__COUNT; i++) c->rng[i] = rng_new(seed, rng_key(stream_names[i]));
     api_client_init(&c->ds_api, c->cp.api_qps, c->cp.api_burst);
     c->idle_workers = c->cp.workers ? c->cp.workers : 1;
-    c->pool_next = xcalloc(s->npools ? s->npools : 1, sizeof *c->pool_next);
+    c->pool_next = xcalloc(npools ? npools : 1, sizeof *c->pool_next);
     dsctl_register(c);
     sched_register(c);
     kubelet_register(c);
@@ -44,21 +49,12 @@ void cluster_init(Cluster *c, Sim *sim, const Scenario *s, uint64_t seed)
 
 void cluster_free(Cluster *c)
 {
+    dsctl_free(c);
     for (size_t i = 0; i < c->dsets.n; i++) {
         DaemonSet *ds = &c->dsets.v[i];
         VEC_FREE(ds->revs);
         VEC_FREE(ds->rollouts);
         free(ds->tolerations);
-        free(ds->nodes);
-        idxset_free(&ds->need_pod);
-        idxset_free(&ds->to_delete);
-        idxset_free(&ds->failed_nodes);
-        idxset_free(&ds->old_avail_run);
-        idxset_free(&ds->old_avail_norun);
-        idxset_free(&ds->old_unavail_run);
-        idxset_free(&ds->old_unavail_norun);
-        idxset_free(&ds->both_new_avail);
-        free(ds->backoff);
     }
     for (size_t i = 0; i < c->nodes.n; i++) {
         Node *n = &c->nodes.v[i];
@@ -109,18 +105,13 @@ static void emit_node(Cluster *c, const Node *n, const char *kind, const char *d
 
 static Taint *node_own_taints(Node *n, uint32_t extra);
 
-/* Every DaemonSet keeps a view slot per node; grow them together. */
+/* Every DaemonSet's controller view keeps a slot per node; grow them together. */
 static void grow_node_views(Cluster *c, uint32_t want)
 {
     if (want <= c->node_cap) return;
     uint32_t cap = c->node_cap ? c->node_cap : 64;
     while (cap < want) cap *= 2;
-    for (size_t i = 0; i < c->dsets.n; i++) {
-        DaemonSet *ds = &c->dsets.v[i];
-        ds->nodes = xrealloc(ds->nodes, cap * sizeof *ds->nodes);
-        memset(ds->nodes + c->node_cap, 0, (cap - c->node_cap) * sizeof *ds->nodes);
-        for (uint32_t j = c->node_cap; j < cap; j++) ds->nodes[j].pods = POD_NONE;
-    }
+    dsctl_grow_views(c, cap);
     c->node_cap = cap;
 }
 
@@ -558,8 +549,6 @@ DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec)
     VEC_PUSH(ds->revs, r);
     ds->cur = 0;
     ds_build_tolerations(c, ds);
-    ds->nodes = xcalloc(c->node_cap ? c->node_cap : 1, sizeof *ds->nodes);
-    for (uint32_t j = 0; j < c->node_cap; j++) ds->nodes[j].pods = POD_NONE;
     dsctl_ds_added(c, id);
     cluster_adopt_orphans(c, id);
     rollout_begin(c, ds);

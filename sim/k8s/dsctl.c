@@ -8,7 +8,7 @@
  * and files the node or its pods into sets. A sync then reads the sets:
  * O(actions), not O(nodes). dsctl_check() recomputes everything the way
  * upstream does, from scratch, and compares. */
-#include "daemonsim/cluster.h"
+#include "dsctl_state.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,34 +111,34 @@ static void view_touch(Cluster *c, DaemonSet *ds, int64_t unavailable_before)
 
 static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
 {
-    ds->class_count[dn->cls]--;
-    if (dn->flags & DN_OLD_AVAILABLE) ds->old_avail_in_both--;
+    ds->ctl->class_count[dn->cls]--;
+    if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both--;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted--;
-    if (dn->flags & DN_OLD_ON_GONE) ds->old_on_gone--;
+    if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone--;
     switch (dn->cls) {
     case RC_OLD_AVAIL:
-        idxset_remove(&ds->old_avail_run, ni);
-        idxset_remove(&ds->old_avail_norun, ni);
+        idxset_remove(&ds->ctl->old_avail_run, ni);
+        idxset_remove(&ds->ctl->old_avail_norun, ni);
         break;
     case RC_OLD_UNAVAIL:
-        idxset_remove(&ds->old_unavail_run, ni);
-        idxset_remove(&ds->old_unavail_norun, ni);
+        idxset_remove(&ds->ctl->old_unavail_run, ni);
+        idxset_remove(&ds->ctl->old_unavail_norun, ni);
         break;
-    case RC_BOTH_NEW_AVAIL: idxset_remove(&ds->both_new_avail, ni); break;
+    case RC_BOTH_NEW_AVAIL: idxset_remove(&ds->ctl->both_new_avail, ni); break;
     default: break;
     }
 }
 
 static void class_sets_enter(DaemonSet *ds, uint32_t ni, const DsNode *dn, bool run)
 {
-    ds->class_count[dn->cls]++;
-    if (dn->flags & DN_OLD_AVAILABLE) ds->old_avail_in_both++;
+    ds->ctl->class_count[dn->cls]++;
+    if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both++;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted++;
-    if (dn->flags & DN_OLD_ON_GONE) ds->old_on_gone++;
+    if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone++;
     switch (dn->cls) {
-    case RC_OLD_AVAIL: idxset_add(run ? &ds->old_avail_run : &ds->old_avail_norun, ni); break;
-    case RC_OLD_UNAVAIL: idxset_add(run ? &ds->old_unavail_run : &ds->old_unavail_norun, ni); break;
-    case RC_BOTH_NEW_AVAIL: idxset_add(&ds->both_new_avail, ni); break;
+    case RC_OLD_AVAIL: idxset_add(run ? &ds->ctl->old_avail_run : &ds->ctl->old_avail_norun, ni); break;
+    case RC_OLD_UNAVAIL: idxset_add(run ? &ds->ctl->old_unavail_run : &ds->ctl->old_unavail_norun, ni); break;
+    case RC_BOTH_NEW_AVAIL: idxset_add(&ds->ctl->both_new_avail, ni); break;
     default: break;
     }
 }
@@ -152,18 +152,18 @@ static void manage_surge_duplicates(Cluster *c, DaemonSet *ds, uint32_t *run, si
         const Pod *p = &c->pods.v[run[i]];
         if (p->rev == ds->cur && oldest_new == ID_NONE) oldest_new = run[i];
         else if (p->rev != ds->cur && oldest_old == ID_NONE) oldest_old = run[i];
-        else idxset_add(&ds->to_delete, run[i]);
+        else idxset_add(&ds->ctl->to_delete, run[i]);
     }
     if (oldest_new == ID_NONE || oldest_old == ID_NONE) return;
     const Pod *po = &c->pods.v[oldest_old], *pn = &c->pods.v[oldest_new];
     if (!po->seen.ready || dsctl_pod_available(c, ds, &pn->seen, c->sim->now))
-        idxset_add(&ds->to_delete, oldest_old);
+        idxset_add(&ds->ctl->to_delete, oldest_old);
 }
 
 /* Re-derives everything one (DaemonSet, node) contributes. */
 static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
 {
-    DsNode *dn = &ds->nodes[ni];
+    DsNode *dn = &ds->ctl->nodes[ni];
     SimTime now = c->sim->now;
     int64_t unavailable_before = ds->view.unavailable;
     uint8_t status_before = dn->status;
@@ -171,8 +171,8 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
     /* Leave: subtract the old contribution. */
     status_apply(&ds->view, dn->status, -1);
     class_sets_leave(ds, ni, dn);
-    idxset_remove(&ds->need_pod, ni);
-    idxset_remove(&ds->failed_nodes, ni);
+    idxset_remove(&ds->ctl->need_pod, ni);
+    idxset_remove(&ds->ctl->failed_nodes, ni);
 
     bool node_seen = dn->elig & ELIG_NODE_SEEN;
     bool should_run = dn->elig & ELIG_SHOULD_RUN;
@@ -186,7 +186,7 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
     int32_t mrs = ds->spec->min_ready_seconds;
     for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
         Pod *p = &c->pods.v[id.i];
-        idxset_remove(&ds->to_delete, id.i);
+        idxset_remove(&ds->ctl->to_delete, id.i);
         any = true;
         /* A Ready pod not yet available: wake the view when it becomes so. */
         if (p->seen.ready && mrs > 0) {
@@ -222,27 +222,27 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
 
     /* Manage (§5.2, §5.3). */
     size_t nrunning = c->scratch.n;
-    if (node_seen && should_run && (!any || (surge && nrunning == 0))) idxset_add(&ds->need_pod, ni);
+    if (node_seen && should_run && (!any || (surge && nrunning == 0))) idxset_add(&ds->ctl->need_pod, ni);
     if (node_seen && keep_running && any) {
-        if (has_failed) idxset_add(&ds->failed_nodes, ni);
+        if (has_failed) idxset_add(&ds->ctl->failed_nodes, ni);
         for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
             const Pod *p = &c->pods.v[id.i];
-            if (!p->seen.deleting && p->seen.phase == POD_SUCCEEDED) idxset_add(&ds->to_delete, id.i);
+            if (!p->seen.deleting && p->seen.phase == POD_SUCCEEDED) idxset_add(&ds->ctl->to_delete, id.i);
         }
         if (nrunning >= 2 && !surge) {
             sort_pods(c, c->scratch.v, nrunning);
-            for (size_t i = 1; i < nrunning; i++) idxset_add(&ds->to_delete, c->scratch.v[i]);
+            for (size_t i = 1; i < nrunning; i++) idxset_add(&ds->ctl->to_delete, c->scratch.v[i]);
         } else if (nrunning >= 2) {
             manage_surge_duplicates(c, ds, c->scratch.v, nrunning);
         }
     } else if (node_seen && any) {
         for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next)
-            if (!c->pods.v[id.i].seen.deleting) idxset_add(&ds->to_delete, id.i);
+            if (!c->pods.v[id.i].seen.deleting) idxset_add(&ds->ctl->to_delete, id.i);
     } else if (any) {
         /* A node the controller does not list: only pending pods aimed at it go. */
         for (PodId id = dn->pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
             const Pod *p = &c->pods.v[id.i];
-            if (!p->seen.deleting && !p->seen.bound) idxset_add(&ds->to_delete, id.i);
+            if (!p->seen.deleting && !p->seen.bound) idxset_add(&ds->ctl->to_delete, id.i);
         }
     }
 
@@ -269,18 +269,62 @@ static uint8_t node_view_elig(const Cluster *c, const DaemonSet *ds, const Node 
     return ELIG_NODE_SEEN | dsctl_eligibility(c, ds, n, n->name);
 }
 
-void dsctl_ds_added(Cluster *c, DsId id)
+/* Re-derives the view of every node (a new DaemonSet, or a new spec). */
+static void view_rebuild(Cluster *c, DaemonSet *ds)
 {
-    DaemonSet *ds = cluster_ds(c, id);
     for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
-        ds->nodes[ni].elig = node_view_elig(c, ds, &c->nodes.v[ni]);
+        ds->ctl->nodes[ni].elig = node_view_elig(c, ds, &c->nodes.v[ni]);
         dsnode_refresh(c, ds, ni);
     }
 }
 
+static void view_init_slots(DsNode *nodes, uint32_t from, uint32_t to)
+{
+    memset(nodes + from, 0, (to - from) * sizeof *nodes);
+    for (uint32_t j = from; j < to; j++) nodes[j].pods = POD_NONE;
+}
+
+void dsctl_ds_added(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    ds->ctl = xcalloc(1, sizeof *ds->ctl);
+    ds->ctl->nodes = xcalloc(c->node_cap ? c->node_cap : 1, sizeof *ds->ctl->nodes);
+    view_init_slots(ds->ctl->nodes, 0, c->node_cap);
+    view_rebuild(c, ds);
+}
+
 void dsctl_ds_changed(Cluster *c, DsId id)
 {
-    dsctl_ds_added(c, id);
+    view_rebuild(c, cluster_ds(c, id));
+}
+
+void dsctl_grow_views(Cluster *c, uint32_t cap)
+{
+    for (size_t i = 0; i < c->dsets.n; i++) {
+        DsCtl *k = c->dsets.v[i].ctl;
+        k->nodes = xrealloc(k->nodes, cap * sizeof *k->nodes);
+        view_init_slots(k->nodes, c->node_cap, cap);
+    }
+}
+
+void dsctl_free(Cluster *c)
+{
+    for (size_t i = 0; i < c->dsets.n; i++) {
+        DsCtl *k = c->dsets.v[i].ctl;
+        if (!k) continue;
+        free(k->nodes);
+        idxset_free(&k->need_pod);
+        idxset_free(&k->to_delete);
+        idxset_free(&k->failed_nodes);
+        idxset_free(&k->old_avail_run);
+        idxset_free(&k->old_avail_norun);
+        idxset_free(&k->old_unavail_run);
+        idxset_free(&k->old_unavail_norun);
+        idxset_free(&k->both_new_avail);
+        free(k->backoff);
+        free(k);
+        c->dsets.v[i].ctl = NULL;
+    }
 }
 
 /* ---- work queue (client-go semantics: a key is never synced twice at once) ---- */
@@ -290,10 +334,10 @@ static void dispatch(Cluster *c);
 static void enqueue_now(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    if (ds->dirty) return;
-    ds->dirty = true;
+    if (ds->ctl->dirty) return;
+    ds->ctl->dirty = true;
     /* Driven sync by sync: an enqueue is only recorded. */
-    if (ds->processing || c->sync_mode) return;
+    if (ds->ctl->processing || c->sync_mode) return;
     VEC_PUSH(c->ready_queue, id.i);
     dispatch(c);
 }
@@ -307,8 +351,8 @@ void dsctl_enqueue(Cluster *c, DsId id, SimTime delay)
     DaemonSet *ds = cluster_ds(c, id);
     SimTime at = c->sim->now + delay;
     /* An earlier pending enqueue already covers this one. */
-    if (ds->requeue_at > c->sim->now && ds->requeue_at <= at) return;
-    ds->requeue_at = at;
+    if (ds->ctl->requeue_at > c->sim->now && ds->ctl->requeue_at <= at) return;
+    ds->ctl->requeue_at = at;
     sim_at(c->sim, at, EV_DS_ENQUEUE, id.i, 0, 0);
 }
 
@@ -316,7 +360,7 @@ static void on_enqueue(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
     DaemonSet *ds = &c->dsets.v[ev->subject];
-    if (ds->requeue_at == sim->now) ds->requeue_at = 0;
+    if (ds->ctl->requeue_at == sim->now) ds->ctl->requeue_at = 0;
     enqueue_now(c, (DsId){ev->subject});
 }
 
@@ -326,8 +370,8 @@ static void dispatch(Cluster *c)
         DsId id = {c->ready_queue.v[c->ready_head++]};
         if (c->ready_head == c->ready_queue.n) c->ready_head = c->ready_queue.n = 0;
         DaemonSet *ds = cluster_ds(c, id);
-        ds->dirty = false;
-        ds->processing = true;
+        ds->ctl->dirty = false;
+        ds->ctl->processing = true;
         c->idle_workers--;
         dsctl_sync(c, id);
     }
@@ -336,7 +380,7 @@ static void dispatch(Cluster *c)
 static void sync_finish(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    ds->processing = false;
+    ds->ctl->processing = false;
     c->idle_workers++;
     if (c->check) {
         char why[512];
@@ -346,7 +390,7 @@ static void sync_finish(Cluster *c, DsId id)
         }
     }
     if (c->sync_mode) return;
-    if (ds->dirty) VEC_PUSH(c->ready_queue, id.i);
+    if (ds->ctl->dirty) VEC_PUSH(c->ready_queue, id.i);
     dispatch(c);
 }
 
@@ -354,8 +398,8 @@ void dsctl_sync_once(Cluster *c, DsId id)
 {
     DS_ASSERT(c->sync_mode);
     DaemonSet *ds = cluster_ds(c, id);
-    ds->dirty = false;
-    ds->processing = true;
+    ds->ctl->dirty = false;
+    ds->ctl->processing = true;
     c->idle_workers--;
     dsctl_sync(c, id);
 }
@@ -364,7 +408,7 @@ void dsctl_sync_once(Cluster *c, DsId id)
 
 static bool expectations_satisfied(const DaemonSet *ds, SimTime now)
 {
-    const Expectations *e = &ds->exp;
+    const Expectations *e = &ds->ctl->exp;
     if (!e->present) return true;
     if (e->add <= 0 && e->del <= 0) return true;
     return now - e->set_at > EXPECTATIONS_TTL;
@@ -374,15 +418,15 @@ static bool expectations_satisfied(const DaemonSet *ds, SimTime now)
 
 static FailBackoff *backoff_find(DaemonSet *ds, uint32_t node, int64_t gen, bool create)
 {
-    for (uint32_t i = 0; i < ds->nbackoff; i++)
-        if (ds->backoff[i].node == node && ds->backoff[i].observed_generation == gen)
-            return &ds->backoff[i];
+    for (uint32_t i = 0; i < ds->ctl->nbackoff; i++)
+        if (ds->ctl->backoff[i].node == node && ds->ctl->backoff[i].observed_generation == gen)
+            return &ds->ctl->backoff[i];
     if (!create) return NULL;
-    if (ds->nbackoff == ds->backoff_cap) {
-        ds->backoff_cap = ds->backoff_cap ? ds->backoff_cap * 2 : 8;
-        ds->backoff = xrealloc(ds->backoff, ds->backoff_cap * sizeof *ds->backoff);
+    if (ds->ctl->nbackoff == ds->ctl->backoff_cap) {
+        ds->ctl->backoff_cap = ds->ctl->backoff_cap ? ds->ctl->backoff_cap * 2 : 8;
+        ds->ctl->backoff = xrealloc(ds->ctl->backoff, ds->ctl->backoff_cap * sizeof *ds->ctl->backoff);
     }
-    FailBackoff *b = &ds->backoff[ds->nbackoff++];
+    FailBackoff *b = &ds->ctl->backoff[ds->ctl->nbackoff++];
     *b = (FailBackoff){.node = node, .observed_generation = gen, .delay = 0, .last_update = 0};
     return b;
 }
@@ -400,9 +444,9 @@ static void emit_pod_event(Cluster *c, const DaemonSet *ds, const Pod *p, bool f
 static void manage_failed(Cluster *c, DaemonSet *ds, DsId id)
 {
     SimTime now = c->sim->now;
-    for (uint32_t k = 0; k < ds->failed_nodes.n; k++) {
-        uint32_t ni = ds->failed_nodes.items[k];
-        for (PodId pid = ds->nodes[ni].pods; pid.i != ID_NONE; pid = c->pods.v[pid.i].seen_next) {
+    for (uint32_t k = 0; k < ds->ctl->failed_nodes.n; k++) {
+        uint32_t ni = ds->ctl->failed_nodes.items[k];
+        for (PodId pid = ds->ctl->nodes[ni].pods; pid.i != ID_NONE; pid = c->pods.v[pid.i].seen_next) {
             const Pod *p = &c->pods.v[pid.i];
             if (p->seen.deleting || p->seen.phase != POD_FAILED) continue;
             FailBackoff *b = backoff_find(ds, ni, ds->status.observed_generation, true);
@@ -435,13 +479,13 @@ static void emit_pod_event(Cluster *c, const DaemonSet *ds, const Pod *p, bool f
 static void manage(Cluster *c, DaemonSet *ds, DsId id)
 {
     c->plan_create.n = c->plan_delete.n = 0;
-    for (uint32_t k = 0; k < ds->need_pod.n; k++) VEC_PUSH(c->plan_create, ds->need_pod.items[k]);
+    for (uint32_t k = 0; k < ds->ctl->need_pod.n; k++) VEC_PUSH(c->plan_create, ds->ctl->need_pod.items[k]);
     manage_failed(c, ds, id);
-    for (uint32_t k = 0; k < ds->to_delete.n; k++) {
-        const Pod *p = &c->pods.v[ds->to_delete.items[k]];
-        if (p->seen.phase == POD_SUCCEEDED && (ds->nodes[p->node.i].elig & ELIG_CONTINUE))
+    for (uint32_t k = 0; k < ds->ctl->to_delete.n; k++) {
+        const Pod *p = &c->pods.v[ds->ctl->to_delete.items[k]];
+        if (p->seen.phase == POD_SUCCEEDED && (ds->ctl->nodes[p->node.i].elig & ELIG_CONTINUE))
             emit_pod_event(c, ds, p, false);
-        VEC_PUSH(c->plan_delete, ds->to_delete.items[k]);
+        VEC_PUSH(c->plan_delete, ds->ctl->to_delete.items[k]);
     }
 }
 
@@ -452,7 +496,7 @@ static SimTime sync_nodes(Cluster *c, DaemonSet *ds, DsId id)
     SimTime now = c->sim->now, last = now;
     uint32_t burst = c->cp.burst_replicas;
     size_t ncreate = DS_MIN(c->plan_create.n, burst), ndelete = DS_MIN(c->plan_delete.n, burst);
-    ds->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = now,
+    ds->ctl->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = now,
                              .present = true};
     for (size_t i = 0; i < ncreate; i++) {
         PodId p = pod_create(c, id, (NodeId){c->plan_create.v[i]}, now);
@@ -514,7 +558,7 @@ static void pick_nodes(Cluster *c, IdxSet *a, IdxSet *b, uint32_t k, U32Vec *out
 /* The non-terminating pod on a node that is (or is not) on the current revision. */
 static uint32_t node_pod(const Cluster *c, const DaemonSet *ds, uint32_t ni, bool updated)
 {
-    for (PodId id = ds->nodes[ni].pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
+    for (PodId id = ds->ctl->nodes[ni].pods; id.i != ID_NONE; id = c->pods.v[id.i].seen_next) {
         const Pod *p = &c->pods.v[id.i];
         if (!p->seen.deleting && (p->rev == ds->cur) == updated) return id.i;
     }
@@ -533,20 +577,20 @@ static void plan_old_pods(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, 
  * many available ones as the unavailability budget leaves. */
 static void rolling_update_unavailable(Cluster *c, DaemonSet *ds, int32_t max_unavailable)
 {
-    const uint32_t *cc = ds->class_count;
+    const uint32_t *cc = ds->ctl->class_count;
     int64_t unavailable = cc[RC_NOT_OK] + cc[RC_EMPTY] + cc[RC_BOTH_NEW_UNAVAIL] +
                           cc[RC_BOTH_NEW_AVAIL] + cc[RC_NEW_UNAVAIL] + cc[RC_OLD_UNAVAIL];
     U32Vec *nodes = &c->scratch;
     nodes->n = 0;
-    for (uint32_t i = 0; i < ds->old_unavail_run.n; i++) VEC_PUSH(*nodes, ds->old_unavail_run.items[i]);
-    for (uint32_t i = 0; i < ds->old_unavail_norun.n; i++) VEC_PUSH(*nodes, ds->old_unavail_norun.items[i]);
+    for (uint32_t i = 0; i < ds->ctl->old_unavail_run.n; i++) VEC_PUSH(*nodes, ds->ctl->old_unavail_run.items[i]);
+    for (uint32_t i = 0; i < ds->ctl->old_unavail_norun.n; i++) VEC_PUSH(*nodes, ds->ctl->old_unavail_norun.items[i]);
     plan_old_pods(c, ds, nodes, 0);
     int64_t remaining = max_unavailable - unavailable;
     int64_t candidates = cc[RC_OLD_AVAIL];
     if (remaining > candidates) remaining = candidates;
     if (remaining <= 0) return;
     U32Vec picked = {0};
-    pick_nodes(c, &ds->old_avail_run, &ds->old_avail_norun, (uint32_t)remaining, &picked);
+    pick_nodes(c, &ds->ctl->old_avail_run, &ds->ctl->old_avail_norun, (uint32_t)remaining, &picked);
     plan_old_pods(c, ds, &picked, 0);
     VEC_FREE(picked);
 }
@@ -555,39 +599,39 @@ static void rolling_update_unavailable(Cluster *c, DaemonSet *ds, int32_t max_un
  * budget; old pods go once their replacement is available. */
 static bool rolling_update_surge(Cluster *c, DaemonSet *ds, int32_t max_surge)
 {
-    const uint32_t *cc = ds->class_count;
+    const uint32_t *cc = ds->ctl->class_count;
     /* Upstream looks every such node up and fails the sync when one is gone. */
-    if (ds->old_on_gone > 0) return false;
+    if (ds->ctl->old_on_gone > 0) return false;
     int64_t surging = cc[RC_NOT_OK] + cc[RC_BOTH_NEW_UNAVAIL];
-    int64_t available = cc[RC_OLD_AVAIL] + ds->old_avail_in_both + cc[RC_NEW_AVAIL];
-    for (uint32_t i = 0; i < ds->old_unavail_norun.n; i++) {
-        uint32_t p = node_pod(c, ds, ds->old_unavail_norun.items[i], false);
+    int64_t available = cc[RC_OLD_AVAIL] + ds->ctl->old_avail_in_both + cc[RC_NEW_AVAIL];
+    for (uint32_t i = 0; i < ds->ctl->old_unavail_norun.n; i++) {
+        uint32_t p = node_pod(c, ds, ds->ctl->old_unavail_norun.items[i], false);
         if (p != ID_NONE) VEC_PUSH(c->plan_delete, p);
     }
-    for (uint32_t i = 0; i < ds->both_new_avail.n; i++) {
-        uint32_t p = node_pod(c, ds, ds->both_new_avail.items[i], false);
+    for (uint32_t i = 0; i < ds->ctl->both_new_avail.n; i++) {
+        uint32_t p = node_pod(c, ds, ds->ctl->both_new_avail.items[i], false);
         if (p != ID_NONE) VEC_PUSH(c->plan_delete, p);
     }
     int64_t deletable = available - ds->view.desired;
     if (deletable > 0) {
         U32Vec picked = {0};
         IdxSet none = {0};
-        uint32_t k = (uint32_t)DS_MIN(deletable, (int64_t)ds->old_avail_norun.n);
-        pick_nodes(c, &ds->old_avail_norun, &none, k, &picked);
+        uint32_t k = (uint32_t)DS_MIN(deletable, (int64_t)ds->ctl->old_avail_norun.n);
+        pick_nodes(c, &ds->ctl->old_avail_norun, &none, k, &picked);
         plan_old_pods(c, ds, &picked, 0);
         VEC_FREE(picked);
     }
-    for (uint32_t i = 0; i < ds->old_unavail_run.n; i++) VEC_PUSH(c->plan_create, ds->old_unavail_run.items[i]);
+    for (uint32_t i = 0; i < ds->ctl->old_unavail_run.n; i++) VEC_PUSH(c->plan_create, ds->ctl->old_unavail_run.items[i]);
     int64_t remaining = max_surge - surging;
-    if (remaining > (int64_t)ds->old_avail_run.n) remaining = ds->old_avail_run.n;
+    if (remaining > (int64_t)ds->ctl->old_avail_run.n) remaining = ds->ctl->old_avail_run.n;
     if (remaining > 0) {
         IdxSet none = {0};
-        pick_nodes(c, &ds->old_avail_run, &none, (uint32_t)remaining, &c->plan_create);
+        pick_nodes(c, &ds->ctl->old_avail_run, &none, (uint32_t)remaining, &c->plan_create);
     }
     return true;
 }
 
-/* Returns when the last call goes out; sets ds->sync_failed when upstream's
+/* Returns when the last call goes out; sets ds->ctl->sync_failed when upstream's
  * rollingUpdate would return an error. */
 static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
 {
@@ -599,7 +643,7 @@ static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
     c->plan_create.n = c->plan_delete.n = 0;
     if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
     else if (!rolling_update_surge(c, ds, max_surge)) {
-        ds->sync_failed = true;
+        ds->ctl->sync_failed = true;
         return c->sim->now;
     }
     return sync_nodes(c, ds, id);
@@ -649,16 +693,16 @@ void dsctl_sync(Cluster *c, DsId id)
         sync_finish(c, id);
         return;
     }
-    ds->sync_observed = expectations_satisfied(ds, now);
-    ds->sync_failed = false;
-    if (ds->sync_observed) {
+    ds->ctl->sync_observed = expectations_satisfied(ds, now);
+    ds->ctl->sync_failed = false;
+    if (ds->ctl->sync_observed) {
         manage(c, ds, id);
         last = sync_nodes(c, ds, id);
         if (expectations_satisfied(ds, now) && ds->spec->strategy == STRATEGY_ROLLING_UPDATE) {
             SimTime sent = rolling_update(c, ds, id);
             if (sent > last) last = sent;
         }
-        if (!ds->sync_failed) cleanup_history(ds);
+        if (!ds->ctl->sync_failed) cleanup_history(ds);
     }
     if (last > now) sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);
     else status_phase(c, id);
@@ -677,7 +721,7 @@ static void status_phase(Cluster *c, DsId id)
     DaemonSet *ds = cluster_ds(c, id);
     int32_t mrs = ds->spec->min_ready_seconds;
     if (mrs > 0 && ds->view.ready != ds->view.available) dsctl_enqueue(c, id, mrs * SIM_S);
-    bool generation_news = ds->sync_observed && ds->status.observed_generation < ds->generation;
+    bool generation_news = ds->ctl->sync_observed && ds->status.observed_generation < ds->generation;
     if (!status_differs(&ds->view, &ds->status) && !generation_news) {
         sync_finish(c, id);
         return;
@@ -702,7 +746,7 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
     DaemonSet *ds = &c->dsets.v[ev->subject];
     int64_t observed = ds->status.observed_generation;
     ds->status = ds->view;
-    ds->status.observed_generation = ds->sync_observed ? ds->generation : observed;
+    ds->status.observed_generation = ds->ctl->sync_observed ? ds->generation : observed;
     Rollout *r = active_rollout(ds);
     if (r && ds->status.observed_generation >= ds->generation &&
         ds->status.updated >= ds->status.desired && ds->status.available >= ds->status.desired &&
@@ -748,11 +792,11 @@ static void on_api_delete(void *ctx, Sim *sim, const Event *ev)
 static void view_unlink(Cluster *c, DaemonSet *ds, PodId id)
 {
     Pod *p = cluster_pod(c, id);
-    PodId *link = &ds->nodes[p->node.i].pods;
+    PodId *link = &ds->ctl->nodes[p->node.i].pods;
     while (link->i != ID_NONE && link->i != id.i) link = &c->pods.v[link->i].seen_next;
     if (link->i == id.i) *link = p->seen_next;
     p->seen_next = POD_NONE;
-    idxset_remove(&ds->to_delete, id.i);
+    idxset_remove(&ds->ctl->to_delete, id.i);
 }
 
 static bool pod_mapped(const PodSeen *s)
@@ -776,18 +820,18 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
                         .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
     if (!before.exists && p->seen.exists) {
-        ds->exp.add--;
+        ds->ctl->exp.add--;
         ds->revs.v[p->rev].pods++;
     }
     if (before.exists && !p->seen.exists) ds->revs.v[p->rev].pods--;
-    if (p->seen.exists && p->seen.deleting) ds->exp.del--;
-    if (before.exists && !p->seen.exists) ds->exp.del--;
+    if (p->seen.exists && p->seen.deleting) ds->ctl->exp.del--;
+    if (before.exists && !p->seen.exists) ds->ctl->exp.del--;
 
     bool was_mapped = pod_mapped(&before), mapped = pod_mapped(&p->seen);
     if (was_mapped && !mapped) view_unlink(c, ds, id);
     if (!was_mapped && mapped) {
-        p->seen_next = ds->nodes[p->node.i].pods;
-        ds->nodes[p->node.i].pods = id;
+        p->seen_next = ds->ctl->nodes[p->node.i].pods;
+        ds->ctl->nodes[p->node.i].pods = id;
     }
     dsnode_refresh(c, ds, p->node.i);
 
@@ -808,8 +852,8 @@ void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
     if (mapped) view_unlink(c, old, id);
     if (p->seen.exists) ds->revs.v[p->rev].pods++;
     if (mapped) {
-        p->seen_next = ds->nodes[p->node.i].pods;
-        ds->nodes[p->node.i].pods = id;
+        p->seen_next = ds->ctl->nodes[p->node.i].pods;
+        ds->ctl->nodes[p->node.i].pods = id;
     }
     dsnode_refresh(c, ds, p->node.i);
 }
@@ -823,8 +867,8 @@ void dsctl_pod_preloaded(Cluster *c, PodId id)
     p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
                         .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
     ds->revs.v[p->rev].pods++;
-    p->seen_next = ds->nodes[p->node.i].pods;
-    ds->nodes[p->node.i].pods = id;
+    p->seen_next = ds->ctl->nodes[p->node.i].pods;
+    ds->ctl->nodes[p->node.i].pods = id;
 }
 
 /* minReadySeconds passed for a Ready pod: its availability changes the view
@@ -845,7 +889,7 @@ void dsctl_node_changed(Cluster *c, NodeId id)
     for (uint32_t i = 0; i < c->dsets.n; i++) {
         DaemonSet *ds = &c->dsets.v[i];
         if (!ds->exists) continue;
-        DsNode *dn = &ds->nodes[id.i];
+        DsNode *dn = &ds->ctl->nodes[id.i];
         uint8_t before = dn->elig, after = node_view_elig(c, ds, n);
         if (before == after) continue;
         dn->elig = after;
@@ -965,14 +1009,14 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
             return false;
         }
         for (int k = RC_NOT_OK; k < RC__COUNT; k++)
-            if (classes[k] != ds->class_count[k]) {
+            if (classes[k] != ds->ctl->class_count[k]) {
                 snprintf(why, n, "%s: %u nodes in rolling-update class %d, the view says %u",
-                         strtab_str(c->strs, ds->name), classes[k], k, ds->class_count[k]);
+                         strtab_str(c->strs, ds->name), classes[k], k, ds->ctl->class_count[k]);
                 return false;
             }
-        if (!ds_allows_surge(ds) && need != ds->need_pod.n) {
+        if (!ds_allows_surge(ds) && need != ds->ctl->need_pod.n) {
             snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
-                     strtab_str(c->strs, ds->name), need, ds->need_pod.n);
+                     strtab_str(c->strs, ds->name), need, ds->ctl->need_pod.n);
             return false;
         }
     }

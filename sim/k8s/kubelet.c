@@ -7,7 +7,7 @@
  * reports NotReady (imported state) still stops deleted pods. Bad releases fail
  * here: CrashLoopBackOff pods run but never become Ready; ImagePullBackOff
  * pods never start. */
-#include "daemonsim/cluster.h"
+#include "daemonsim/kubelet.h"
 
 #define CRASH_BACKOFF_INITIAL (10 * SIM_S)
 #define CRASH_BACKOFF_MAX (5 * SIM_MIN)

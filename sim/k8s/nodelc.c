@@ -9,7 +9,9 @@
  * normally; in a partially disrupted zone (more than 2 nodes not Ready and at
  * least 55% of it) --secondary-node-eviction-rate 0.01/s when the zone has
  * more than 50 nodes, else none; when every zone is fully disrupted, none. */
-#include "daemonsim/cluster.h"
+#include "daemonsim/nodelc.h"
+
+#include "daemonsim/kubelet.h"
 
 #define EVICTION_RATE 0.1
 #define SECONDARY_EVICTION_RATE 0.01

@@ -11,6 +11,7 @@
  * the pods in its view from the start, and its status is the view with the
  * generation observed, so the first sync finds nothing to do. */
 #include "daemonsim/cluster.h"
+#include "daemonsim/dsctl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ void cluster_preload(Cluster *c)
     free(scratch);
     for (uint32_t d = 0; d < c->dsets.n; d++) {
         DaemonSet *ds = &c->dsets.v[d];
-        dsctl_ds_added(c, (DsId){d});
+        dsctl_ds_changed(c, (DsId){d});
         if (!ds->spec->already_running) continue;
         /* Placed long ago: no rollout to measure, the status already written. */
         ds->rollouts.n = 0;

@@ -5,7 +5,9 @@
  * that does not fit stays Pending and is retried when its node changes (after
  * its back-off, 1 s doubling to 10 s) or at the 5-minute flush. A daemon pod
  * with a higher priority than the node's other load preempts that load. */
-#include "daemonsim/cluster.h"
+#include "daemonsim/sched.h"
+
+#include "daemonsim/kubelet.h"
 
 #include <stdio.h>
 

@@ -8,6 +8,7 @@
  * milliseconds for people. A rollout that did not complete has an empty
  * completion time and time to converge (null in JSON). */
 #include "daemonsim/report.h"
+#include "daemonsim/json.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -86,24 +87,6 @@ static double time_to_converge(const StoreRollout *r)
 
 /* ---- aligned table ---- */
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    size_t n = c < 0x80             ? 1
-               : (c & 0xE0) == 0xC0 ? 2
-               : (c & 0xF0) == 0xE0 ? 3
-               : (c & 0xF8) == 0xF0 ? 4
-                                    : 0;
-    if (n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4)) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    /* overlong three-byte forms, UTF-16 surrogates, overlong four-byte forms */
-    if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))) return 0;
-    if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))) return 0;
-    return n;
-}
-
 typedef struct {
     size_t ncols;
     VEC(const char *) cells;    /* row-major, the header row first */
@@ -124,7 +107,7 @@ static void table_cell(TextTable *t, Arena *a, const char *fmt, ...)
     /* a control byte or broken UTF-8 would garble the terminal and the
      * alignment; the table is for reading, CSV and JSON keep the bytes */
     for (unsigned char *c = (unsigned char *)cell; *c;) {
-        size_t len = utf8_len(c);
+        size_t len = json_utf8_len(c);
         if (len == 0 || *c < 0x20 || *c == 0x7f) *c++ = '?';
         else c += len;
     }
@@ -425,41 +408,6 @@ static void write_csv_points(const ReportData *d, FILE *out)
 
 /* ---- JSON ---- */
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD so that the output
- * stays valid JSON whatever the database holds. */
-static void json_string(FILE *out, const char *str)
-{
-    if (!str) {
-        fputs("null", out);
-        return;
-    }
-    const unsigned char *s = (const unsigned char *)str;
-    fputc('"', out);
-    while (*s) {
-        unsigned c = *s;
-        if (c == '"' || c == '\\') {
-            fputc('\\', out);
-            fputc((int)c, out);
-            s++;
-        } else if (c < 0x20) {
-            static const char short_esc[] = "btn\0fr"; /* \b \t \n, \v has none, \f \r */
-            if (c >= 8 && c <= 13 && short_esc[c - 8]) fprintf(out, "\\%c", short_esc[c - 8]);
-            else fprintf(out, "\\u%04x", c);
-            s++;
-        } else {
-            size_t n = utf8_len(s);
-            if (n == 0) {
-                fputs("\\ufffd", out);
-                s++;
-            } else {
-                fwrite(s, 1, n, out);
-                s += n;
-            }
-        }
-    }
-    fputc('"', out);
-}
-
 static void json_real(FILE *out, double v)
 {
     char buf[32];
@@ -469,7 +417,7 @@ static void json_real(FILE *out, double v)
 static void json_key(FILE *out, const char *key, bool first)
 {
     if (!first) fputs(", ", out);
-    json_string(out, key);
+    json_write_string(out, key);
     fputs(": ", out);
 }
 
@@ -485,7 +433,7 @@ static void write_json_runs(const ReportData *d, FILE *out)
         json_key(out, run_fields[0], true);
         fprintf(out, "%" PRId64, r->id);
         json_key(out, run_fields[1], false);
-        json_string(out, r->scenario);
+        json_write_string(out, r->scenario);
         json_key(out, run_fields[2], false);
         fprintf(out, "%" PRIu64, r->seed);
         json_key(out, run_fields[3], false);
@@ -502,7 +450,7 @@ static void write_json_runs(const ReportData *d, FILE *out)
             const StoreRollout *ro = &d->runs[i].rollouts[k];
             fputs(k ? ",\n    {" : "\n    {", out);
             json_key(out, rollout_fields[0], true);
-            json_string(out, ro->daemonset);
+            json_write_string(out, ro->daemonset);
             json_key(out, rollout_fields[1], false);
             fprintf(out, "%" PRId64, ro->revision);
             json_key(out, rollout_fields[2], false);
@@ -532,15 +480,15 @@ static void write_json_points(const ReportData *d, FILE *out)
         json_key(out, sweep_fields[0], true);
         fprintf(out, "%" PRId64, sw->sweep.id);
         json_key(out, sweep_fields[1], false);
-        json_string(out, sw->sweep.scenario);
+        json_write_string(out, sw->sweep.scenario);
         json_key(out, sweep_fields[2], false);
-        json_string(out, sw->sweep.daemonset);
+        json_write_string(out, sw->sweep.daemonset);
         json_key(out, sweep_fields[3], false);
         fprintf(out, "%" PRId64, sw->sweep.seeds);
         json_key(out, sweep_fields[4], false);
-        json_string(out, sw->sweep.status);
+        json_write_string(out, sw->sweep.status);
         json_key(out, "created_at", false);
-        json_string(out, sw->sweep.created_at);
+        json_write_string(out, sw->sweep.created_at);
         json_key(out, "wall_seconds", false);
         json_real(out, sw->sweep.wall_seconds);
         json_key(out, "params", false);

@@ -230,7 +230,8 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     }
 
     sim_init(&r->sim);
-    cluster_init(&r->c, &r->sim, r->s, opt->seed);
+    cluster_init(&r->c, &r->sim, r->s->strs, &r->s->control_plane, &r->s->timing, r->s->npools,
+                 opt->seed);
     r->c.check = opt->check;
     r->c.sink = (Sink){.ctx = r, .pod_event = on_pod_event, .node_event = on_node_event,
                        .status_written = on_status_written, .view_changed = on_view_changed,

@@ -3,6 +3,7 @@
 #define DAEMONSIM_RUN_INT_H
 
 #include "daemonsim/cluster.h"
+#include "daemonsim/dsctl.h"
 #include "daemonsim/run.h"
 #include "daemonsim/store.h"
 

@@ -86,7 +86,7 @@ Fx *fx_new(void)
                                       .termination_grace_seconds = 30, .canonical = "foo/bar",
                                       .image = fx_sym(f, "foo/bar")};
     sim_init(&f->sim);
-    cluster_init(&f->c, &f->sim, &f->sc, 1);
+    cluster_init(&f->c, &f->sim, f->sc.strs, &f->sc.control_plane, &f->sc.timing, f->sc.npools, 1);
     f->c.sync_mode = true;
     f->c.sink = (Sink){.ctx = f, .pod_event = on_pod_event, .k8s_event = on_k8s_event,
                        .status_written = on_status_written};
@@ -264,9 +264,9 @@ void fx_sync(Fx *f, DsId ds)
     dsctl_sync_once(&f->c, ds);
 }
 
-bool fx_enqueued(Fx *f, DsId ds) { return cluster_ds(&f->c, ds)->dirty; }
+bool fx_enqueued(Fx *f, DsId ds) { return cluster_ds(&f->c, ds)->ctl->dirty; }
 
-void fx_clear_queue(Fx *f, DsId ds) { cluster_ds(&f->c, ds)->dirty = false; }
+void fx_clear_queue(Fx *f, DsId ds) { cluster_ds(&f->c, ds)->ctl->dirty = false; }
 
 uint32_t fx_count_pods(Fx *f, DsId ds, NodeId node, bool include_terminating)
 {
@@ -372,8 +372,8 @@ void fx_mark_status_observed(Fx *f, DsId id)
 const FailBackoff *fx_backoff(Fx *f, DsId id, NodeId n)
 {
     const DaemonSet *ds = cluster_ds(&f->c, id);
-    for (uint32_t i = 0; i < ds->nbackoff; i++) {
-        const FailBackoff *b = &ds->backoff[i];
+    for (uint32_t i = 0; i < ds->ctl->nbackoff; i++) {
+        const FailBackoff *b = &ds->ctl->backoff[i];
         if (b->node == n.i && b->observed_generation == ds->status.observed_generation) return b;
     }
     return NULL;
@@ -382,7 +382,7 @@ const FailBackoff *fx_backoff(Fx *f, DsId id, NodeId n)
 uint32_t fx_count_enqueued(Fx *f)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < f->c.dsets.n; i++) n += f->c.dsets.v[i].dirty;
+    for (uint32_t i = 0; i < f->c.dsets.n; i++) n += f->c.dsets.v[i].ctl->dirty;
     return n;
 }
 
@@ -390,7 +390,7 @@ bool fx_pod_mapped(Fx *f, DsId id, PodId p)
 {
     const DaemonSet *ds = cluster_ds(&f->c, id);
     const Pod *pod = cluster_pod(&f->c, p);
-    for (PodId q = ds->nodes[pod->node.i].pods; q.i != ID_NONE; q = f->c.pods.v[q.i].seen_next)
+    for (PodId q = ds->ctl->nodes[pod->node.i].pods; q.i != ID_NONE; q = f->c.pods.v[q.i].seen_next)
         if (q.i == p.i) return true;
     return false;
 }
@@ -399,6 +399,6 @@ uint32_t fx_count_mapped(Fx *f, DsId id, NodeId n)
 {
     const DaemonSet *ds = cluster_ds(&f->c, id);
     uint32_t k = 0;
-    for (PodId q = ds->nodes[n.i].pods; q.i != ID_NONE; q = f->c.pods.v[q.i].seen_next) k++;
+    for (PodId q = ds->ctl->nodes[n.i].pods; q.i != ID_NONE; q = f->c.pods.v[q.i].seen_next) k++;
     return k;
 }

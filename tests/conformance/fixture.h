@@ -11,6 +11,8 @@
 #define DAEMONSIM_CONFORMANCE_FIXTURE_H
 
 #include "daemonsim/cluster.h"
+#include "daemonsim/scenario.h"
+#include "dsctl_state.h"
 
 typedef struct {
     Scenario sc;

@@ -96,7 +96,7 @@ static void test_C57_TestExpectationsOnRecreate(void)
     CU_ASSERT_NOT_EQUAL(recreated.i, old.i);
     fx_sync(f, recreated);
     EXPECT_SYNC(f, 1, 0, 0);
-    const Expectations *e = &cluster_ds(&f->c, recreated)->exp;
+    const Expectations *e = &cluster_ds(&f->c, recreated)->ctl->exp;
     CU_ASSERT_TRUE(e->present);
     EXPECT_EQ_I64(e->set_at, t);
     fx_free(f);

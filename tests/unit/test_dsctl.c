@@ -5,7 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "daemonsim/cluster.h"
+#include "daemonsim/dsctl.h"
+#include "daemonsim/scenario.h"
 #include "harness.h"
 
 typedef struct {
@@ -62,7 +63,7 @@ static Fx *fx_new(void)
                                       .termination_grace_seconds = 30, .canonical = "foo/bar v1",
                                       .image = S(f, "foo/bar")};
     sim_init(&f->sim);
-    cluster_init(&f->c, &f->sim, &f->sc, 1);
+    cluster_init(&f->c, &f->sim, f->sc.strs, &f->sc.control_plane, &f->sc.timing, f->sc.npools, 1);
     f->c.sync_mode = true;
     f->c.sink = (Sink){.ctx = f, .pod_event = on_pod_event};
     return f;

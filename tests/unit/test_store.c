@@ -469,7 +469,7 @@ static void test_readonly_open_checks(void)
     CU_ASSERT(file_size(empty) > 0);
 }
 
-/* Other SQLite files, made with the sqlite3 shell since only store.c may
+/* Other SQLite files, made with the sqlite3 shell since only store*.c may
  * include <sqlite3.h>. Skipped (with a note) where the shell is missing. */
 static void test_foreign_and_newer_databases(void)
 {

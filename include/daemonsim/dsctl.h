@@ -1,0 +1,36 @@
+/* dsctl.h: the DaemonSet controller (dsctl.c): a work queue of DaemonSets,
+ * each sync comparing the controller's view of every node with what should
+ * run there and creating or deleting pods, rolling updates included. */
+#ifndef DAEMONSIM_DSCTL_H
+#define DAEMONSIM_DSCTL_H
+
+#include "daemonsim/cluster.h"
+
+/* Eligibility bits of dsctl_eligibility(). */
+enum { ELIG_SHOULD_RUN = 1, ELIG_CONTINUE = 2, ELIG_NODE_SEEN = 4 };
+
+void dsctl_register(Cluster *c);
+/* Frees the controller's state of every DaemonSet. */
+void dsctl_free(Cluster *c);
+void dsctl_ds_added(Cluster *c, DsId ds);       /* build the view of a new DaemonSet */
+/* Grows every DaemonSet's per-node view from c->node_cap to `cap` slots. */
+void dsctl_grow_views(Cluster *c, uint32_t cap);
+void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */
+void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
+void dsctl_pod_preloaded(Cluster *c, PodId p);  /* a pod that exists before t = 0 enters the view */
+void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);
+void dsctl_node_changed(Cluster *c, NodeId n);  /* labels/taints/add/delete, via watch */
+/* Eligibility (daemonset-behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
+uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name);
+bool dsctl_pod_available(const Cluster *c, const DaemonSet *ds, const PodSeen *s, SimTime now);
+/* Runs one sync of `ds` now, on a worker the caller has taken (the work queue). */
+void dsctl_sync(Cluster *c, DsId ds);
+/* Sync mode (sync_mode set): one syncDaemonSet call, as upstream unit tests
+ * make it; creations and deletions are observed at once, enqueues only recorded. */
+void dsctl_sync_once(Cluster *c, DsId ds);
+/* Recomputes the view of every DaemonSet from scratch; false + message on mismatch. */
+bool dsctl_check(Cluster *c, char *why, size_t n);
+/* kubectl rollout status message for the last written status; true when done. */
+bool dsctl_rollout_message(const Cluster *c, const DaemonSet *ds, char *buf, size_t n);
+
+#endif
