@@ -991,11 +991,17 @@ static void print_pools(const Scenario *s, FILE *out)
             i++;
             continue;
         }
-        uint32_t j = i;
-        while (j < s->npools && s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name)
-            j++;
+        uint32_t j = i, not_ready = 0, unknown = 0, cordoned = 0;
+        for (; j < s->npools && s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name; j++) {
+            not_ready += s->pools[j].start == NODE_START_NOT_READY;
+            unknown += s->pools[j].start == NODE_START_UNKNOWN;
+            cordoned += s->pools[j].unschedulable;
+        }
         fprintf(out, "  imported %-12s %6u nodes, e.g. %s\n", strtab_str(s->strs, p->name), j - i,
                 strtab_str(s->strs, p->node_name));
+        if (not_ready || unknown || cordoned)
+            fprintf(out, "       at start: %u NotReady, %u Unknown, %u cordoned\n", not_ready,
+                    unknown, cordoned);
         i = j;
     }
 }
@@ -1009,9 +1015,10 @@ static void print_spec(const Scenario *s, uint32_t i, FILE *out)
     fmt_iop(ds->max_surge, ms, sizeof ms);
     fmt_quantity(t->requests.cpu, false, cpu, sizeof cpu);
     fmt_quantity(t->requests.memory, true, mem, sizeof mem);
-    fprintf(out, "  [%u] %s/%s  image %s\n", i, strtab_str(s->strs, ds->namespace_),
+    fprintf(out, "  [%u] %s/%s  image %s%s\n", i, strtab_str(s->strs, ds->namespace_),
             strtab_str(s->strs, ds->name),
-            t->image != SYM_EMPTY ? strtab_str(s->strs, t->image) : "-");
+            t->image != SYM_EMPTY ? strtab_str(s->strs, t->image) : "-",
+            ds->already_running ? "  (already running)" : "");
     if (ds->strategy == STRATEGY_ROLLING_UPDATE)
         fprintf(out, "       RollingUpdate maxUnavailable %s maxSurge %s", mu, ms);
     else
