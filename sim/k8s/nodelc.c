@@ -21,11 +21,6 @@
 /* aux of EV_NODE_NO_EXECUTE: take a limiter token first (imported nodes). */
 #define NO_EXECUTE_QUEUE 1
 
-static void emit(Cluster *c, const Node *n, const char *kind, const char *detail)
-{
-    if (c->sink.node_event) c->sink.node_event(c->sink.ctx, c->sim->now, n, kind, detail);
-}
-
 static Sym sym(Cluster *c, const char *s) { return strtab_intern(c->strs, s); }
 
 /* ---- zones ------------------------------------------------------------------- */
@@ -96,7 +91,8 @@ static void set_ready(Cluster *c, NodeId id, CondStatus st)
     }
     n->ready = st;
     n->ready_changed = c->sim->now;
-    emit(c, n, st == COND_TRUE ? "Ready" : st == COND_FALSE ? "NotReady" : "Unknown", "");
+    cluster_emit_node(c, n, st == COND_TRUE ? NE_READY : st == COND_FALSE ? NE_NOT_READY : NE_UNKNOWN,
+                      "");
 }
 
 void cluster_kubelet_stop(Cluster *c, NodeId id)
@@ -109,7 +105,7 @@ void cluster_kubelet_stop(Cluster *c, NodeId id)
     n->kubelet_not_ready = false;
     n->silent_since = c->sim->now;
     n->gen++;
-    emit(c, n, "KubeletStopped", "");
+    cluster_emit_node(c, n, NE_KUBELET_STOPPED, "");
     kubelet_freeze(c, id);
     /* The first monitor pass after the grace period notices the silence. */
     SimTime grace = posted ? c->cp.node_monitor_grace : c->cp.node_startup_grace;
@@ -126,7 +122,7 @@ void cluster_kubelet_start(Cluster *c, NodeId id)
     n->kubelet_not_ready = false;
     n->silent_since = SIM_NEVER;
     n->gen++;
-    emit(c, n, "KubeletStarted", "");
+    cluster_emit_node(c, n, NE_KUBELET_STARTED, "");
     /* The kubelet posts Ready at once; the lifecycle controller lifts its taints. */
     set_ready(c, id, COND_TRUE);
     cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/unreachable"), true, EFFECT_ALL);
@@ -200,7 +196,7 @@ void nodelc_node_imported(Cluster *c, NodeId id)
 {
     Node *n = cluster_node(c, id);
     bool unknown = n->ready == COND_UNKNOWN;
-    emit(c, n, unknown ? "Unknown" : "NotReady", "imported");
+    cluster_emit_node(c, n, unknown ? NE_UNKNOWN : NE_NOT_READY, "imported");
     Sym key = sym(c, unknown ? "node.kubernetes.io/unreachable" : "node.kubernetes.io/not-ready");
     for (uint32_t i = 0; i < n->ntaints; i++)
         if (n->taints[i].key == key && n->taints[i].effect == EFFECT_NO_EXECUTE) return;

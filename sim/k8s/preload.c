@@ -57,10 +57,8 @@ static void place_pod(Cluster *c, DsId id, NodeId nid)
     n->daemon_used.cpu += r->cpu;
     n->daemon_used.memory += r->memory;
     n->daemon_used.pods += 1000;
-    if (c->sink.pod_event) {
-        c->sink.pod_event(c->sink.ctx, 0, p, "Running");
-        if (p->ready) c->sink.pod_event(c->sink.ctx, 0, p, "Ready");
-    }
+    cluster_emit_pod(c, p, PE_RUNNING);
+    if (p->ready) cluster_emit_pod(c, p, PE_READY);
     dsctl_pod_preloaded(c, pid);
 }
 
