@@ -23,6 +23,9 @@
 #define LARGE_CLUSTER_SIZE 50
 #define UNHEALTHY_ZONE_THRESHOLD 0.55
 
+/* aux of EV_NODE_NO_EXECUTE: take a limiter token first (imported nodes). */
+#define NO_EXECUTE_QUEUE 1
+
 static Sym sym(Cluster *c, const char *s) { return strtab_intern(c->strs, s); }
 
 /* ---- zones ------------------------------------------------------------------- */
@@ -124,6 +127,7 @@ void cluster_kubelet_stop(Cluster *c, NodeId id)
     if (!n->exists || !n->kubelet_up) return;
     SimTime now = c->sim->now;
     n->kubelet_up = false;
+    n->kubelet_not_ready = false;
     n->silent_since = now;
     n->gen++;
     cluster_emit_node(c, n, NE_KUBELET_STOPPED, "");
@@ -145,7 +149,8 @@ void cluster_kubelet_stop(Cluster *c, NodeId id)
 void cluster_kubelet_report_not_ready(Cluster *c, NodeId id, Sym reason)
 {
     Node *n = cluster_node(c, id);
-    if (!n->exists || !n->kubelet_up || n->ready == COND_FALSE) return;
+    if (!n->exists || !n->kubelet_up || n->kubelet_not_ready) return;
+    n->kubelet_not_ready = true;
     n->gen++;
     cluster_emit_node(c, n, NE_KUBELET_NOT_READY, strtab_str(c->strs, reason));
     set_ready(c, id, COND_FALSE);
@@ -172,13 +177,14 @@ static void post_ready(Cluster *c, NodeId id)
 void cluster_kubelet_start(Cluster *c, NodeId id)
 {
     Node *n = cluster_node(c, id);
-    if (!n->exists || (n->kubelet_up && n->ready == COND_TRUE)) return;
+    if (!n->exists || (n->kubelet_up && !n->kubelet_not_ready)) return;
     if (!n->kubelet_up) {
         n->kubelet_up = true;
         n->silent_since = SIM_NEVER;
         n->lease_phase = c->sim->now;
         cluster_emit_node(c, n, NE_KUBELET_STARTED, "");
     }
+    n->kubelet_not_ready = false;
     n->gen++;
     post_ready(c, id);
     /* Pods that lost readiness while the node was away probe again. */
@@ -207,11 +213,11 @@ static void on_grace_expired(void *ctx, Sim *sim, const Event *ev)
     if (n->gen != ev->gen || !n->exists || n->kubelet_up) return;
     bool was_ready = n->ready == COND_TRUE;
     set_ready(c, id, COND_UNKNOWN);
-    /* The NoSchedule taint mirrors the condition: unreachable replaces a
-     * not-ready one (a joining node's, or a kubelet's own Ready=False). */
+    /* The taints mirror the condition: unreachable replaces not-ready (a
+     * joining node's NoSchedule one, or those of a kubelet's own Ready=False). */
     Sym key = sym(c, "node.kubernetes.io/unreachable");
+    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), true, EFFECT_ALL);
     cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE});
-    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), false, EFFECT_NO_SCHEDULE);
     n = cluster_node(c, id);
     /* MarkPodsNotReady runs when the monitor sees Ready leave True. */
     for (PodId o = n->pods; o.i != ID_NONE && was_ready; o = c->pods.v[o.i].next_on_node)
@@ -233,9 +239,29 @@ static void on_no_execute(void *ctx, Sim *sim, const Event *ev)
     NodeId id = {ev->subject};
     Node *n = cluster_node(c, id);
     if (n->gen != ev->gen || !n->exists || n->ready == COND_TRUE) return;
+    if (ev->aux == NO_EXECUTE_QUEUE) {
+        if (!all_zones_fully_disrupted(c)) queue_no_execute(c, id, c->sim->now);
+        return;
+    }
     if (zone_rate(c, &c->zones.v[n->zone]) <= 0) return;
-    const char *key = n->ready == COND_FALSE ? "node.kubernetes.io/not-ready" : "node.kubernetes.io/unreachable";
-    cluster_add_taint(c, id, (Taint){sym(c, key), SYM_EMPTY, EFFECT_NO_EXECUTE});
+    /* not-ready for Ready=False, unreachable for Unknown; never both (§7.1). */
+    bool unknown = n->ready == COND_UNKNOWN;
+    Sym key = sym(c, unknown ? "node.kubernetes.io/unreachable" : "node.kubernetes.io/not-ready");
+    Sym other = sym(c, unknown ? "node.kubernetes.io/not-ready" : "node.kubernetes.io/unreachable");
+    cluster_remove_taint(c, id, other, false, EFFECT_NO_EXECUTE);
+    cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_EXECUTE});
+}
+
+void nodelc_node_imported(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    bool unknown = n->ready == COND_UNKNOWN;
+    cluster_emit_node(c, n, unknown ? NE_UNKNOWN : NE_NOT_READY, "imported");
+    Sym key = sym(c, unknown ? "node.kubernetes.io/unreachable" : "node.kubernetes.io/not-ready");
+    for (uint32_t i = 0; i < n->ntaints; i++)
+        if (n->taints[i].key == key && n->taints[i].effect == EFFECT_NO_EXECUTE) return;
+    /* The first monitor pass, once every node is counted in its zone. */
+    sim_at(c->sim, c->sim->now, EV_NODE_NO_EXECUTE, id.i, n->gen, NO_EXECUTE_QUEUE);
 }
 
 static void on_node_started(void *ctx, Sim *sim, const Event *ev)

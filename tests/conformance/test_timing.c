@@ -77,7 +77,7 @@ static void test_TaintToleration_pod_revision_tolerations(void)
     const Node *node = cluster_node(&f->c, n);
     CU_ASSERT_PTR_NULL(sched_filter(&f->c, cluster_pod(&f->c, old), node));
     PodId cur = fx_add_pod(f, ds, n, (FxPod){.unbound = true});
-    EXPECT_STR(sched_filter(&f->c, cluster_pod(&f->c, cur), node), "node(s) had untolerated taint");
+    EXPECT_STR(sched_filter(&f->c, cluster_pod(&f->c, cur), node), "node(s) had untolerated taint(s)");
     fx_free(f);
 }
 
