@@ -202,9 +202,12 @@ void cluster_kubelet_report_not_ready(Cluster *c, NodeId n, Sym reason);
 
 DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec);
 /* The cluster as it stands before t = 0 (preload.c): every DaemonSet whose
- * spec says already_running has its pods, seen by the controller, whose
- * status is written; call once, after the initial nodes and DaemonSets. */
-void cluster_preload(Cluster *c);
+ * spec says already_running has its pods, and the pods of the user's
+ * cluster (`existing`; pool_node maps a pool to its first node) are in
+ * place, seen by the controller, whose status is written; call once, after
+ * the initial nodes and DaemonSets. */
+void cluster_preload(Cluster *c, const ExistingPod *existing, uint32_t nexisting,
+                     const uint32_t *pool_node);
 void cluster_update_ds(Cluster *c, DsId ds, const DaemonSetSpec *spec);
 /* Rollback to revision number `to` (0: the previous one). Returns false and a
  * message in `why` when there is nothing to roll back to. */

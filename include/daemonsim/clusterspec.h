@@ -33,6 +33,19 @@ typedef struct {
     SrcPos pos;
 } NodePoolSpec;
 
+/* A DaemonSet pod of the user's own cluster (`cluster.podsFrom`), in place
+ * at t = 0 on an imported node. */
+typedef struct {
+    uint32_t ds;                /* index among the DaemonSets that exist at t = 0 */
+    uint32_t pool;              /* its node: an imported node's pool of one */
+    Sym name;
+    Sym revision_hash;          /* its controller-revision-hash label, if any */
+    bool current;               /* of the manifest's own revision (IsPodUpdated) */
+    bool running;               /* status.phase Running */
+    bool ready;                 /* condition Ready True */
+    bool deleting;              /* metadata.deletionTimestamp set */
+} ExistingPod;
+
 typedef struct {
     double api_qps;                 /* client rate limit of the controller manager: 20 */
     uint32_t api_burst;             /* 30 */

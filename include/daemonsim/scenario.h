@@ -144,6 +144,8 @@ typedef struct {
     SimTime sample;             /* default 10s; 0 = every change */
     NodePoolSpec *pools;
     uint32_t npools;
+    ExistingPod *existing_pods; /* cluster.podsFrom: DaemonSet pods at t = 0 */
+    uint32_t nexisting_pods;
     DaemonSetSpec *specs;       /* every DaemonSet spec the scenario mentions */
     uint32_t nspecs;
     uint32_t ninitial;          /* specs[0 .. ninitial) exist at t = 0 */

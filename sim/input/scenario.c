@@ -536,9 +536,11 @@ static bool parse_pools(Loader *L, const YNode *n)
 
 static bool parse_cluster(Loader *L, const YNode *n)
 {
-    static const YField fields[] = {YFIELD_CALLER("nodePools", 0), YFIELD_CALLER("nodesFrom", 0)};
-    const YNode *found[2];
-    if (!ymap_walk(&L->c, n, fields, 2, NULL, 0, found)) return false;
+    static const YField fields[] = {YFIELD_CALLER("nodePools", 0), YFIELD_CALLER("nodesFrom", 0),
+                                    YFIELD_CALLER("podsFrom", 0)};
+    const YNode *found[3];
+    if (!ymap_walk(&L->c, n, fields, 3, NULL, 0, found)) return false;
+    L->pods_from = found[2];
     if (found[0] && !parse_pools(L, found[0])) return false;
     L->ndeclared = (uint32_t)L->pools.n;
     if (found[1] && !nodes_import(L, found[1])) return false;
@@ -744,6 +746,7 @@ static bool parse_spec(Loader *L, const YNode *n)
     if (f[SP_CLUSTER] && !parse_cluster(L, f[SP_CLUSTER])) return false;
     if (f[SP_DAEMONSETS] && !parse_daemonsets(L, f[SP_DAEMONSETS])) return false;
     s->ninitial = (uint32_t)L->specs.n;
+    if (L->pods_from && !pods_import(L, L->pods_from)) return false;
     if (f[SP_EVENTS] && !events_parse(L, f[SP_EVENTS])) return false;
     if (f[SP_EXPECT] && !expects_parse(L, f[SP_EXPECT])) return false;
     return override_check_used(L);
@@ -835,6 +838,7 @@ static void loader_free(Loader *L)
     for (size_t i = 0; i < L->chains.n; i++) VEC_FREE(L->chains.v[i].revs);
     VEC_FREE(L->chains);
     VEC_FREE(L->pools);
+    VEC_FREE(L->existing_pods);
     VEC_FREE(L->specs);
     VEC_FREE(L->actions);
     VEC_FREE(L->expects);
@@ -879,6 +883,7 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
         loader_warn_after_end(&L);
         COPY_OUT(&L, L.warnings, s->warnings, s->nwarnings);
         COPY_OUT(&L, L.pools, s->pools, s->npools);
+        COPY_OUT(&L, L.existing_pods, s->existing_pods, s->nexisting_pods);
         COPY_OUT(&L, L.specs, s->specs, s->nspecs);
         COPY_OUT(&L, L.actions, s->actions, s->nactions);
         COPY_OUT(&L, L.expects, s->expects, s->nexpects);
