@@ -55,5 +55,27 @@ check validate-ok 0 "$bin" validate "$src/scenarios/quickstart.yaml"
 check report-ok 0 "$bin" report "$work/cli-b.db"
 check report-missing 3 "$bin" report "$work/no-such.db"
 
+# calibrate: help, misuse, a bad file with its position and nothing written,
+# and a chart per phase when gnuplot is there.
+check calibrate-help 0 "$bin" calibrate --help
+contains calibrate-help-stdout "$work/out" "Usage: daemonsim calibrate"
+check calibrate-no-file 2 "$bin" calibrate
+contains calibrate-no-file-try "$work/err" "Try 'daemonsim calibrate --help'."
+check calibrate-bad-option 2 "$bin" calibrate --frob x.json
+printf '{"kind": "List",\n "items": [{"kind": "Event", "reason": "Pulled"}]}\n' >"$work/cal-bad.json"
+rm -f "$work/cal-timing.yaml"
+check calibrate-bad-file 2 "$bin" calibrate "$work/cal-bad.json" -o "$work/cal-timing.yaml"
+contains calibrate-bad-file-pos "$work/err" "cal-bad.json:2:12: an Event needs involvedObject"
+[[ ! -e "$work/cal-timing.yaml" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL bad calibrate input wrote a file"; }
+gen=$(dirname "$bin")/gen-kubectl-history
+if [[ -x $gen ]] && command -v gnuplot >/dev/null; then
+    "$gen" --count 200 "$work/cal-events.yaml" "$work/cal-pods.json"
+    rm -rf "$work/cal-plots"
+    check calibrate-plot 0 "$bin" calibrate "$work/cal-events.yaml" "$work/cal-pods.json" --plot "$work/cal-plots"
+    for phase in schedule imagePull containerStart readiness termination; do
+        [[ -s "$work/cal-plots/$phase.png" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL no $phase.png"; }
+    done
+fi
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
