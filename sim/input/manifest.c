@@ -1,5 +1,5 @@
 /* manifest.c: an apps/v1 DaemonSet manifest into a DaemonSetSpec, with the
- * API server's defaulting and validation (daemonset-behaviour.md §13).
+ * API server's defaulting and validation (docs/behaviour.md §13).
  *
  * The DaemonSet object and its spec are checked strictly (unknown keys are
  * errors), while metadata, the pod spec and containers accept unknown keys,

@@ -8,7 +8,7 @@
  * real name; the pool name is the file's base name unless `pool:` says
  * otherwise, so `{pool: nodes}` targets every node of nodes.yaml. Taints
  * that the node lifecycle controller manages (not-ready, unreachable,
- * pressure, unschedulable; daemonset-behaviour.md §7.1) are dropped: they
+ * pressure, unschedulable; docs/behaviour.md §7.1) are dropped: they
  * describe the cluster's state at export time, which the simulation rebuilds
  * itself. */
 #include <stdlib.h>

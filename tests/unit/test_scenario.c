@@ -1080,7 +1080,7 @@ static void test_override_paths_and_aliases(void)
 static void test_override_surge_rule(void)
 {
     Diag d;
-    /* maxSurge alone: maxUnavailable becomes 0 (SPEC §2's sweep rule). */
+    /* maxSurge alone: maxUnavailable becomes 0 (docs/cli.md's sweep rule). */
     Override a[] = {{"maxSurge", "2"}};
     Scenario *s = load_ovr(override_base(), a, 1, &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
