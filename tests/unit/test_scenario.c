@@ -830,7 +830,7 @@ static bool has_taint(const Scenario *s, const NodePoolSpec *p, const char *key,
 
 /* The state of imported nodes: the Ready condition and the NoSchedule
  * taints the node lifecycle controller derives from the conditions
- * (daemonset-behaviour.md §7.1; upstream doNoScheduleTaintingPass), rebuilt
+ * (docs/behaviour.md §7.1; upstream doNoScheduleTaintingPass), rebuilt
  * when the dump lacks them; NoExecute kept only when it matches Ready. */
 static void test_imported_node_state(void)
 {
