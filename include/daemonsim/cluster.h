@@ -118,7 +118,7 @@ typedef struct {
     WorkQueue ds_queue;         /* the DaemonSet controller's work queue */
     Sink sink;
     EventSpamFilter spam;
-    bool sync_mode;             /* creations/deletions observed at once (unit tests, §0) */
+    bool sync_mode;             /* creations/deletions observed at once (unit tests, docs/conformance.md) */
     bool check;                 /* verify incremental state after every sync */
     U32Vec scratch;             /* per-call working lists */
     U32Vec plan_create;         /* nodes a sync creates pods on */

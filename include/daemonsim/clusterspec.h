@@ -9,7 +9,7 @@
 #include "daemonsim/labels.h"
 
 /* The Ready condition an imported node starts with (nodesFrom), as its
- * kubelet last reported it (daemonset-behaviour.md §7.2, §7.3). */
+ * kubelet last reported it (docs/behaviour.md §7.2, §7.3). */
 typedef enum {
     NODE_START_READY,
     NODE_START_NOT_READY,       /* Ready=False: the kubelet reports NotReady */

@@ -42,7 +42,7 @@ typedef enum {
 /* The first reason `n` is excluded, and for a taint which one (taint may be NULL). */
 DsExclusion dsctl_exclusion(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name,
                             const Taint **taint);
-/* Eligibility (daemonset-behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
+/* Eligibility (docs/behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
 uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name);
 bool dsctl_pod_available(const Cluster *c, const DaemonSet *ds, const PodSeen *s, SimTime now);
 /* Runs one sync of `ds` now, on a worker the caller has taken (the work queue). */

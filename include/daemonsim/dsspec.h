@@ -1,5 +1,5 @@
 /* dsspec.h: a DaemonSet as its manifest declares it, after upstream
- * defaulting and validation (daemonset-behaviour.md §13).
+ * defaulting and validation (docs/behaviour.md §13).
  *
  * The input layer fills these from apps/v1 manifests; the controller reads
  * them. Only fields that change placement or timing are kept, but the pod

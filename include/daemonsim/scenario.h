@@ -1,4 +1,4 @@
-/* scenario.h: a scenario file as plain data (SPEC.md §3).
+/* scenario.h: a scenario file as plain data (docs/scenario-format.md).
  *
  * scenario_load() reads and validates the whole file, manifests and node
  * imports included, so that a run never starts on bad input. Everything the
@@ -179,7 +179,7 @@ bool scenario_file_is_other_kind(const char *path);
 void scenario_print_warnings(const Scenario *s, FILE *out);
 /* The resolved scenario in a few readable lines (daemonsim validate). */
 void scenario_print_summary(const Scenario *s, FILE *out);
-/* The defaults of SPEC §3 and upstream (used when a key is omitted). */
+/* The defaults of docs/scenario-format.md and upstream (used when a key is omitted). */
 Timing timing_defaults(void);
 ControlPlane control_plane_defaults(void);
 

@@ -1,5 +1,5 @@
 /* cmd_sweep.c: `daemonsim sweep`, many runs of one scenario over a grid of
- * parameter values, summarised per parameter point (SPEC.md §2). The options
+ * parameter values, summarised per parameter point (docs/cli.md). The options
  * become a SweepSpec here; planning, the worker processes, the database and
  * the statistics are the sweep layer's (sim/sweep/, sweep.h). */
 #include <errno.h>

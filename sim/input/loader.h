@@ -13,7 +13,7 @@
 #include "ydoc.h"
 
 /* One distinct template of a DaemonSet, numbered like ControllerRevisions
- * (daemonset-behaviour.md §12), so that rollback events can be followed. */
+ * (docs/behaviour.md §12), so that rollback events can be followed. */
 typedef struct {
     YNode *tree;
     const char *canonical;

@@ -1,5 +1,5 @@
 /* manifest.c: an apps/v1 DaemonSet manifest into a DaemonSetSpec, with the
- * API server's defaulting and validation (daemonset-behaviour.md §13).
+ * API server's defaulting and validation (docs/behaviour.md §13).
  *
  * Unknown fields anywhere are rejected first by the strict schema walk
  * (schema.h); the tables here then read the fields the model uses, so the

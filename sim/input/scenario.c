@@ -1,4 +1,4 @@
-/* scenario.c: a scenario file (SPEC.md §3) into a validated Scenario.
+/* scenario.c: a scenario file (docs/scenario-format.md) into a validated Scenario.
  *
  * scenario_load() reads the file, applies --set overrides to the YAML tree,
  * then walks it with one table per mapping: metadata, spec, cluster and node
@@ -59,8 +59,8 @@ const char *invariant_name(Invariant i)
     return (unsigned)i < DS_ARRAY_LEN(invariant_names) ? invariant_names[i] : "?";
 }
 
-/* SPEC §3's example values; node startup (registration to Ready) is not in
- * SPEC: kubelets typically report Ready 10-30 s after registering. */
+/* The defaults docs/scenario-format.md lists; node startup (registration to Ready)
+ * has no upstream default: kubelets typically report Ready 10-30 s after registering. */
 Timing timing_defaults(void)
 {
     return (Timing){
@@ -74,7 +74,7 @@ Timing timing_defaults(void)
     };
 }
 
-/* Upstream flag defaults (daemonset-behaviour.md §7.1, §17). */
+/* Upstream flag defaults (docs/behaviour.md §7.1, §17). */
 ControlPlane control_plane_defaults(void)
 {
     return (ControlPlane){

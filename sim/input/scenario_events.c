@@ -1,4 +1,4 @@
-/* scenario_events.c: the `events` and `expect` sections (SPEC.md §3).
+/* scenario_events.c: the `events` and `expect` sections (docs/scenario-format.md).
  *
  * An event is a mapping with `at:` or `every:` (plus `until:`) and exactly
  * one action key. Node actions are parsed as they come. DaemonSet lifecycle
@@ -7,7 +7,7 @@
  * the earlier ones left it: an updateDaemonSet patch is a JSON merge patch
  * on the manifest of the previous revision, re-validated into a new spec.
  * Revision numbers are followed the way the controller numbers them
- * (daemonset-behaviour.md §12: a template equal to an old revision reuses it
+ * (docs/behaviour.md §12: a template equal to an old revision reuses it
  * under the next number) so that a rollback's target is known and later
  * updates build on it. References to pools, nodes and DaemonSets are checked
  * here and reported at the reference. */

@@ -1,6 +1,6 @@
 /* ydoc.c: libyaml documents and event streams turned into YNode trees with
  * positions, plus the typed accessors and the table walker every input parser
- * uses (c-style-study.md §3.7). Syntax errors are reported as libyaml's
+ * uses. Syntax errors are reported as libyaml's
  * problem at its mark with the context it names; a tab in the indentation is
  * called out as such, since libyaml's own words for it ("found character that
  * cannot start any token") do not help. libyaml counts lines and columns from

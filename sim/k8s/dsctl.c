@@ -1,4 +1,4 @@
-/* dsctl.c: the DaemonSet controller (daemonset-behaviour.md §2–§6, §8–§11, §14).
+/* dsctl.c: the DaemonSet controller (docs/behaviour.md §2–§6, §8–§11, §14).
  *
  * Upstream rebuilds a node -> pods map and walks every node on every sync.
  * Here the same decisions are kept incrementally: whenever a watch event
@@ -781,7 +781,7 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
     }
     if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
     /* The write is a DaemonSet update, and the update handler enqueues on
-     * every update (§14; upstream-cases C57): one more sync after the watch. */
+     * every update (§14; docs/conformance.md C57): one more sync after the watch. */
     if (!c->sync_mode) dsctl_ds_published(c, (DsId){ev->subject});
     sync_finish(c, (DsId){ev->subject});
 }

@@ -11,7 +11,7 @@
 #include "daemonsim/idxset.h"
 
 /* Rolling-update class of one (DaemonSet, node): its non-terminating pods
- * split into updated ("new") and other ("old") ones (daemonset-behaviour.md §8.1). */
+ * split into updated ("new") and other ("old") ones (docs/behaviour.md §8.1). */
 typedef enum {
     RC_NONE,                    /* not a key of the node-to-pods map */
     RC_NOT_OK,                  /* more than one new or more than one old pod */

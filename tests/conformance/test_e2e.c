@@ -1,4 +1,4 @@
-/* Conformance, upstream-cases.md §J and §K: the integration and e2e cases
+/* Conformance, docs/conformance.md sections J and K: the integration and e2e cases
  * whose checks a scenario's expect: block cannot state (pod identity, a pod
  * turned Succeeded, a pod deleted through the API, the per-poll invariants of
  * the surge e2e). The rest of §J and §K are tests/scenarios/conformance-*.yaml.

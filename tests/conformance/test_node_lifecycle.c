@@ -1,4 +1,4 @@
-/* Node lifecycle controller (daemonset-behaviour.md §7.1, §7.3): how a silent
+/* Node lifecycle controller (docs/behaviour.md §7.1, §7.3): how a silent
  * kubelet turns into conditions and taints, run in the full simulation. */
 #include "fixture.h"
 #include "harness.h"
