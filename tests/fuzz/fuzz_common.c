@@ -119,3 +119,12 @@ void fuzz_load_scenario(const char *path)
     else diag_print(&d, null);
     scenario_free(s);
 }
+
+void fuzz_load_with(const char *name, const uint8_t *data, size_t size,
+                    const char *scenario_name, const char *text)
+{
+    static char *path;
+    fuzz_write(name, data, size);
+    if (!path) path = strdup(fuzz_write(scenario_name, text, strlen(text)));
+    fuzz_load_scenario(path);
+}
