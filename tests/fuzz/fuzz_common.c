@@ -117,6 +117,12 @@ void fuzz_load_scenario(const char *path)
     if (getenv("DS_FUZZ_VERBOSE")) null = stderr;
     if (s) scenario_print_summary(s, null);
     else diag_print(&d, null);
+    /* The contract of bad input: every error says file:line:col. */
+    if (!s && (!d.pos.file || d.pos.line < 1 || d.pos.col < 1)) {
+        fprintf(stderr, "error without a position: ");
+        diag_print(&d, stderr);
+        abort();
+    }
     scenario_free(s);
 }
 
