@@ -257,7 +257,8 @@ static int plan_points(const char *path, const SweepArgs *a, SweepPlan *plan, FI
         pt->sc = scenario_load(path, ovr, novr, &d);
         free(ovr);
         if (pt->sc) {
-            plan->nvalid++;
+            /* Every point loads the same file: its warnings once. */
+            if (plan->nvalid++ == 0) scenario_print_warnings(pt->sc, err);
             continue;
         }
         if (is_strategy_pair_error(&d)) {
