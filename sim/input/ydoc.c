@@ -813,7 +813,7 @@ static bool stream_document(Streamer *s, YItemFn each, void *arg)
     if (!stream_next(s, &ev)) return false;
     if (ev.type != YAML_MAPPING_START_EVENT) {
         yerr_at(s->c, event_pos(s, &ev),
-                "expected a node list (`kubectl get nodes -o yaml` output), not a %s",
+                "expected a List or one object (`kubectl get ... -o yaml` output), not a %s",
                 ev.type == YAML_SEQUENCE_START_EVENT ? "sequence" : "scalar");
         yaml_event_delete(&ev);
         return false;

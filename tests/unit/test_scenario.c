@@ -18,46 +18,9 @@
 #include "../../sim/input/ydoc.h"
 #include "daemonsim/scenario.h"
 #include "harness.h"
+#include "tmpdir.h"
 
 #define MANIFESTS DS_SOURCE_DIR "/tests/manifests/"
-
-static char tmpdir[64];
-
-static int suite_setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ds-test-scenario-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int suite_teardown(void)
-{
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
-
-static const char *tmp_write(const char *name, const char *text)
-{
-    static char path[8][512];
-    static int next;
-    char *p = path[next++ % 8];
-    snprintf(p, 512, "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
 
 static Scenario *load_ovr(const char *text, const Override *o, size_t n, Diag *d)
 {
