@@ -160,7 +160,8 @@ static SweepPlanStatus plan_points(const char *path, const SweepSpec *a, SweepPl
         pt->sc = scenario_load(path, ovr, novr, &d);
         free(ovr);
         if (pt->sc) {
-            plan->nvalid++;
+            /* Every point loads the same file: its warnings once. */
+            if (plan->nvalid++ == 0) scenario_print_warnings(pt->sc, err);
             continue;
         }
         if (is_strategy_pair_error(&d)) {
