@@ -62,6 +62,7 @@ enum {
     ST_SWEEP_VARY,
     ST_STATUS_SERIES,
     ST_FIGURE_ROLLOUT,
+    ST_FIGURE_ROLLOUTS,
     ST_EXPOSURE,
     ST_FIXED_COUNT,
     ST_INSERT_1 = ST_FIXED_COUNT,               /* + table */
