@@ -146,6 +146,8 @@ SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *
                                   "--seeds, --daemonset, --record, --shard) to resume",
                      first->name);
             free(params);
+            store_close(k->out);
+            k->out = NULL;
             return SWEEP_SINK_NO_SWEEP;
         }
         if (rc < 0) snprintf(err, errlen, "%s", store_errmsg(k->out));
