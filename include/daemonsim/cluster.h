@@ -12,11 +12,60 @@
 #include "daemonsim/rng.h"
 #include "daemonsim/sim.h"
 
+/* What happens to a pod, as the pod_event table records it (column phase). */
+#define POD_EVENT_KINDS(X)                          \
+    X(CREATED, "Created")                           \
+    X(SCHEDULED, "Scheduled")                       \
+    X(UNSCHEDULABLE, "Unschedulable")               \
+    X(PULLED, "Pulled")                             \
+    X(IMAGE_PULL_BACK_OFF, "ImagePullBackOff")      \
+    X(RUNNING, "Running")                           \
+    X(CRASH_LOOP_BACK_OFF, "CrashLoopBackOff")      \
+    X(READY, "Ready")                               \
+    X(NOT_READY, "NotReady")                        \
+    X(TERMINATING, "Terminating")                   \
+    X(DELETED, "Deleted")                           \
+    X(FAILED, "Failed")
+
+typedef enum {
+#define X(k, s) PE_##k,
+    POD_EVENT_KINDS(X)
+#undef X
+    PE__COUNT
+} PodEventKind;
+
+/* What happens to a node, as the node_event table records it (column kind). */
+#define NODE_EVENT_KINDS(X)                         \
+    X(ADDED, "Added")                               \
+    X(REMOVED, "Removed")                           \
+    X(CORDONED, "Cordoned")                         \
+    X(UNCORDONED, "Uncordoned")                     \
+    X(TAINTED, "Tainted")                           \
+    X(UNTAINTED, "Untainted")                       \
+    X(LABELED, "Labeled")                           \
+    X(UNLABELED, "Unlabeled")                       \
+    X(READY, "Ready")                               \
+    X(NOT_READY, "NotReady")                        \
+    X(UNKNOWN, "Unknown")                           \
+    X(KUBELET_STOPPED, "KubeletStopped")            \
+    X(KUBELET_STARTED, "KubeletStarted")            \
+    X(PREEMPTED, "Preempted")
+
+typedef enum {
+#define X(k, s) NE_##k,
+    NODE_EVENT_KINDS(X)
+#undef X
+    NE__COUNT
+} NodeEventKind;
+
+const char *pod_event_name(PodEventKind k);
+const char *node_event_name(NodeEventKind k);
+
 /* What the model reports as it runs; any callback may be NULL. */
 typedef struct {
     void *ctx;
-    void (*pod_event)(void *ctx, SimTime t, const Pod *p, const char *what);
-    void (*node_event)(void *ctx, SimTime t, const Node *n, const char *kind,
+    void (*pod_event)(void *ctx, SimTime t, const Pod *p, PodEventKind what);
+    void (*node_event)(void *ctx, SimTime t, const Node *n, NodeEventKind kind,
                        const char *detail);
     void (*status_written)(void *ctx, SimTime t, const DaemonSet *ds);
     void (*view_changed)(void *ctx, SimTime t, const DaemonSet *ds);
@@ -104,6 +153,17 @@ void cluster_free(Cluster *c);
 static inline Node *cluster_node(Cluster *c, NodeId id) { return &c->nodes.v[id.i]; }
 static inline Pod *cluster_pod(Cluster *c, PodId id) { return &c->pods.v[id.i]; }
 static inline DaemonSet *cluster_ds(Cluster *c, DsId id) { return &c->dsets.v[id.i]; }
+
+/* Reports a pod or node event to the sink (every component emits through these). */
+static inline void cluster_emit_pod(Cluster *c, const Pod *p, PodEventKind what)
+{
+    if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
+}
+static inline void cluster_emit_node(Cluster *c, const Node *n, NodeEventKind kind,
+                                     const char *detail)
+{
+    if (c->sink.node_event) c->sink.node_event(c->sink.ctx, c->sim->now, n, kind, detail);
+}
 
 /* Effective timing of a pod (DaemonSet overrides, else node pool, else scenario). */
 const Timing *cluster_pod_timing(const Cluster *c, const Pod *p);

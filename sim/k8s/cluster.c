@@ -15,6 +15,21 @@
 
 /* ---- set-up ------------------------------------------------------------------ */
 
+static const char *const pod_event_names[PE__COUNT] = {
+#define X(k, s) [PE_##k] = s,
+    POD_EVENT_KINDS(X)
+#undef X
+};
+
+static const char *const node_event_names[NE__COUNT] = {
+#define X(k, s) [NE_##k] = s,
+    NODE_EVENT_KINDS(X)
+#undef X
+};
+
+const char *pod_event_name(PodEventKind k) { return pod_event_names[k]; }
+const char *node_event_name(NodeEventKind k) { return node_event_names[k]; }
+
 static const char *const stream_names[RS__COUNT] = {
     [RS_WATCH] = "watch",
     [RS_SCHEDULE] = "schedule",
@@ -98,11 +113,6 @@ static void node_publish(Cluster *c, NodeId n)
     sim_after(c->sim, watch_delay(c), EV_NODE_SEEN_BY_DSCTL, n.i, 0, 0);
 }
 
-static void emit_node(Cluster *c, const Node *n, const char *kind, const char *detail)
-{
-    if (c->sink.node_event) c->sink.node_event(c->sink.ctx, c->sim->now, n, kind, detail);
-}
-
 static Taint *node_own_taints(Node *n, uint32_t extra);
 
 /* Every DaemonSet's controller view keeps a slot per node; grow them together. */
@@ -154,7 +164,7 @@ NodeId cluster_add_node(Cluster *c, const NodePoolSpec *pool, uint32_t pool_inde
                                      SYM_EMPTY, EFFECT_NO_SCHEDULE};
     }
     nodelc_node_added(c, id);
-    emit_node(c, np, "Added", strtab_str(c->strs, pool->name));
+    cluster_emit_node(c, np, NE_ADDED, strtab_str(c->strs, pool->name));
     if (np->ready != COND_TRUE) {
         const Timing *t = np->timing ? np->timing : &c->timing;
         sim_after(c->sim, cluster_draw(c, RS_NODE_STARTUP, &t->node_startup), EV_NODE_STARTED,
@@ -172,7 +182,7 @@ void cluster_remove_node(Cluster *c, NodeId id)
     n->exists = false;
     n->kubelet_up = false;
     n->gen++;
-    emit_node(c, n, "Removed", "");
+    cluster_emit_node(c, n, NE_REMOVED, "");
     node_publish(c, id);
     /* Pod GC notices the missing node on a pass, quarantines its pods and
      * force-deletes them on the first pass after the quarantine (§7.6). */
@@ -216,7 +226,7 @@ void cluster_set_unschedulable(Cluster *c, NodeId id, bool on)
     Node *n = cluster_node(c, id);
     if (!n->exists || n->unschedulable == on) return;
     n->unschedulable = on;
-    emit_node(c, n, on ? "Cordoned" : "Uncordoned", "");
+    cluster_emit_node(c, n, on ? NE_CORDONED : NE_UNCORDONED, "");
     /* The lifecycle controller mirrors spec.unschedulable as a NoSchedule
      * taint (§7.4); daemon pods tolerate it. */
     Sym key = strtab_intern(c->strs, "node.kubernetes.io/unschedulable");
@@ -241,7 +251,7 @@ void cluster_add_taint(Cluster *c, NodeId id, Taint t)
     char detail[512];
     snprintf(detail, sizeof detail, "%s=%s:%s", strtab_str(c->strs, t.key),
              strtab_str(c->strs, t.value), taint_effect_name(t.effect));
-    emit_node(c, n, "Tainted", detail);
+    cluster_emit_node(c, n, NE_TAINTED, detail);
     node_changed(c, id);
 }
 
@@ -258,7 +268,7 @@ void cluster_remove_taint(Cluster *c, NodeId id, Sym key, bool any_effect, Taint
     for (uint32_t i = 0; i < n->ntaints; i++)
         if (!(own[i].key == key && (any_effect || own[i].effect == e))) own[k++] = own[i];
     n->ntaints = k;
-    emit_node(c, n, "Untainted", strtab_str(c->strs, key));
+    cluster_emit_node(c, n, NE_UNTAINTED, strtab_str(c->strs, key));
     node_changed(c, id);
 }
 
@@ -279,7 +289,7 @@ void cluster_set_labels(Cluster *c, NodeId id, const Label *set, uint32_t nset,
     n->nlabels = k;
     labels_normalize(l, k);
     nodelc_labels_changed(c, id);
-    emit_node(c, n, nset ? "Labeled" : "Unlabeled", "");
+    cluster_emit_node(c, n, nset ? NE_LABELED : NE_UNLABELED, "");
     node_changed(c, id);
 }
 
@@ -348,11 +358,6 @@ void pod_publish(Cluster *c, PodId id)
     sim_after(c->sim, watch_delay(c), EV_POD_SEEN_BY_DSCTL, id.i, p->gen, 0);
 }
 
-static void emit_pod(Cluster *c, const Pod *p, const char *what)
-{
-    if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
-}
-
 /* The create call reaches the API server: the pod exists from now on. */
 void pod_materialize(Cluster *c, PodId id)
 {
@@ -367,7 +372,7 @@ void pod_materialize(Cluster *c, PodId id)
     const Failure *f = &spec->template_.failure;
     if (f->mode != FAILURE_NONE)
         p->will_fail = rng_uniform(c->rng[RS_FAILURE]) < f->probability;
-    emit_pod(c, p, "Created");
+    cluster_emit_pod(c, p, PE_CREATED);
     pod_publish(c, id);
     if (c->sync_mode) return;
     sim_after(c->sim, watch_delay(c), EV_POD_SEEN_BY_SCHED, id.i, p->gen, 0);
@@ -379,7 +384,7 @@ void pod_set_ready(Cluster *c, PodId id, bool ready)
     if (p->ready == ready) return;
     p->ready = ready;
     p->ready_since = c->sim->now;
-    emit_pod(c, p, ready ? "Ready" : "NotReady");
+    cluster_emit_pod(c, p, ready ? PE_READY : PE_NOT_READY);
     pod_publish(c, id);
 }
 
@@ -394,7 +399,7 @@ void pod_begin_delete(Cluster *c, PodId id)
         return;
     }
     p->deleting = true;
-    emit_pod(c, p, "Terminating");
+    cluster_emit_pod(c, p, PE_TERMINATING);
     pod_publish(c, id);
     if (!c->sync_mode)
         sim_after(c->sim, watch_delay(c), EV_POD_SEEN_BY_KUBELET, id.i, p->gen, 0);
@@ -418,7 +423,7 @@ void pod_remove(Cluster *c, PodId id)
     p->exists = false;
     p->ready = false;
     p->timer++;
-    emit_pod(c, p, "Deleted");
+    cluster_emit_pod(c, p, PE_DELETED);
     pod_publish(c, id);
     if (n->exists) sched_node_changed(c, p->node);
 }
@@ -450,7 +455,7 @@ void cluster_fail_pod(Cluster *c, PodId id)
     p->timer++;
     p->phase = POD_FAILED;
     p->ready = false;
-    emit_pod(c, p, "Failed");
+    cluster_emit_pod(c, p, PE_FAILED);
     pod_publish(c, id);
 }
 

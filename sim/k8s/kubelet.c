@@ -11,11 +11,6 @@
 #define CRASH_BACKOFF_INITIAL (10 * SIM_S)
 #define CRASH_BACKOFF_MAX (5 * SIM_MIN)
 
-static void emit(Cluster *c, const Pod *p, const char *what)
-{
-    if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
-}
-
 static bool node_runs_pods(const Node *n) { return n->exists && n->kubelet_up && n->ready == COND_TRUE; }
 
 static SimTime draw(Cluster *c, const Pod *p, RngStream s)
@@ -62,7 +57,7 @@ static void advance(Cluster *c, PodId id)
     p->timer++;
     if (!p->image_pulled) {
         if (p->will_fail && pod_failure(c, p).mode == FAILURE_IMAGE_PULL) {
-            emit(c, p, "ImagePullBackOff");
+            cluster_emit_pod(c, p, PE_IMAGE_PULL_BACK_OFF);
             return;
         }
         sim_after(c->sim, draw(c, p, RS_IMAGE_PULL), EV_POD_PULLED, id.i, p->timer, 0);
@@ -115,7 +110,7 @@ static void on_pulled(void *ctx, Sim *sim, const Event *ev)
     Pod *p = timer_pod(c, ev);
     if (!p) return;
     p->image_pulled = true;
-    emit(c, p, "Pulled");
+    cluster_emit_pod(c, p, PE_PULLED);
     advance(c, (PodId){ev->subject});
 }
 
@@ -127,14 +122,14 @@ static void on_started(void *ctx, Sim *sim, const Event *ev)
     if (!p) return;
     if (p->phase != POD_RUNNING) {
         p->phase = POD_RUNNING;
-        emit(c, p, "Running");
+        cluster_emit_pod(c, p, PE_RUNNING);
         pod_publish(c, (PodId){ev->subject});
     }
     if (p->will_fail) {
         /* Restart policy Always: the container crashes, the kubelet restarts
          * it after a back-off of 10 s doubling to 5 min; the pod stays
          * Running and never Ready. */
-        emit(c, p, "CrashLoopBackOff");
+        cluster_emit_pod(c, p, PE_CRASH_LOOP_BACK_OFF);
         SimTime backoff = CRASH_BACKOFF_INITIAL << DS_MIN(p->restarts, 5);
         if (backoff > CRASH_BACKOFF_MAX) backoff = CRASH_BACKOFF_MAX;
         if (p->restarts < UINT8_MAX) p->restarts++;

@@ -18,11 +18,6 @@
 #define LARGE_CLUSTER_SIZE 50
 #define UNHEALTHY_ZONE_THRESHOLD 0.55
 
-static void emit(Cluster *c, const Node *n, const char *kind, const char *detail)
-{
-    if (c->sink.node_event) c->sink.node_event(c->sink.ctx, c->sim->now, n, kind, detail);
-}
-
 static Sym sym(Cluster *c, const char *s) { return strtab_intern(c->strs, s); }
 
 /* ---- zones ------------------------------------------------------------------- */
@@ -93,7 +88,8 @@ static void set_ready(Cluster *c, NodeId id, CondStatus st)
     }
     n->ready = st;
     n->ready_changed = c->sim->now;
-    emit(c, n, st == COND_TRUE ? "Ready" : st == COND_FALSE ? "NotReady" : "Unknown", "");
+    cluster_emit_node(c, n, st == COND_TRUE ? NE_READY : st == COND_FALSE ? NE_NOT_READY : NE_UNKNOWN,
+                      "");
 }
 
 void cluster_kubelet_stop(Cluster *c, NodeId id)
@@ -103,7 +99,7 @@ void cluster_kubelet_stop(Cluster *c, NodeId id)
     n->kubelet_up = false;
     n->silent_since = c->sim->now;
     n->gen++;
-    emit(c, n, "KubeletStopped", "");
+    cluster_emit_node(c, n, NE_KUBELET_STOPPED, "");
     kubelet_freeze(c, id);
     /* The first monitor pass after the grace period notices the silence. */
     SimTime grace = n->ready == COND_TRUE || n->ready_changed > 0 ? c->cp.node_monitor_grace
@@ -120,7 +116,7 @@ void cluster_kubelet_start(Cluster *c, NodeId id)
     n->kubelet_up = true;
     n->silent_since = SIM_NEVER;
     n->gen++;
-    emit(c, n, "KubeletStarted", "");
+    cluster_emit_node(c, n, NE_KUBELET_STARTED, "");
     /* The kubelet posts Ready at once; the lifecycle controller lifts its taints. */
     set_ready(c, id, COND_TRUE);
     cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/unreachable"), true, EFFECT_ALL);

@@ -70,11 +70,6 @@ const char *sched_filter(const Cluster *c, const Pod *p, const Node *n)
     return resources_short(n, &t->requests, true);
 }
 
-static void emit(Cluster *c, const Pod *p, const char *what)
-{
-    if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
-}
-
 /* DefaultPreemption: victims are the node's lower-priority load, evicted
  * just enough for the daemon pod to fit. */
 static bool try_preempt(Cluster *c, const Pod *p, Node *n)
@@ -91,9 +86,7 @@ static bool try_preempt(Cluster *c, const Pod *p, Node *n)
     if (t->requests.cpu > 0 && u->cpu > free_for.cpu) u->cpu = free_for.cpu;
     if (t->requests.memory > 0 && u->memory > free_for.memory) u->memory = free_for.memory;
     if (u->pods > free_for.pods) u->pods = free_for.pods;
-    if (c->sink.node_event)
-        c->sink.node_event(c->sink.ctx, c->sim->now, n, "Preempted",
-                           strtab_str(c->strs, p->name));
+    cluster_emit_node(c, n, NE_PREEMPTED, strtab_str(c->strs, p->name));
     return true;
 }
 
@@ -117,7 +110,7 @@ static void on_schedule(void *ctx, Sim *sim, const Event *ev)
     if (why && n->exists && (why[0] == 'I' || why[0] == 'T') && try_preempt(c, p, n))
         why = sched_filter(c, p, n);
     if (why) {
-        if (p->sched_backoff == 0) emit(c, p, "Unschedulable");
+        if (p->sched_backoff == 0) cluster_emit_pod(c, p, PE_UNSCHEDULABLE);
         p->sched_backoff = p->sched_backoff ? DS_MIN(2 * p->sched_backoff, SCHED_BACKOFF_MAX)
                                             : SCHED_BACKOFF_INITIAL;
         sim_after(sim, SCHED_FLUSH, EV_POD_SCHEDULE, ev->subject, p->timer, 0);
@@ -128,7 +121,7 @@ static void on_schedule(void *ctx, Sim *sim, const Event *ev)
     n->daemon_used.memory += r->memory;
     n->daemon_used.pods += 1000;
     p->bound = true;
-    emit(c, p, "Scheduled");
+    cluster_emit_pod(c, p, PE_SCHEDULED);
     pod_publish(c, (PodId){ev->subject});
     kubelet_pod_bound(c, (PodId){ev->subject});
 }

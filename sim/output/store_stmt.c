@@ -107,7 +107,7 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
                            "unavailable_pod_seconds FROM rollout WHERE daemonset = ?1 AND "
                            "run_id BETWEEN ?2 AND ?3 ORDER BY run_id, started, rowid",
     [ST_EXPOSURE] = "SELECT count(DISTINCT node) FROM pod_event WHERE run_id = ?1 AND "
-                    "daemonset = ?2 AND phase = 'Created' AND node IS NOT NULL AND "
+                    "daemonset = ?2 AND phase = ?4 AND node IS NOT NULL AND "
                     "revision IN (SELECT value FROM json_each(?3))",
 };
 

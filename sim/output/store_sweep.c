@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemonsim/cluster.h"
 #include "store_int.h"
 
 /* ---- sweeps ---- */
@@ -193,6 +194,7 @@ static int run_exposure(Store *s, int64_t run_id, const char *daemonset, const i
     sqlite3_bind_int64(st, 1, run_id);
     sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, revs, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, pod_event_name(PE_CREATED), -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *exposed = sqlite3_column_int64(st, 0);
     else store_set_db_error(s);
@@ -222,7 +224,6 @@ int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int
     if (rc != SQLITE_DONE) return -1;
     return nfail == 0 ? 0 : run_exposure(s, run_id, daemonset, fail_revs, nfail, &out->exposed);
 }
-
 
 /* One pass over the rollout table for many runs: asking run by run would
  * scan it once per run (it has no index), which grows with the square of
@@ -257,7 +258,6 @@ int store_runs_figures(Store *s, const char *daemonset, const int64_t *run_ids, 
             return -1;
     return 0;
 }
-
 
 /* ---- resumable sweeps ---- */
 

@@ -32,23 +32,25 @@ static const char *sym(const Run *r, Sym s) { return strtab_str(r->c.strs, s); }
 
 /* ---- what the model reports ------------------------------------------------------ */
 
-static void on_pod_event(void *ctx, SimTime t, const Pod *p, const char *what)
+static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
 {
     Run *r = ctx;
     const DaemonSet *ds = &r->c.dsets.v[p->ds.i];
-    bool created = !strcmp(what, "Created");
+    bool created = what == PE_CREATED;
     if (created) expect_check_pod_created(r, p);
     if (!r->store || (r->opt->record == RECORD_SUMMARY && !created)) return;
     store_check(r, store_pod_event(r->store, sim_to_seconds(t), sym(r, ds->name), sym(r, p->name),
                                    sym(r, r->c.nodes.v[p->node.i].name),
-                                   ds->revs.v[p->rev].number, what));
+                                   ds->revs.v[p->rev].number, pod_event_name(what)));
 }
 
-static void on_node_event(void *ctx, SimTime t, const Node *n, const char *kind, const char *detail)
+static void on_node_event(void *ctx, SimTime t, const Node *n, NodeEventKind kind,
+                          const char *detail)
 {
     Run *r = ctx;
     if (!r->store || r->opt->record == RECORD_SUMMARY) return;
-    store_check(r, store_node_event(r->store, sim_to_seconds(t), sym(r, n->name), kind, detail));
+    store_check(r, store_node_event(r->store, sim_to_seconds(t), sym(r, n->name),
+                                    node_event_name(kind), detail));
 }
 
 static void write_status_row(Run *r, SimTime t, const DaemonSet *ds)

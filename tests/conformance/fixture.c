@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void on_pod_event(void *ctx, SimTime t, const Pod *p, const char *what)
+static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
 {
     Fx *f = ctx;
     (void)t;
     (void)p;
-    if (!strcmp(what, "Created")) f->creates++;
-    else if (!strcmp(what, "Deleted") || !strcmp(what, "Terminating")) f->deletes++;
+    if (what == PE_CREATED) f->creates++;
+    else if (what == PE_DELETED || what == PE_TERMINATING) f->deletes++;
 }
 
 static void on_k8s_event(void *ctx, SimTime t, const DaemonSet *ds, const char *type,

@@ -21,14 +21,14 @@ typedef struct {
 
 static Sym S(Fx *f, const char *s) { return strtab_intern(f->sc.strs, s); }
 
-static void on_pod_event(void *ctx, SimTime t, const Pod *p, const char *what)
+static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
 {
     Fx *f = ctx;
     (void)t;
     (void)p;
-    if (!strcmp(what, "Created")) f->creates++;
-    else if (!strcmp(what, "Terminating")) f->deletes++;
-    else if (!strcmp(what, "Deleted") && !p->deleting) f->deletes++;
+    if (what == PE_CREATED) f->creates++;
+    else if (what == PE_TERMINATING) f->deletes++;
+    else if (what == PE_DELETED && !p->deleting) f->deletes++;
 }
 
 /* DS "foo" of the upstream fixtures: selector and labels {name: simple-daemon,
