@@ -145,7 +145,7 @@ typedef enum {
 SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *plan,
                                 const char *output, bool resume, char *err, size_t errlen);
 /* Item j reached JOB_DONE, JOB_FAILED or JOB_LOST: stores what can be stored. */
-void sweep_sink_item(SweepSink *k, SweepPlan *plan, size_t j);
+void sweep_sink_store(SweepSink *k, SweepPlan *plan);
 /* The per-point figures over every stored run, and the sweep's status, in
  * one transaction; removes the files of items that did not finish. Fills in
  * plan->points[].summary. Closes the database. 0, or -1 with err. */

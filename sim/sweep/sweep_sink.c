@@ -179,13 +179,12 @@ SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *
     if (resume) salvage(k, plan);
     plan->ntodo = 0;
     for (size_t j = 0; j < plan->njobs; j++) plan->ntodo += plan->jobs[j].state == JOB_PENDING;
-    sweep_sink_item(k, plan, 0);
+    sweep_sink_store(k, plan);
     return SWEEP_SINK_OK;
 }
 
-void sweep_sink_item(SweepSink *k, SweepPlan *plan, size_t j)
+void sweep_sink_store(SweepSink *k, SweepPlan *plan)
 {
-    (void)j;
     while (k->next < plan->njobs && !k->failed) {
         SweepJob *job = &plan->jobs[k->next];
         if (job->state == JOB_PENDING || job->state == JOB_RUNNING) break;
