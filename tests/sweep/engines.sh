@@ -102,6 +102,16 @@ if [[ $mode == local ]]; then
     [[ $rc -eq 2 ]] && grep -q "with these arguments" err.txt && pass ||
         fail "--resume with other arguments: exit $rc"
 
+    # misuse: a shard beyond the count, a merge without parts
+    rc=0
+    "$bin" sweep "${args[@]}" --shard 3/2 -o never.db >/dev/null 2>err.txt || rc=$?
+    [[ $rc -eq 2 && ! -e never.db ]] && grep -q "^daemonsim sweep: --shard takes K/N" err.txt &&
+        grep -q "^Try 'daemonsim sweep --help'.$" err.txt && pass || fail "--shard 3/2: exit $rc"
+    rc=0
+    "$bin" merge never.db >/dev/null 2>err.txt || rc=$?
+    [[ $rc -eq 2 && ! -e never.db ]] && grep -q "^daemonsim merge: missing PART.db" err.txt && pass ||
+        fail "merge without parts: exit $rc"
+
     # a reader queries the database while the sweep writes it
     "$bin" sweep "$scenario" --vary maxUnavailable=1,2,3 --seeds 30 -j 1 -q -o busy.db \
         >/dev/null 2>&1 &
