@@ -72,6 +72,14 @@ if [[ $mode == local ]]; then
     "$bin" merge seven.db part-{1..7}.db >/dev/null
     same_as_ref "7 shards merged" seven.db
 
+    # a merge that stopped half way (runs 1 and 2 missing) is finished by
+    # running it again
+    cp seven.db half.db
+    sqlite3 half.db "pragma foreign_keys = on; delete from run where id in (1, 2);
+                     update sweep set status = 'incomplete'"
+    "$bin" merge half.db part-{1..7}.db >/dev/null
+    same_as_ref "a merge run again" half.db
+
     # a shard missing, or given twice: refused, nothing written
     rc=0
     "$bin" merge missing.db part-{1..6}.db >/dev/null 2>err.txt || rc=$?
