@@ -30,6 +30,8 @@ select * from ds_status order by run_id, rowid;
 select * from pod_event order by run_id, rowid;
 select * from node_event order by run_id, rowid;
 select * from rollout order by run_id, rowid;
+select * from k8s_event order by run_id, rowid;
+select * from warning order by run_id, rowid;
 select id, scenario, seeds, params, daemonset, status from sweep order by id;
 select * from sweep_point order by sweep_id, point;
 select * from sweep_run order by sweep_id, point, seed;
