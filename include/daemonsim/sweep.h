@@ -79,7 +79,7 @@ typedef struct {
     SweepJob *jobs;             /* in (point, k) order */
     size_t njobs;
     const char *daemonset;      /* whose rollout the figures describe */
-    size_t ntodo;               /* jobs this invocation runs (pending at the start) */
+    size_t npending;            /* jobs this invocation runs (pending at the start) */
     int nworkers;
     char *item_prefix;          /* item j's own database is item_prefix + j */
     bool progress;              /* progress on stderr (not -q) */

@@ -177,8 +177,8 @@ SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *
     plan->item_prefix = xmalloc(n);
     snprintf(plan->item_prefix, n, "%s.sweep-%lld-", output, (long long)k->sweep_id);
     if (resume) salvage(k, plan);
-    plan->ntodo = 0;
-    for (size_t j = 0; j < plan->njobs; j++) plan->ntodo += plan->jobs[j].state == JOB_PENDING;
+    plan->npending = 0;
+    for (size_t j = 0; j < plan->njobs; j++) plan->npending += plan->jobs[j].state == JOB_PENDING;
     sweep_sink_store(k, plan);
     return SWEEP_SINK_OK;
 }
