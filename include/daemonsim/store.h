@@ -171,6 +171,10 @@ typedef struct {
 
 int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
                       size_t nfail, StoreRunFigures *out);
+/* The same for many runs (ids ascending) in one pass over the rollouts;
+ * out[i] describes run_ids[i]. */
+int store_runs_figures(Store *s, const char *daemonset, const int64_t *run_ids, size_t n,
+                       const int64_t *fail_revs, size_t nfail, StoreRunFigures *out);
 /* Commits the sweep; fails (and rolls back) if a run is still open. */
 int store_sweep_commit(Store *s);
 void store_sweep_abort(Store *s);
