@@ -1,7 +1,7 @@
 /* Control-plane timing around the controller, each case derived from the
  * upstream function it names: whole-second API time, the scheduler's
  * revision tolerations and back-off, the API server's immediate deletes,
- * and the node lifecycle controller's startup grace (daemonset-behaviour.md
+ * and the node lifecycle controller's startup grace (docs/behaviour.md
  * §5.2, §7.1, §7.7, §11). */
 #include "daemonsim/sched.h"
 #include "fixture_more.h"
