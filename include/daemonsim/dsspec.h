@@ -63,6 +63,23 @@ typedef struct {
 
 typedef enum { STRATEGY_ROLLING_UPDATE, STRATEGY_ON_DELETE } UpdateStrategy;
 
+/* rollingUpdate.rollingUpdateType of an Advanced DaemonSet; "Surging" is
+ * OpenKruise's deprecated alias for Standard. */
+#define KRUISE_API_VERSION "apps.kruise.io/v1alpha1"
+
+typedef enum { KRUISE_STANDARD, KRUISE_IN_PLACE_IF_POSSIBLE } KruiseUpdateType;
+
+/* The fields OpenKruise's Advanced DaemonSet (apps.kruise.io/v1alpha1) adds
+ * to rollingUpdate; all zero for an apps/v1 DaemonSet. */
+typedef struct {
+    bool on;                        /* the manifest is apps.kruise.io/v1alpha1 */
+    KruiseUpdateType type;          /* default Standard */
+    int32_t partition;              /* nodes kept on old revisions; default 0 */
+    bool paused;                    /* rolling update halted (manage still runs) */
+    bool has_selector;              /* rollingUpdate.selector set: only matching nodes update */
+    LabelSelector selector;
+} KruiseStrategy;
+
 typedef struct {
     Sym name;
     Sym namespace_;
@@ -73,6 +90,7 @@ typedef struct {
     UpdateStrategy strategy;            /* default RollingUpdate */
     IntOrPercent max_unavailable;       /* default 1 */
     IntOrPercent max_surge;             /* default 0 */
+    KruiseStrategy kruise;
     SrcPos pos;                         /* where the manifest starts */
 } DaemonSetSpec;
 

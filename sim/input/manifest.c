@@ -203,12 +203,13 @@ bool manifest_check_kind(YCtx *c, const YNode *root)
     }
     const char *a;
     if (!yget_str(c, api, &a)) return false;
-    if (!strcmp(a, "apps/v1")) return true;
+    if (!strcmp(a, "apps/v1") || !strcmp(a, KRUISE_API_VERSION)) return true;
     if (!strcmp(a, "extensions/v1beta1") || !strcmp(a, "apps/v1beta2"))
         yerr(c, api, "%s no longer serves DaemonSets (removed in Kubernetes 1.16); use apps/v1, "
                      "which also requires spec.selector", a);
     else
-        yerr(c, api, "unsupported apiVersion \"%s\" for a DaemonSet; expected apps/v1", a);
+        yerr(c, api, "unsupported apiVersion \"%s\" for a DaemonSet; expected apps/v1 or "
+                     KRUISE_API_VERSION, a);
     return false;
 }
 
@@ -1045,14 +1046,56 @@ static bool ru_max_surge(YCtx *c, const YNode *n, void *dst)
     return yget_int_or_percent(c, n, &mf->ds->max_surge);
 }
 
+/* Advanced DaemonSet rollingUpdate fields (openkruise/kruise
+ * apis/apps/v1alpha1/daemonset_types.go, RollingUpdateDaemonSet). */
+static bool ru_kruise_type(YCtx *c, const YNode *n, void *dst)
+{
+    static const char *const names[] = {"Standard", "Surging", "InPlaceIfPossible"};
+    Mf *mf = dst;
+    int i;
+    if (!yget_enum(c, n, names, 3, &i)) return false;
+    mf->ds->kruise.type = i == 2 ? KRUISE_IN_PLACE_IF_POSSIBLE : KRUISE_STANDARD;
+    return true;
+}
+
+static bool ru_kruise_partition(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    return yf_i32_nonneg(c, n, &mf->ds->kruise.partition);
+}
+
+static bool ru_kruise_paused(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    return yf_bool(c, n, &mf->ds->kruise.paused);
+}
+
+static bool ru_kruise_selector(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    mf->ds->kruise.has_selector = true;
+    return ymap_walk(c, n, selector_fields, DS_ARRAY_LEN(selector_fields),
+                     &mf->ds->kruise.selector, 0, NULL);
+}
+
 static bool us_rolling_update(YCtx *c, const YNode *n, void *dst)
 {
     static const YField fields[] = {
         {"maxUnavailable", ru_max_unavailable, 0, 0},
         {"maxSurge", ru_max_surge, 0, 0},
     };
+    static const YField kruise_fields[] = {
+        {"maxUnavailable", ru_max_unavailable, 0, 0},
+        {"maxSurge", ru_max_surge, 0, 0},
+        {"rollingUpdateType", ru_kruise_type, 0, 0},
+        {"partition", ru_kruise_partition, 0, 0},
+        {"paused", ru_kruise_paused, 0, 0},
+        {"selector", ru_kruise_selector, 0, 0},
+    };
     Mf *mf = dst;
     mf->rolling_node = n;
+    if (mf->ds->kruise.on)
+        return ymap_walk(c, n, kruise_fields, DS_ARRAY_LEN(kruise_fields), mf, 0, NULL);
     return ymap_walk(c, n, fields, DS_ARRAY_LEN(fields), mf, 0, NULL);
 }
 
@@ -1185,6 +1228,7 @@ bool manifest_parse(YCtx *c, const YNode *root, const PriorityClasses *pcs, Daem
     out->template_.node_name = SYM_EMPTY;
     out->template_.priority_class = SYM_EMPTY;
     out->pos = root->pos;
+    out->kruise.on = !strcmp(ymap_get(root, "apiVersion")->text, KRUISE_API_VERSION);
     Mf mf = {.c = c, .pcs = pcs ? pcs : &none, .ds = out};
     bool ok = ymap_walk(c, root, fields, DS_ARRAY_LEN(fields), &mf, 0, NULL);
     VEC_FREE(mf.ports);

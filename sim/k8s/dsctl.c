@@ -10,6 +10,7 @@
  * upstream does, from scratch, and compares. */
 #include "dsctl_state.h"
 
+#include "daemonsim/kruise.h"
 #include "daemonsim/recorder.h"
 
 #include <stdio.h>
@@ -661,7 +662,8 @@ static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
     /* Both zero only gets past validation with percentages of a small count. */
     if (desired > 0 && max_surge == 0 && max_unavailable == 0) max_unavailable = 1;
     c->plan_create.n = c->plan_delete.n = 0;
-    if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
+    if (ds->spec->kruise.on) kruise_plan_rolling_update(c, ds, max_surge, max_unavailable);
+    else if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
     else if (!rolling_update_surge(c, ds, max_surge)) {
         ds->ctl->sync_failed = true;
         return c->sim->now;
