@@ -57,6 +57,8 @@ typedef struct {
     int64_t termination_grace_seconds;  /* default 30 */
     Sym image;                      /* first container's image, for display */
     const char *canonical;          /* key-sorted dump of spec.template: revision identity */
+    const char *canonical_sans_images;  /* the same with container images blanked: two
+                                         * revisions equal here differ only in images */
     Failure failure;                /* simulation knob, not part of the identity */
     const Timing *timing;           /* per-DaemonSet overrides, or NULL */
 } PodTemplate;
@@ -78,6 +80,8 @@ typedef struct {
     bool paused;                    /* rolling update halted (manage still runs) */
     bool has_selector;              /* rollingUpdate.selector set: only matching nodes update */
     LabelSelector selector;
+    int32_t predownload_parallelism;    /* apps.kruise.io/image-predownload-parallelism;
+                                         * 0: the manifest does not ask for pre-download */
 } KruiseStrategy;
 
 typedef struct {

@@ -298,11 +298,31 @@ static bool md_annotations(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+/* The DaemonSet's own annotations: as md_annotations, and on an Advanced
+ * DaemonSet the image pre-download parallelism that Kruise's ImagePullJob
+ * reads (apps.kruise.io/image-predownload-parallelism, a positive integer). */
+static bool md_ds_annotations(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    if (!md_annotations(c, n, dst)) return false;
+    const YNode *v = ymap_get(n, "apps.kruise.io/image-predownload-parallelism");
+    if (!v || !mf->ds->kruise.on) return true;
+    char *end = NULL;
+    long p = ynode_is_null(v) ? 0 : strtol(v->text, &end, 10);
+    if (p < 1 || p > INT32_MAX || *end) {
+        yerr(c, v, "must be a positive integer (a string, as annotations are), got \"%s\"",
+             v->text ? v->text : "");
+        return false;
+    }
+    mf->ds->kruise.predownload_parallelism = (int32_t)p;
+    return true;
+}
+
 static const YField metadata_fields[] = {
     {"name", md_name, 0, YF_REQUIRED},
     {"namespace", md_namespace, 0, 0},
     {"labels", md_labels, 0, 0},
-    {"annotations", md_annotations, 0, 0},
+    {"annotations", md_ds_annotations, 0, 0},
 };
 
 /* ---- selectors and affinity ------------------------------------------------------ */
@@ -1011,6 +1031,17 @@ static bool tmpl_spec(YCtx *c, const YNode *n, void *dst)
     return pod_spec(dst, n);
 }
 
+/* The template with every container's image removed: OpenKruise updates a
+ * pod in place when this is all that changed (inplaceupdate CanUpdateInPlace). */
+static const char *canonical_sans_images(YCtx *c, const YNode *tmpl)
+{
+    YNode *copy = ynode_copy(c, tmpl, NULL, NULL, 0);
+    YNode *ctrs = ymap_get(ymap_get(copy, "spec"), "containers");
+    for (uint32_t i = 0; ctrs && ctrs->kind == YNODE_SEQ && i < ctrs->n; i++)
+        if (ctrs->items[i]->kind == YNODE_MAP) ymap_remove(ctrs->items[i], "image");
+    return ynode_canonical(copy, c->out);
+}
+
 static bool spec_template(YCtx *c, const YNode *n, void *dst)
 {
     static const YField fields[] = {
@@ -1021,6 +1052,7 @@ static bool spec_template(YCtx *c, const YNode *n, void *dst)
     mf->template_node = n;
     if (!ymap_walk(c, n, fields, DS_ARRAY_LEN(fields), mf, 0, NULL)) return false;
     mf->ds->template_.canonical = ynode_canonical(n, c->out);
+    mf->ds->template_.canonical_sans_images = canonical_sans_images(c, n);
     return true;
 }
 

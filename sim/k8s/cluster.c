@@ -5,6 +5,7 @@
 #include "daemonsim/cluster.h"
 
 #include "daemonsim/dsctl.h"
+#include "daemonsim/kruise.h"
 #include "daemonsim/kubelet.h"
 #include "daemonsim/nodelc.h"
 #include "daemonsim/recorder.h"
@@ -42,6 +43,7 @@ static const char *const stream_names[RS__COUNT] = {
     [RS_CANDIDATES] = "candidates",
     [RS_NAMES] = "names",
     [RS_FAILURE] = "failure",
+    [RS_PREPULL] = "prepull",
 };
 
 void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
@@ -60,6 +62,7 @@ void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
     dsctl_register(c);
     sched_register(c);
     kubelet_register(c);
+    kruise_register(c);
     nodelc_register(c);
 }
 
@@ -71,6 +74,8 @@ void cluster_free(Cluster *c)
         DaemonSet *ds = &c->dsets.v[i];
         VEC_FREE(ds->revs);
         VEC_FREE(ds->rollouts);
+        VEC_FREE(ds->prepull.pulled);
+        VEC_FREE(ds->prepull.queue);
         free(ds->tolerations);
     }
     for (size_t i = 0; i < c->nodes.n; i++) {

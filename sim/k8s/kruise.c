@@ -5,7 +5,9 @@
  * upstream rollingUpdate step of a sync; manage, status and history stay the
  * upstream ones, as they do in Kruise. */
 #include "dsctl_state.h"
+#include "daemonsim/apiclient.h"
 #include "daemonsim/kruise.h"
+#include "daemonsim/kubelet.h"
 #include "daemonsim/rng.h"
 #include <string.h>
 
@@ -97,6 +99,15 @@ static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *node
     U32Vec cand = {0};
     for (size_t i = 0; i < nodes->n; i++) {
         uint32_t ni = nodes->v[i];
+        uint32_t op = old_pod(c, ds, ni);
+        /* A pod whose in-place patch is queued or not yet observed is being
+         * updated: update expectations keep it out; it counts as unavailable. */
+        uint32_t np = ds->ctl->nodes[ni].pods.i;
+        if ((op != ID_NONE && c->pods.v[op].patch_pending) ||
+            (np != ID_NONE && c->pods.v[np].patch_pending)) {
+            unavailable++;
+            continue;
+        }
         switch (ds->ctl->nodes[ni].cls) {
         case RC_NEW_AVAIL: break;
         case RC_OLD_UNAVAIL: VEC_PUSH(c->plan_delete, old_pod(c, ds, ni)); break;
@@ -130,13 +141,147 @@ static void plan_surge(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, int
     VEC_FREE(cand);
 }
 
-void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, int32_t max_unavailable)
+/* canPodInPlaceUpdate: the pod's revision and the current one differ only in
+ * container images. */
+static bool can_update_in_place(const DaemonSet *ds, const Pod *p)
 {
+    const PodTemplate *from = &ds->revs.v[p->rev].spec->template_;
+    const PodTemplate *to = &ds->spec->template_;
+    return !strcmp(from->canonical_sans_images, to->canonical_sans_images);
+}
+
+/* inPlaceUpdatePods: every pod picked for replacement that can be updated
+ * in place gets one patch call instead of a delete; the others are deleted.
+ * Returns when the last patch goes out. */
+static SimTime update_in_place(Cluster *c, DaemonSet *ds)
+{
+    SimTime now = c->sim->now, last = now;
+    size_t keep = 0;
+    for (size_t i = 0; i < c->plan_delete.n; i++) {
+        uint32_t pi = c->plan_delete.v[i];
+        Pod *p = &c->pods.v[pi];
+        if (!can_update_in_place(ds, p)) {
+            c->plan_delete.v[keep++] = pi;
+            continue;
+        }
+        p->patch_pending = true;
+        last = api_client_acquire(&c->ds_api, now);
+        sim_at(c->sim, last, EV_API_PATCH_POD, pi, p->gen, 0);
+    }
+    c->plan_delete.n = keep;
+    return last;
+}
+
+/* ---- image pre-download (daemonset_predownload_image.go) ------------------------- */
+
+static void prepull_start(Cluster *c, DaemonSet *ds, uint32_t dsi)
+{
+    Prepull *pp = &ds->prepull;
+    while (pp->next < pp->queue.n && pp->running < (uint32_t)ds->spec->kruise.predownload_parallelism) {
+        uint32_t ni = pp->queue.v[pp->next++];
+        const Node *n = &c->nodes.v[ni];
+        const Timing *t = ds->spec->template_.timing ? ds->spec->template_.timing
+                          : n->timing                ? n->timing
+                                                     : &c->timing;
+        pp->running++;
+        sim_after(c->sim, cluster_draw(c, RS_PREPULL, &t->image_pull), EV_PREPULL_DONE, ni, pp->rev,
+                  (uint16_t)dsi);
+    }
+}
+
+/* createImagePullJobsForInPlaceUpdate: once per new revision, unless every pod
+ * would update in one batch (partition 0 and maxUnavailable >= desired), an
+ * ImagePullJob pulls the new image on the nodes running older pods,
+ * `parallelism` nodes at a time. */
+static void prepull_decide(Cluster *c, DaemonSet *ds, int32_t max_unavailable)
+{
+    const KruiseStrategy *k = &ds->spec->kruise;
+    Prepull *pp = &ds->prepull;
+    if (k->predownload_parallelism == 0 || k->type != KRUISE_IN_PLACE_IF_POSSIBLE) return;
+    if (pp->rev == ds->cur + 1 || ds->view.desired == 0) return;
+    pp->rev = ds->cur + 1;
+    pp->queue.n = pp->next = 0;
+    pp->running = 0;
+    if (k->partition == 0 && max_unavailable >= ds->view.desired) return;
+    for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
+        uint8_t cls = ds->ctl->nodes[ni].cls;
+        if (cls == RC_OLD_AVAIL || cls == RC_OLD_UNAVAIL) VEC_PUSH(pp->queue, ni);
+    }
+    ids_sort(pp->queue.v, pp->queue.n, name_cmp_asc, c);
+    prepull_start(c, ds, (uint32_t)(ds - c->dsets.v));
+}
+
+static void on_prepull_done(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    DaemonSet *ds = &c->dsets.v[ev->aux];
+    Prepull *pp = &ds->prepull;
+    if (pp->rev != ev->gen) return;     /* a job for a revision since replaced */
+    while (pp->pulled.n <= ev->subject) VEC_PUSH(pp->pulled, 0);
+    pp->pulled.v[ev->subject] = ev->gen;
+    pp->running--;
+    prepull_start(c, ds, ev->aux);
+}
+
+bool kruise_image_present(const Cluster *c, const DaemonSet *ds, uint32_t node)
+{
+    (void)c;
+    return node < ds->prepull.pulled.n && ds->prepull.pulled.v[node] == ds->cur + 1;
+}
+
+SimTime kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, int32_t max_unavailable)
+{
+    prepull_decide(c, ds, max_unavailable);
     /* syncDaemonSet skips rollingUpdate while paused (isDaemonSetPaused). */
-    if (ds->spec->kruise.paused) return;
+    if (ds->spec->kruise.paused) return c->sim->now;
     U32Vec nodes = {0};
     filter_nodes(c, ds, &nodes);
-    if (max_surge == 0) plan_unavailable(c, ds, &nodes, max_unavailable);
-    else plan_surge(c, ds, &nodes, max_surge);
+    SimTime last = c->sim->now;
+    if (max_surge == 0) {
+        plan_unavailable(c, ds, &nodes, max_unavailable);
+        if (ds->spec->kruise.type == KRUISE_IN_PLACE_IF_POSSIBLE) last = update_in_place(c, ds);
+    } else {
+        plan_surge(c, ds, &nodes, max_surge);
+    }
     VEC_FREE(nodes);
+    return last;
+}
+
+/* The patch reaches the API server: the pod moves to the current revision
+ * under its own name, its readiness gate goes false, and the kubelet, once it
+ * sees the new spec, pulls the image and restarts the container (one more
+ * restart); Ready comes back after the readiness delay. */
+static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    Pod *p = &c->pods.v[ev->subject];
+    if (p->gen != ev->gen) return;
+    DaemonSet *ds = cluster_ds(c, p->ds);
+    if (!p->exists || p->deleting || !ds->exists || p->rev == ds->cur) {
+        p->patch_pending = false;
+        return;
+    }
+    if (p->seen.exists) {
+        ds->revs.v[p->rev].pods--;
+        ds->revs.v[ds->cur].pods++;
+    }
+    p->rev = ds->cur;
+    const Failure *f = &ds->spec->template_.failure;
+    p->will_fail = f->mode != FAILURE_NONE && rng_uniform(c->rng[RS_FAILURE]) < f->probability;
+    p->image_pulled = kruise_image_present(c, ds, p->node.i);
+    p->restarting = p->phase == POD_RUNNING;
+    if (p->restarting && p->restarts < UINT8_MAX) p->restarts++;
+    p->timer++;
+    cluster_emit_pod(c, p, PE_IN_PLACE_UPDATE);
+    if (p->ready) pod_set_ready(c, (PodId){ev->subject}, false);
+    else pod_publish(c, (PodId){ev->subject});
+    if (p->bound) kubelet_pod_bound(c, (PodId){ev->subject});
+}
+
+void kruise_register(Cluster *c)
+{
+    sim_on(c->sim, EV_API_PATCH_POD, on_api_patch, c);
+    sim_on(c->sim, EV_PREPULL_DONE, on_prepull_done, c);
 }
