@@ -95,6 +95,7 @@ typedef struct {
     IntOrPercent max_unavailable;       /* default 1 */
     IntOrPercent max_surge;             /* default 0 */
     KruiseStrategy kruise;
+    bool already_running;               /* spec.daemonSets[].alreadyRunning: its pods run at t = 0 */
     SrcPos pos;                         /* where the manifest starts */
 } DaemonSetSpec;
 

@@ -878,6 +878,18 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     if (mrs > 0 && became_ready) dsctl_enqueue(c, dsid, mrs * SIM_S + SIM_S);
 }
 
+void dsctl_pod_revised(Cluster *c, PodId id, uint32_t rev)
+{
+    Pod *p = cluster_pod(c, id);
+    DaemonSet *ds = cluster_ds(c, p->ds);
+    if (p->seen.exists) {
+        ds->revs.v[p->rev].pods--;
+        ds->revs.v[rev].pods++;
+    }
+    p->rev = rev;
+    dsnode_refresh(c, ds, p->node.i);
+}
+
 void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
 {
     Pod *p = cluster_pod(c, id);
@@ -890,6 +902,19 @@ void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
         ds->ctl->nodes[p->node.i].pods = id;
     }
     dsnode_refresh(c, ds, p->node.i);
+}
+
+/* The informer's initial list: the pod is in the view as it is, with no
+ * expectation to observe and no enqueue (the caller refreshes the nodes). */
+void dsctl_pod_preloaded(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    DaemonSet *ds = cluster_ds(c, p->ds);
+    p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
+                        .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
+    ds->revs.v[p->rev].pods++;
+    p->seen_next = ds->ctl->nodes[p->node.i].pods;
+    ds->ctl->nodes[p->node.i].pods = id;
 }
 
 /* minReadySeconds passed for a Ready pod: its availability changes the view

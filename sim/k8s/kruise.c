@@ -263,11 +263,7 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
         p->patch_pending = false;
         return;
     }
-    if (p->seen.exists) {
-        ds->revs.v[p->rev].pods--;
-        ds->revs.v[ds->cur].pods++;
-    }
-    p->rev = ds->cur;
+    dsctl_pod_revised(c, (PodId){ev->subject}, ds->cur);
     const Failure *f = &ds->spec->template_.failure;
     p->will_fail = f->mode != FAILURE_NONE && rng_uniform(c->rng[RS_FAILURE]) < f->probability;
     p->image_pulled = kruise_image_present(c, ds, p->node.i);
