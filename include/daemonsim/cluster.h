@@ -22,6 +22,7 @@
     X(IMAGE_PULL_BACK_OFF, "ImagePullBackOff")      \
     X(RUNNING, "Running")                           \
     X(CRASH_LOOP_BACK_OFF, "CrashLoopBackOff")      \
+    X(IN_PLACE_UPDATE, "InPlaceUpdate")             \
     X(READY, "Ready")                               \
     X(NOT_READY, "NotReady")                        \
     X(TERMINATING, "Terminating")                   \
@@ -91,7 +92,8 @@ typedef struct {
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
     RS_WATCH, RS_SCHEDULE, RS_IMAGE_PULL, RS_CONTAINER_START, RS_READINESS,
-    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS_LEASE, RS__COUNT
+    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS_LEASE, RS_PREPULL,
+    RS__COUNT
 } RngStream;
 
 /* A topology.kubernetes.io/zone as the node lifecycle controller tracks it (§7.1). */
@@ -152,6 +154,8 @@ typedef struct {
     X(DS_SYNC_DONE)                                                              \
     X(API_CREATE_POD)                                                            \
     X(API_DELETE_POD)                                                            \
+    X(API_PATCH_POD)        /* an in-place update reaches the API server */      \
+    X(PREPULL_DONE)         /* an ImagePullJob finished on one node */           \
     X(API_WRITE_STATUS)
 
 typedef enum {

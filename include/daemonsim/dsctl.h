@@ -13,6 +13,10 @@ void dsctl_register(Cluster *c);
 /* Frees the controller's state of every DaemonSet. */
 void dsctl_free(Cluster *c);
 void dsctl_ds_added(Cluster *c, DsId ds);       /* build the view of a new DaemonSet */
+/* An in-place update (OpenKruise) moved a pod to revision `rev` under its
+ * own name: the controller reads a pod's revision from the pod itself, so its
+ * view of the node follows at once. */
+void dsctl_pod_revised(Cluster *c, PodId id, uint32_t rev);
 /* Grows every DaemonSet's per-node view from c->node_cap to `cap` slots. */
 void dsctl_grow_views(Cluster *c, uint32_t cap);
 void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */

@@ -78,6 +78,8 @@ typedef struct {
     bool deleting;              /* deletionTimestamp set */
     bool image_pulled;
     bool will_fail;             /* bad release: never becomes Ready */
+    bool restarting;            /* in-place update: the kubelet restarts the container */
+    bool patch_pending;         /* an in-place update patch is queued at the client */
     PodPhase phase;
     uint8_t restarts;
     SimTime created;
@@ -120,6 +122,15 @@ typedef struct {
     double unavailable_pod_seconds;
 } Rollout;
 
+/* OpenKruise image pre-download (an ImagePullJob) of one DaemonSet. */
+typedef struct {
+    VEC(uint32_t) pulled;       /* per node: 1 + index of the revision whose image it holds */
+    uint32_t rev;               /* 1 + revision index the job was decided for; 0: none yet */
+    U32Vec queue;               /* nodes still to pull, in order */
+    size_t next;                /* first node of `queue` not started */
+    uint32_t running;           /* pulls in progress */
+} Prepull;
+
 /* The DaemonSet controller's private state (sim/k8s/dsctl_state.h). */
 typedef struct DsCtl DsCtl;
 
@@ -140,6 +151,7 @@ typedef struct {
     VEC(Rollout) rollouts;
     SimTime view_changed;       /* last change of `view`, for time integrals */
     DsCtl *ctl;                 /* owned by the DaemonSet controller */
+    Prepull prepull;            /* Advanced DaemonSet only */
 } DaemonSet;
 
 #endif

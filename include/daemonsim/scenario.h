@@ -45,6 +45,7 @@ typedef struct {
     X(UNLABEL, "unlabel")                    \
     X(CREATE_DS, "createDaemonSet")          \
     X(UPDATE_DS, "updateDaemonSet")          \
+    X(PATCH_DS, "patchDaemonSet")            \
     X(ROLLBACK, "rollback")                  \
     X(RESTART_DS, "restartDaemonSet")        \
     X(DELETE_DS, "deleteDaemonSet")          \

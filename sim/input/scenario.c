@@ -1134,6 +1134,7 @@ static void print_action(const Scenario *s, const Action *a, FILE *out)
         break;
     case ACT_CREATE_DS:
     case ACT_UPDATE_DS:
+    case ACT_PATCH_DS:
     case ACT_RESTART_DS:
         snprintf(buf, sizeof buf, "%s -> spec [%u]", strtab_str(s->strs, a->ds_name), a->spec);
         break;

@@ -297,6 +297,10 @@ static const YField args_create[] = {{"file", yf_ignore, 0, 0}, {"manifest", yf_
 static const YField args_update[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
                                      {"image", yf_ignore, 0, 0}, {"container", yf_ignore, 0, 0},
                                      {"patch", yf_ignore, 0, 0}, {"failure", yf_ignore, 0, 0}};
+static const YField args_patch[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
+                                    {"patch", yf_ignore, 0, YF_REQUIRED},
+                                    {"image", yf_ignore, 0, 0}, {"container", yf_ignore, 0, 0},
+                                    {"failure", yf_ignore, 0, 0}};
 static const YField args_rollback[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
                                        {"toRevision", ar_to_revision, 0, 0}};
 static const YField args_name[] = {{"name", ar_ds_name, 0, YF_REQUIRED}};
@@ -322,6 +326,7 @@ static const struct {
     AA(UNLABEL, args_unlabel, false),
     AA(CREATE_DS, args_create, true),
     AA(UPDATE_DS, args_update, true),
+    AA(PATCH_DS, args_patch, true),
     AA(ROLLBACK, args_rollback, true),
     AA(RESTART_DS, args_name, true),
     AA(DELETE_DS, args_delete, true),
@@ -505,7 +510,8 @@ static void chain_record(DsChain *ch, YNode *tree, const char *canonical, uint32
     for (size_t i = 0; i < ch->revs.n; i++) top = DS_MAX(top, ch->revs.v[i].number);
     for (size_t i = 0; i < ch->revs.n; i++) {
         if (!strcmp(ch->revs.v[i].canonical, canonical)) {
-            ch->revs.v[i].number = top + 1;
+            /* Same template as the current revision: a spec-only change keeps its number. */
+            if (ch->revs.v[i].number != top) ch->revs.v[i].number = top + 1;
             ch->revs.v[i].tree = tree;
             ch->revs.v[i].spec = spec;
             return;
@@ -618,7 +624,10 @@ static bool chain_update(Loader *L, DsChain *ch, YNode *tree, const Failure *fai
     return true;
 }
 
-static bool do_update(Loader *L, Action *a, const Pending *p, size_t nlater)
+/* updateDaemonSet (a patch of the whole manifest) and patchDaemonSet (a
+ * patch of its spec, as `kubectl patch daemonset NAME -p '{"spec": ...}'`;
+ * it may leave the template alone and change only the strategy). */
+static bool do_update(Loader *L, Action *a, const Pending *p, size_t nlater, bool of_spec)
 {
     YCtx *c = &L->c;
     static const YField fields[] = {YFIELD_CALLER("name", 0), YFIELD_CALLER("image", 0),
@@ -648,7 +657,13 @@ static bool do_update(Loader *L, Action *a, const Pending *p, size_t nlater)
                  got);
             return false;
         }
-        tree = ynode_merge_patch(c, ch->tree, u.patch);
+        if (of_spec) {
+            tree = ynode_copy(c, ch->tree, NULL, NULL, 0);
+            YNode *spec = ynode_merge_patch(c, ymap_get(tree, "spec"), u.patch);
+            ymap_set(c, tree, "spec", spec, u.patch->pos);
+        } else {
+            tree = ynode_merge_patch(c, ch->tree, u.patch);
+        }
     } else {
         tree = ynode_copy(c, ch->tree, NULL, NULL, 0);
     }
@@ -755,7 +770,8 @@ static bool resolve_daemonsets(Loader *L, Pending *p, size_t n)
         bool ok = true;
         switch (a->kind) {
         case ACT_CREATE_DS: ok = do_create(L, a, &p[i]); break;
-        case ACT_UPDATE_DS: ok = do_update(L, a, &p[i], n - i - 1); break;
+        case ACT_UPDATE_DS: ok = do_update(L, a, &p[i], n - i - 1, false); break;
+        case ACT_PATCH_DS: ok = do_update(L, a, &p[i], n - i - 1, true); break;
         case ACT_RESTART_DS: ok = do_restart(L, a, &p[i], n - i - 1); break;
         case ACT_ROLLBACK: ok = do_rollback(L, a, &p[i], n - i - 1); break;
         case ACT_DELETE_DS: {

@@ -5,6 +5,7 @@
 #include "daemonsim/cluster.h"
 
 #include "daemonsim/dsctl.h"
+#include "daemonsim/kruise.h"
 #include "daemonsim/kubelet.h"
 #include "daemonsim/nodelc.h"
 #include "daemonsim/recorder.h"
@@ -43,6 +44,8 @@ static const char *const stream_names[RS__COUNT] = {
     [RS_NAMES] = "names",
     [RS_FAILURE] = "failure",
     [RS_LEASE] = "lease",
+
+    [RS_PREPULL] = "prepull",
 };
 
 void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
@@ -61,6 +64,7 @@ void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
     dsctl_register(c);
     sched_register(c);
     kubelet_register(c);
+    kruise_register(c);
     nodelc_register(c);
 }
 
@@ -72,6 +76,8 @@ void cluster_free(Cluster *c)
         DaemonSet *ds = &c->dsets.v[i];
         VEC_FREE(ds->revs);
         VEC_FREE(ds->rollouts);
+        VEC_FREE(ds->prepull.pulled);
+        VEC_FREE(ds->prepull.queue);
         free(ds->tolerations);
     }
     for (size_t i = 0; i < c->nodes.n; i++) {

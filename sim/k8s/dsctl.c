@@ -10,6 +10,7 @@
  * upstream does, from scratch, and compares. */
 #include "dsctl_state.h"
 
+#include "daemonsim/kruise.h"
 #include "daemonsim/recorder.h"
 
 #include <stdio.h>
@@ -667,12 +668,14 @@ static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
     /* Both zero only gets past validation with percentages of a small count. */
     if (desired > 0 && max_surge == 0 && max_unavailable == 0) max_unavailable = 1;
     c->plan_create.n = c->plan_delete.n = 0;
-    if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
+    SimTime patched = c->sim->now;
+    if (ds->spec->kruise.on) patched = kruise_plan_rolling_update(c, ds, max_surge, max_unavailable);
+    else if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
     else if (!rolling_update_surge(c, ds, max_surge)) {
         ds->ctl->sync_failed = true;
         return c->sim->now;
     }
-    return sync_nodes(c, ds, id);
+    return DS_MAX(patched, sync_nodes(c, ds, id));
 }
 
 /* Old revisions beyond revisionHistoryLimit go, oldest first, unless a pod
@@ -854,6 +857,8 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     DsId dsid = p->ds;
     DaemonSet *ds = cluster_ds(c, dsid);
     PodSeen before = p->seen;
+    /* Kruise's update expectations: an in-place patch counts once observed. */
+    if (p->patch_pending && p->rev == ds->cur) p->patch_pending = false;
     p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
                         .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
     if (!before.exists && p->seen.exists) {
@@ -879,6 +884,18 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     /* From here the pod array may grow (a sync creates pods): no Pod pointers. */
     enqueue_now(c, dsid);
     if (mrs > 0 && became_ready) dsctl_enqueue(c, dsid, mrs * SIM_S + SIM_S);
+}
+
+void dsctl_pod_revised(Cluster *c, PodId id, uint32_t rev)
+{
+    Pod *p = cluster_pod(c, id);
+    DaemonSet *ds = cluster_ds(c, p->ds);
+    if (p->seen.exists) {
+        ds->revs.v[p->rev].pods--;
+        ds->revs.v[rev].pods++;
+    }
+    p->rev = rev;
+    dsnode_refresh(c, ds, p->node.i);
 }
 
 void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)

@@ -87,6 +87,7 @@ static void pod_row(void *ctx, const StorePodEventRow *row)
     else if (!strcmp(ph, "ImagePullBackOff")) p->status = "ImagePullBackOff";
     else if (!strcmp(ph, "CrashLoopBackOff")) p->status = "CrashLoopBackOff", p->restarts++,
                                               p->ready = false;
+    else if (!strcmp(ph, "InPlaceUpdate")) p->restarts++, p->ready = false;
     else if (!strcmp(ph, "Failed")) p->status = "Error", p->ready = false;
     else if (!strcmp(ph, "Terminating")) p->terminating = true;
     else if (!strcmp(ph, "Deleted")) p->gone = true;

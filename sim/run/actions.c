@@ -101,6 +101,7 @@ static void perform(Run *r, uint32_t ai)
     }
     case ACT_CREATE_DS: cluster_create_ds(c, &r->s->specs[a->spec]); break;
     case ACT_UPDATE_DS:
+    case ACT_PATCH_DS:
     case ACT_RESTART_DS: {
         DsId id = find_ds(r, a);
         if (id.i != ID_NONE) cluster_update_ds(c, id, &r->s->specs[a->spec]);

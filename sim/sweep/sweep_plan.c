@@ -190,7 +190,7 @@ static bool scenario_has_ds(const Scenario *sc, const char *name)
 
 static bool is_ds_action(ActionKind k)
 {
-    return k == ACT_CREATE_DS || k == ACT_UPDATE_DS || k == ACT_ROLLBACK || k == ACT_RESTART_DS ||
+    return k == ACT_CREATE_DS || k == ACT_UPDATE_DS || k == ACT_PATCH_DS || k == ACT_ROLLBACK || k == ACT_RESTART_DS ||
            k == ACT_DELETE_DS;
 }
 
