@@ -32,13 +32,9 @@ const char *action_kind_name(ActionKind k)
 }
 
 static const char *const status_names[STATUS__COUNT] = {
-    [STATUS_DESIRED] = "desiredNumberScheduled",
-    [STATUS_CURRENT] = "currentNumberScheduled",
-    [STATUS_READY] = "numberReady",
-    [STATUS_UPDATED] = "updatedNumberScheduled",
-    [STATUS_AVAILABLE] = "numberAvailable",
-    [STATUS_UNAVAILABLE] = "numberUnavailable",
-    [STATUS_MISSCHEDULED] = "numberMisscheduled",
+#define X(f, K, name) [STATUS_##K] = name,
+    DS_STATUS_COUNTS(X)
+#undef X
     [STATUS_OBSERVED_GENERATION] = "observedGeneration",
 };
 

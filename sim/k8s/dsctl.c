@@ -710,9 +710,20 @@ void dsctl_sync(Cluster *c, DsId id)
 
 static bool status_differs(const DsStatus *a, const DsStatus *b)
 {
-    return a->desired != b->desired || a->current != b->current || a->ready != b->ready ||
-           a->updated != b->updated || a->available != b->available ||
-           a->unavailable != b->unavailable || a->misscheduled != b->misscheduled;
+#define X(f, K, name) || a->f != b->f
+    return false DS_STATUS_COUNTS(X);
+#undef X
+}
+
+/* "a/b/c..." of every status counter, for diagnostics. */
+static void status_print(const DsStatus *s, char *buf, size_t n)
+{
+    size_t w = 0;
+    buf[0] = 0;
+#define X(f, K, name) \
+    if (w < n) w += (size_t)snprintf(buf + w, n - w, "%s%lld", w ? "/" : "", (long long)s->f);
+    DS_STATUS_COUNTS(X)
+#undef X
 }
 
 /* Status write of a sync (§10): skipped when nothing changed. */
@@ -984,15 +995,13 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
         }
         want.unavailable = want.desired - want.available;
         if (status_differs(&want, &ds->view)) {
-            snprintf(why, n,
-                     "%s: view desired/current/ready/updated/available/misscheduled "
-                     "%lld/%lld/%lld/%lld/%lld/%lld, recomputed %lld/%lld/%lld/%lld/%lld/%lld",
-                     strtab_str(c->strs, ds->name), (long long)ds->view.desired,
-                     (long long)ds->view.current, (long long)ds->view.ready,
-                     (long long)ds->view.updated, (long long)ds->view.available,
-                     (long long)ds->view.misscheduled, (long long)want.desired,
-                     (long long)want.current, (long long)want.ready, (long long)want.updated,
-                     (long long)want.available, (long long)want.misscheduled);
+            char have_s[160], want_s[160];
+            status_print(&ds->view, have_s, sizeof have_s);
+            status_print(&want, want_s, sizeof want_s);
+#define X(f, K, name) "/" #f
+            snprintf(why, n, "%s: view %s %s, recomputed %s", strtab_str(c->strs, ds->name),
+                     DS_STATUS_COUNTS(X) + 1, have_s, want_s);
+#undef X
             return false;
         }
         for (int k = RC_NOT_OK; k < RC__COUNT; k++)
