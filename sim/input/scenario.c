@@ -849,7 +849,7 @@ static void fmt_dist(const Dist *d, char *buf, size_t n)
     char a[32], b[32];
     fmt_secs(d->a, a, sizeof a);
     fmt_secs(d->b, b, sizeof b);
-    int w;
+    int w = 0;
     switch (d->kind) {
     case DIST_CONSTANT: w = snprintf(buf, n, "%s", a); break;
     case DIST_UNIFORM: w = snprintf(buf, n, "uniform(%s..%s)", a, b); break;
@@ -859,7 +859,7 @@ static void fmt_dist(const Dist *d, char *buf, size_t n)
     case DIST_GAMMA: w = snprintf(buf, n, "gamma(shape %g, scale %s)", d->a, b); break;
     case DIST_WEIBULL: w = snprintf(buf, n, "weibull(shape %g, scale %s)", d->a, b); break;
     case DIST_EMPIRICAL: w = snprintf(buf, n, "empirical(%zu values)", d->nvalues); break;
-    default: w = snprintf(buf, n, "?"); break;
+    case DIST__COUNT: w = snprintf(buf, n, "?"); break;
     }
     if (w < 0 || (size_t)w >= n) return;
     if (d->has_min || d->has_max) {
@@ -1056,7 +1056,16 @@ static void print_action(const Scenario *s, const Action *a, FILE *out)
         snprintf(buf, sizeof buf, "%s on %s", strtab_str(s->strs, a->ds_name), t);
         break;
     }
-    default: {
+    case ACT__COUNT: break;
+    case ACT_REMOVE_NODES:
+    case ACT_NODE_NOT_READY:
+    case ACT_NODE_READY:
+    case ACT_CORDON:
+    case ACT_UNCORDON:
+    case ACT_TAINT:
+    case ACT_UNTAINT:
+    case ACT_LABEL:
+    case ACT_UNLABEL: {
         char t[128];
         fmt_target(s, &a->nodes, t, sizeof t);
         snprintf(buf, sizeof buf, "%s", t);

@@ -307,7 +307,7 @@ static Sym pod_new_name(Cluster *c, Sym ds_name)
     buf[len] = '-';
     Sym name;
     do {
-        for (int i = 0; i < 5; i++)
+        for (size_t i = 0; i < 5; i++)
             buf[len + 1 + i] = pod_name_alphabet[rng_below(c->rng[RS_NAMES], 27)];
         buf[len + 6] = '\0';
     } while (strtab_find(c->strs, buf) != SYM_NONE);

@@ -115,7 +115,7 @@ static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
     if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both--;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted--;
     if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone--;
-    switch (dn->cls) {
+    switch ((RollClass)dn->cls) {
     case RC_OLD_AVAIL:
         idxset_remove(&ds->ctl->old_avail_run, ni);
         idxset_remove(&ds->ctl->old_avail_norun, ni);
@@ -125,7 +125,13 @@ static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
         idxset_remove(&ds->ctl->old_unavail_norun, ni);
         break;
     case RC_BOTH_NEW_AVAIL: idxset_remove(&ds->ctl->both_new_avail, ni); break;
-    default: break;
+    case RC_NONE:
+    case RC_NOT_OK:
+    case RC_EMPTY:
+    case RC_NEW_UNAVAIL:
+    case RC_NEW_AVAIL:
+    case RC_BOTH_NEW_UNAVAIL:
+    case RC__COUNT: break;
     }
 }
 
@@ -135,11 +141,17 @@ static void class_sets_enter(DaemonSet *ds, uint32_t ni, const DsNode *dn, bool 
     if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both++;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted++;
     if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone++;
-    switch (dn->cls) {
+    switch ((RollClass)dn->cls) {
     case RC_OLD_AVAIL: idxset_add(run ? &ds->ctl->old_avail_run : &ds->ctl->old_avail_norun, ni); break;
     case RC_OLD_UNAVAIL: idxset_add(run ? &ds->ctl->old_unavail_run : &ds->ctl->old_unavail_norun, ni); break;
     case RC_BOTH_NEW_AVAIL: idxset_add(&ds->ctl->both_new_avail, ni); break;
-    default: break;
+    case RC_NONE:
+    case RC_NOT_OK:
+    case RC_EMPTY:
+    case RC_NEW_UNAVAIL:
+    case RC_NEW_AVAIL:
+    case RC_BOTH_NEW_UNAVAIL:
+    case RC__COUNT: break;
     }
 }
 
@@ -495,7 +507,8 @@ static SimTime sync_nodes(Cluster *c, DaemonSet *ds, DsId id)
 {
     SimTime now = c->sim->now, last = now;
     uint32_t burst = c->cp.burst_replicas;
-    size_t ncreate = DS_MIN(c->plan_create.n, burst), ndelete = DS_MIN(c->plan_delete.n, burst);
+    size_t ncreate = c->plan_create.n < burst ? c->plan_create.n : burst;
+    size_t ndelete = c->plan_delete.n < burst ? c->plan_delete.n : burst;
     ds->ctl->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = now,
                              .present = true};
     for (size_t i = 0; i < ncreate; i++) {

@@ -783,7 +783,8 @@ static void test_merge_runs(void)
     CU_ASSERT_EQUAL(store_run_figures(s, 4, "other", NULL, 0, &f), 0);
     CU_ASSERT(!f.found);
 
-    for (int i = 0; i < 3; i++) CU_ASSERT_EQUAL(store_sweep_run(s, sweep, i % 2, 100 + i, ids[i]), 0);
+    for (uint32_t i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(store_sweep_run(s, sweep, i % 2, 100 + i, ids[i]), 0);
     for (int p = 0; p < 2; p++) {
         StoreSweepPoint pt = {.sweep_id = sweep, .point = p, .params = "{}", .n = 2 - p,
                               .n_converged = 1, .has_exposure = p == 0,
