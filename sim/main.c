@@ -13,9 +13,12 @@ typedef struct {
 static const Command commands[] = {
     {"run", cmd_run, "simulate one scenario and append the run to a database"},
     {"sweep", cmd_sweep, "run a scenario over a grid of parameters and seeds, with statistics"},
+    {"merge", cmd_merge, "join the databases of a sweep's shards (sweep --shard K/N)"},
     {"validate", cmd_validate, "check a scenario file and print what it resolves to"},
+    {"test", cmd_test, "run scenario files and their expect: blocks as a test suite (JUnit XML)"},
     {"report", cmd_report, "print the runs, rollouts and sweeps stored in a database"},
     {"plot", cmd_plot, "draw a chart of runs or a sweep with gnuplot (PNG or SVG)"},
+    {"calibrate", cmd_calibrate, "fit the timing distributions to kubectl events and pods"},
     {"bench", cmd_bench, "measure the event engine"},
 };
 

@@ -53,7 +53,8 @@ lib_allowed() {     # lib_allowed FILE HEADER
     case $2 in
         yaml.h) [[ $1 == sim/input/ydoc.[ch] ]] ;;
         sqlite3.h) [[ $1 == sim/output/store*.[ch] ]] ;;
-        gsl/*) [[ $1 == sim/engine/dist.c || $1 == sim/engine/rng.c || $1 == sim/engine/stats.c ]] ;;
+        gsl/*) [[ $1 == sim/engine/dist.c || $1 == sim/engine/rng.c || $1 == sim/engine/stats.c ||
+                  $1 == sim/engine/fit.c ]] ;;
         *) return 0 ;;
     esac
 }

@@ -41,9 +41,41 @@ sed 's/numberAvailable: 5, numberMisscheduled: 0}/numberAvailable: 4, numberMiss
     "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" >"$work/cli-fail.yaml"
 check run-expect-fails 1 "$bin" run "$work/cli-fail.yaml" -q -o "$work/cli-b.db"
 contains expect-message "$work/err" "numberAvailable = 5, expected 4"
+# 25 failing checks: the first 20 are printed, then one line counts the rest.
+cp "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" "$work/cli-many.yaml"
+for i in $(seq 1 25); do
+    echo "    - {at: ${i}s, podsOn: {nodes: {pool: cordoned}, count: 7}}" >>"$work/cli-many.yaml"
+done
+check run-many-failures 1 "$bin" run "$work/cli-many.yaml" -q -o "$work/cli-b.db"
+[[ $(grep -c 'expect failed at' "$work/err") -eq 20 ]] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL run-many-failures: not 20 printed failures"; }
+contains run-many-failures-rest "$work/err" "and 5 more expectation failures"
+contains run-many-failures-total "$work/err" "25 expectation(s) failed"
 check validate-ok 0 "$bin" validate "$src/scenarios/quickstart.yaml"
 check report-ok 0 "$bin" report "$work/cli-b.db"
 check report-missing 3 "$bin" report "$work/no-such.db"
+
+# calibrate: help, misuse, a bad file with its position and nothing written,
+# and a chart per phase when gnuplot is there.
+check calibrate-help 0 "$bin" calibrate --help
+contains calibrate-help-stdout "$work/out" "Usage: daemonsim calibrate"
+check calibrate-no-file 2 "$bin" calibrate
+contains calibrate-no-file-try "$work/err" "Try 'daemonsim calibrate --help'."
+check calibrate-bad-option 2 "$bin" calibrate --frob x.json
+printf '{"kind": "List",\n "items": [{"kind": "Event", "reason": "Pulled"}]}\n' >"$work/cal-bad.json"
+rm -f "$work/cal-timing.yaml"
+check calibrate-bad-file 2 "$bin" calibrate "$work/cal-bad.json" -o "$work/cal-timing.yaml"
+contains calibrate-bad-file-pos "$work/err" "cal-bad.json:2:12: an Event needs involvedObject"
+[[ ! -e "$work/cal-timing.yaml" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL bad calibrate input wrote a file"; }
+gen=$(dirname "$bin")/gen-kubectl-history
+if [[ -x $gen ]] && command -v gnuplot >/dev/null; then
+    "$gen" --count 200 "$work/cal-events.yaml" "$work/cal-pods.json"
+    rm -rf "$work/cal-plots"
+    check calibrate-plot 0 "$bin" calibrate "$work/cal-events.yaml" "$work/cal-pods.json" --plot "$work/cal-plots"
+    for phase in schedule imagePull containerStart readiness termination; do
+        [[ -s "$work/cal-plots/$phase.png" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL no $phase.png"; }
+    done
+fi
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -23,6 +23,10 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+
+int cmd_calibrate(int argc, char **argv);
 
 /* Help and misuse, the same for every command (coreutils' usage()). With
  * status EXIT_OK the help text goes to stdout; otherwise only the line
@@ -35,6 +39,9 @@ int cli_misuse(const char *cmd, const char *fmt, ...) DS_PRINTF(2, 3);
  * there is no `=` or no key. */
 struct Override;
 bool cli_parse_set(const char *arg, struct Override *o);
+/* The run row's params JSON (malloc'd): the overrides in order, then the seed if given. */
+char *cli_params_json(const struct Override *ovr, size_t n, bool has_seed, uint64_t seed);
+void cli_free_overrides(struct Override *ovr, size_t n);
 
 /* Strict number parsing for options: the whole string must be the number. */
 bool cli_parse_u64(const char *s, uint64_t *out);

@@ -50,4 +50,24 @@ bool plot_gnuplot_found(void);
 
 int plot_write(Store *s, const PlotOptions *opt, char *err, size_t errlen);
 
+/* A `daemonsim calibrate --plot` chart: the empirical CDF of one phase's
+ * observations (steps) against the fitted distribution's CDF and against
+ * what that distribution predicts the observations record (whole-second
+ * timestamps make a difference of stamps a step function of its own). */
+typedef struct {
+    const char *title;
+    const char *fitted_label;   /* "lognormal {median: ...}" */
+    const double *x;            /* sorted observations */
+    const double *empirical;    /* share of observations <= x[i] */
+    size_t n;
+    const double *grid;         /* x values of the curves */
+    const double *fitted;       /* the fitted CDF on grid */
+    const double *predicted;    /* the predicted CDF of the recorded values on grid */
+    size_t ngrid;
+} PlotCdf;
+
+/* Same return codes as plot_write(); PLOT_EINPUT for an output name without
+ * .png or .svg. */
+int plot_write_cdf(const PlotCdf *c, const char *output, char *err, size_t errlen);
+
 #endif

@@ -17,6 +17,17 @@ typedef enum { PROGRESS_QUIET, PROGRESS_NORMAL, PROGRESS_WATCH } ProgressMode;
  * events, which are most of the rows. */
 typedef enum { RECORD_FULL, RECORD_SUMMARY } RecordLevel;
 
+/* One failed expectation, as data: reports such as JUnit show the simulated
+ * time, what was checked, and the value wanted beside the value found. The
+ * strings live only during the on_failure call. */
+typedef struct {
+    SimTime t;
+    const char *field;          /* "daemonset web numberAvailable", "maxUnavailableRespected" */
+    const char *expected;
+    const char *actual;
+    const char *message;        /* the line printed on err, without file and time */
+} ExpectFailure;
+
 typedef struct {
     const Scenario *scenario;
     uint64_t seed;
@@ -28,6 +39,9 @@ typedef struct {
     RecordLevel record;
     FILE *out;                  /* final tables (stdout) */
     FILE *err;                  /* progress lines and expectation failures (stderr) */
+    /* Called for every failed expectation (err shows only the first 20); NULL: not called. */
+    void (*on_failure)(void *ctx, const ExpectFailure *f);
+    void *failure_ctx;
 } RunOptions;
 
 typedef struct {

@@ -148,6 +148,8 @@ typedef struct {
     uint32_t nactions;
     Expect *expects;
     uint32_t nexpects;
+    const char **warnings;      /* `file:line:col: warning: ...`, for stderr */
+    uint32_t nwarnings;
     StrTab *strs;
     Arena arena;
 } Scenario;
@@ -161,6 +163,13 @@ typedef struct Override {
 /* Loads and validates; on failure returns NULL with the error on `d`. */
 Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag *d);
 void scenario_free(Scenario *s);
+/* True when the file's top-level `kind` names something other than a
+ * Scenario (a manifest, a node list): a folder walk skips it. A file that
+ * does not parse, or says no kind, is not skipped; loading it says why. */
+bool scenario_file_is_other_kind(const char *path);
+
+/* The load's warnings, one a line (run and validate print them on stderr). */
+void scenario_print_warnings(const Scenario *s, FILE *out);
 /* The resolved scenario in a few readable lines (daemonsim validate). */
 void scenario_print_summary(const Scenario *s, FILE *out);
 /* The defaults of SPEC §3 and upstream (used when a key is omitted). */

@@ -170,6 +170,50 @@ int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int
 int store_sweep_commit(Store *s);
 void store_sweep_abort(Store *s);
 
+/* ---- Resumable sweeps: short transactions ----
+ *
+ * A sweep that may be interrupted and resumed commits as it goes, so that
+ * readers see it grow and nothing finished is ever lost.
+ * store_sweep_create() commits the sweep row (status "incomplete") with a
+ * row per point (n = 0 until the figures are written) and reserves nruns
+ * consecutive run ids from *first_run_id: item j of the sweep becomes run
+ * first_run_id + j whenever and by whichever process it finishes, so the
+ * file does not depend on the order runs arrive in. Each run then comes in
+ * from a source database in its own transaction (store_source_import), and
+ * the figures at the end in one more (store_sweep_reopen, store_sweep_point,
+ * which replaces a point's row, store_sweep_status, store_sweep_commit). */
+int store_sweep_create(Store *s, const StoreSweepInfo *info, const StoreSweepPoint *points,
+                       size_t npoints, int64_t nruns, int64_t *sweep_id, int64_t *first_run_id);
+/* The newest sweep with the same scenario, seeds, params text and figure
+ * DaemonSet; *sweep_id = 0 when there is none. */
+int store_sweep_find(Store *s, const StoreSweepInfo *info, int64_t *sweep_id);
+/* Reserves nruns more run ids (a resumed sweep whose range is unknown). */
+int store_run_ids_reserve(Store *s, int64_t nruns, int64_t *first_run_id);
+/* Opens a transaction on an existing sweep, for its points and status. */
+int store_sweep_reopen(Store *s, int64_t sweep_id);
+/* json_extract (drop false) or json_remove (drop true) of the sweep's params
+ * at a JSON path; *out is NULL for a missing value. */
+int store_sweep_json(Store *s, Arena *a, int64_t sweep_id, const char *path, bool drop,
+                     const char **out);
+
+/* A source database attached (as ds_source) for imports; *only_run is its
+ * run's id if it holds exactly one run, else 0. Not inside a transaction. */
+int store_source_attach(Store *s, const char *path, int64_t *only_run);
+
+typedef struct {
+    int64_t src_run;            /* the run's id in the source */
+    int64_t run_id;             /* its id here (0: the next free id) */
+    int64_t sweep_id, point;    /* its sweep_run row */
+    uint64_t seed;
+    const char *params;         /* non-NULL: the source run must have this params text
+                                   and seed, or nothing is imported */
+} StoreImport;
+
+/* Copies one run of the source, rows and all, and its sweep_run row, in one
+ * transaction. */
+int store_source_import(Store *s, const StoreImport *imp);
+void store_source_detach(Store *s);
+
 /* ---- Reading (report, plot, tests) ----
  *
  * A read-only handle never creates or changes the file: a missing file, a

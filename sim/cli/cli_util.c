@@ -1,5 +1,5 @@
-/* cli_util.c: what every command shares: help and misuse messages, and
- * strict parsing of option values.
+/* cli_util.c: what every command shares: help and misuse messages, strict
+ * parsing of option values, and the --set overrides as the run row's params.
  *
  * strtoull and strtol are lenient in ways an option must not be: they skip
  * leading blanks, accept an empty string as 0, stop quietly at trailing junk,
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "daemonsim/cli.h"
+#include "daemonsim/json.h"
 #include "daemonsim/mem.h"
 #include "daemonsim/scenario.h"
 
@@ -66,4 +67,32 @@ int cli_misuse(const char *cmd, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return cli_usage(cmd, NULL, EXIT_USAGE);
+}
+
+/* The run row's params: every override as given, in order. */
+char *cli_params_json(const Override *ovr, size_t n, bool has_seed, uint64_t seed)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputc(',', f);
+        json_write_string(f, ovr[i].key);
+        fputc(':', f);
+        json_write_value(f, ovr[i].value);
+    }
+    if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
+    fputc('}', f);
+    fclose(f);
+    return buf;
+}
+
+void cli_free_overrides(Override *ovr, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((char *)ovr[i].key);
+        free((char *)ovr[i].value);
+    }
+    free(ovr);
 }

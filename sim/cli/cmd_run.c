@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include "daemonsim/cli.h"
-#include "daemonsim/json.h"
 #include "daemonsim/run.h"
 #include "daemonsim/scenario.h"
 
@@ -36,34 +35,6 @@ static const char validate_help[] =
     "Usage: daemonsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
     "Check a scenario file (and the manifests and node lists it names) and print\n"
     "what it resolves to. Exit status: 0 valid, 2 invalid (file:line:column: message).\n";
-
-/* The run row's params: every override as given, in order. */
-static char *params_json(const Override *ovr, size_t n, bool has_seed, uint64_t seed)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    fputc('{', f);
-    for (size_t i = 0; i < n; i++) {
-        if (i) fputc(',', f);
-        json_write_string(f, ovr[i].key);
-        fputc(':', f);
-        json_write_value(f, ovr[i].value);
-    }
-    if (has_seed) fprintf(f, "%s\"seed\":%llu", n ? "," : "", (unsigned long long)seed);
-    fputc('}', f);
-    fclose(f);
-    return buf;
-}
-
-static void free_overrides(Override *ovr, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free((char *)ovr[i].key);
-        free((char *)ovr[i].value);
-    }
-    free(ovr);
-}
 
 static int ensure_results_dir(const char *path)
 {
@@ -144,6 +115,7 @@ int cmd_run(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
+    scenario_print_warnings(sc, stderr);
     char *default_db = NULL;
     if (!db) {
         size_t n = strlen(sc->name) + 16;
@@ -151,7 +123,7 @@ int cmd_run(int argc, char **argv)
         snprintf(default_db, n, "results/%s.db", sc->name);
         db = default_db;
     }
-    char *params = params_json(ovr, novr, has_seed, seed);
+    char *params = cli_params_json(ovr, novr, has_seed, seed);
     RunOptions ro = {.scenario = sc, .seed = has_seed ? seed : sc->seed, .db_path = db,
                      .params_json = params, .until = until, .progress = progress, .check = check,
                      .out = stdout, .err = stderr};
@@ -174,7 +146,7 @@ int cmd_run(int argc, char **argv)
     free(default_db);
     scenario_free(sc);
 out:
-    free_overrides(ovr, novr);
+    cli_free_overrides(ovr, novr);
     return status;
 }
 
@@ -217,9 +189,10 @@ int cmd_validate(int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
+    scenario_print_warnings(sc, stderr);
     scenario_print_summary(sc, stdout);
     scenario_free(sc);
 out:
-    free_overrides(ovr, novr);
+    cli_free_overrides(ovr, novr);
     return status;
 }

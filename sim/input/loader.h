@@ -54,6 +54,7 @@ typedef struct Loader {
     VEC(Action) actions;
     VEC(Expect) expects;
     VEC(DsOverride) dso;
+    VEC(const char *) warnings;     /* formatted, in the Scenario's arena */
 } Loader;
 
 /* scenario.c */
@@ -77,6 +78,11 @@ bool expects_parse(Loader *L, const YNode *expect);
 
 /* nodes_import.c: every `nodesFrom` entry becomes pools of one node each. */
 bool nodes_import(Loader *L, const YNode *list);
+
+/* scenario_check.c: after parsing. A cluster too big to number or to fit in
+ * memory is an error; events and expectations after the end are warnings. */
+bool loader_check_size(Loader *L);
+void loader_warn_after_end(Loader *L);
 
 /* override.c */
 bool override_apply_tree(Loader *L, YNode *root, const Override *ovr, size_t n);

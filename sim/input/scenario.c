@@ -634,7 +634,7 @@ static bool sp_stop_when(YCtx *c, const YNode *n, void *dst)
 
 enum {
     SP_SEED, SP_DURATION, SP_STOP_WHEN, SP_SAMPLE, SP_CLUSTER, SP_DAEMONSETS, SP_TIMING,
-    SP_CONTROL_PLANE, SP_PRIORITY_CLASSES, SP_EVENTS, SP_EXPECT, SP__COUNT
+    SP_TIMING_FROM, SP_CONTROL_PLANE, SP_PRIORITY_CLASSES, SP_EVENTS, SP_EXPECT, SP__COUNT
 };
 
 static const YField spec_fields[SP__COUNT] = {
@@ -645,11 +645,36 @@ static const YField spec_fields[SP__COUNT] = {
     [SP_CLUSTER] = YFIELD_CALLER("cluster", 0),
     [SP_DAEMONSETS] = YFIELD_CALLER("daemonSets", 0),
     [SP_TIMING] = YFIELD_CALLER("timing", 0),
+    [SP_TIMING_FROM] = YFIELD_CALLER("timingFrom", 0),
     [SP_CONTROL_PLANE] = YFIELD_CALLER("controlPlane", 0),
     [SP_PRIORITY_CLASSES] = YFIELD_CALLER("priorityClasses", 0),
     [SP_EVENTS] = YFIELD_CALLER("events", 0),
     [SP_EXPECT] = YFIELD_CALLER("expect", 0),
 };
+
+/* `timingFrom: FILE`, a `daemonsim calibrate -o` file (one document, one key:
+ * `timing:`), relative to the scenario. It goes under the scenario's own
+ * `timing:`, which is read after it and overrides key by key. */
+static bool parse_timing_from(Loader *L, const YNode *n)
+{
+    YCtx *c = &L->c;
+    const char *rel;
+    if (!yget_str(c, n, &rel)) return false;
+    YFile f;
+    if (!ydoc_load_file(c, loader_path(L, rel), n->pos, &f)) return false;
+    if (f.ndocs != 1) {
+        diag_error(c->d, (SrcPos){f.path, f.ndocs ? f.docs[1]->pos.line : 0,
+                                  f.ndocs ? f.docs[1]->pos.col : 0},
+                   f.ndocs ? "a timing file holds one YAML document; found another here"
+                           : "the file is empty (expected `timing:`, as `daemonsim calibrate -o` "
+                             "writes it)");
+        return false;
+    }
+    static const YField fields[] = {YFIELD_CALLER("timing", YF_REQUIRED)};
+    const YNode *found[1];
+    if (!ymap_walk(c, f.docs[0], fields, 1, NULL, 0, found)) return false;
+    return loader_parse_timing(L, found[0], &L->s->timing, &L->s->timing);
+}
 
 static bool parse_spec(Loader *L, const YNode *n)
 {
@@ -658,6 +683,7 @@ static bool parse_spec(Loader *L, const YNode *n)
     const YNode *f[SP__COUNT];
     if (!ymap_walk(c, n, spec_fields, SP__COUNT, s, 0, f)) return false;
     if (f[SP_PRIORITY_CLASSES] && !parse_priority_classes(L, f[SP_PRIORITY_CLASSES])) return false;
+    if (f[SP_TIMING_FROM] && !parse_timing_from(L, f[SP_TIMING_FROM])) return false;
     if (f[SP_TIMING] && !loader_parse_timing(L, f[SP_TIMING], &s->timing, &s->timing)) return false;
     if (f[SP_CONTROL_PLANE] &&
         !ymap_walk(c, f[SP_CONTROL_PLANE], control_plane_fields, DS_ARRAY_LEN(control_plane_fields),
@@ -761,6 +787,7 @@ static void loader_free(Loader *L)
     VEC_FREE(L->actions);
     VEC_FREE(L->expects);
     VEC_FREE(L->dso);
+    VEC_FREE(L->warnings);
     arena_free(&L->tmp);
 }
 
@@ -787,15 +814,18 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
     YFile f;
     bool ok = ydoc_load_file(&L.c, s->path, (SrcPos){NULL, 0, 0}, &f);
     if (ok && f.ndocs != 1) {
-        diag_error(d, (SrcPos){f.path, f.ndocs ? f.docs[1]->pos.line : 0,
-                               f.ndocs ? f.docs[1]->pos.col : 0},
+        diag_error(d, (SrcPos){f.path, f.ndocs ? f.docs[1]->pos.line : 1,
+                               f.ndocs ? f.docs[1]->pos.col : 1},
                    f.ndocs ? "a scenario file holds one YAML document; found another here"
                            : "the file is empty (expected a Scenario)");
         ok = false;
     }
     if (ok) ok = override_apply_tree(&L, f.docs[0], ovr, novr);
     if (ok) ok = parse_root(&L, f.docs[0]);
+    if (ok) ok = loader_check_size(&L);
     if (ok) {
+        loader_warn_after_end(&L);
+        COPY_OUT(&L, L.warnings, s->warnings, s->nwarnings);
         COPY_OUT(&L, L.pools, s->pools, s->npools);
         COPY_OUT(&L, L.specs, s->specs, s->nspecs);
         COPY_OUT(&L, L.actions, s->actions, s->nactions);
@@ -810,6 +840,11 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
         return NULL;
     }
     return s;
+}
+
+void scenario_print_warnings(const Scenario *s, FILE *out)
+{
+    for (uint32_t i = 0; i < s->nwarnings; i++) fprintf(out, "%s\n", s->warnings[i]);
 }
 
 void scenario_free(Scenario *s)

@@ -18,6 +18,12 @@
 
 #define YDOC_MAX_DEPTH 200
 #define YDOC_MAX_NODES (4u * 1024 * 1024)
+/* Aliases may copy a document to at most this many times its own nodes, plus
+ * a fixed allowance: anchors reused a few times pass, while an alias bomb
+ * (each level ten aliases of the one below) stops within milliseconds
+ * instead of after building millions of nodes. */
+#define YDOC_ALIAS_FACTOR 16u
+#define YDOC_ALIAS_SLACK 65536u
 /* Bigger node lists are streamed from the file instead of read whole. */
 #define YDOC_WHOLE_FILE_MAX (8u * 1024 * 1024)
 
@@ -372,7 +378,7 @@ typedef struct {
     YCtx *c;
     const char *file;
     yaml_document_t *doc;
-    size_t budget;
+    size_t budget, used;
 } DocBuilder;
 
 typedef VEC(YPair) PairVec;
@@ -414,9 +420,9 @@ static YNode *doc_node(DocBuilder *b, yaml_node_t *yn, const YNode *parent, cons
         yerr_at(c, pos, "nesting deeper than %d levels (a recursive alias?)", YDOC_MAX_DEPTH);
         return NULL;
     }
-    if (b->budget-- == 0) {
-        yerr_at(c, pos, "document too large (more than %u nodes after expanding aliases)",
-                YDOC_MAX_NODES);
+    if (b->used++ == b->budget) {
+        yerr_at(c, pos, "document too large (more than %zu nodes after expanding aliases)",
+                b->budget);
         return NULL;
     }
     YNode *n = NULL;
@@ -546,7 +552,9 @@ bool ydoc_load_text(YCtx *c, const char *name, const char *text, size_t len, YFi
             yaml_document_delete(&doc);
             break;
         }
-        DocBuilder b = {c, name, &doc, YDOC_MAX_NODES};
+        size_t own = (size_t)(doc.nodes.top - doc.nodes.start);
+        size_t budget = own * YDOC_ALIAS_FACTOR + YDOC_ALIAS_SLACK;
+        DocBuilder b = {c, name, &doc, budget < YDOC_MAX_NODES ? budget : YDOC_MAX_NODES, 0};
         YNode *r = doc_node(&b, root, NULL, NULL, 0, 0);
         yaml_document_delete(&doc);
         if (!r) {
@@ -815,7 +823,7 @@ static bool stream_document(Streamer *s, YItemFn each, void *arg)
     if (!stream_next(s, &ev)) return false;
     if (ev.type != YAML_MAPPING_START_EVENT) {
         yerr_at(s->c, event_pos(s, &ev),
-                "expected a node list (`kubectl get nodes -o yaml` output), not a %s",
+                "expected a List or one object (`kubectl get ... -o yaml` output), not a %s",
                 ev.type == YAML_SEQUENCE_START_EVENT ? "sequence" : "scalar");
         yaml_event_delete(&ev);
         return false;
@@ -1090,9 +1098,30 @@ static bool scalar_text(YCtx *c, const YNode *n, const char *what)
     return false;
 }
 
+/* Digits with at most one dot: what a duration string may not be without a
+ * unit (besides "0", as in Go). */
+static bool is_unitless_number(const char *s)
+{
+    bool digit = false;
+    int dots = 0;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') digit = true;
+        else if (*s == '.') dots++;
+        else return false;
+    }
+    return digit && dots <= 1;
+}
+
 bool yget_duration(YCtx *c, const YNode *n, SimTime *out)
 {
     if (!scalar_text(c, n, "a duration (like 90s, 1h30m or 250ms)")) return false;
+    /* A plain number means seconds; a string is a Go duration, which needs a
+     * unit (time.ParseDuration: "missing unit in duration"). */
+    if (n->style != YSTYLE_PLAIN && strcmp(n->text, "0") && is_unitless_number(n->text)) {
+        yerr(c, n, "invalid duration \"%s\": missing unit (a quoted duration needs one, like "
+                   "\"%ss\"; a plain number means seconds)", n->text, n->text);
+        return false;
+    }
     const char *err = units_parse_duration(n->text, out);
     if (err) {
         yerr(c, n, "invalid duration \"%s\": %s (write Go durations like 90s, 1h30m, 250ms, "

@@ -781,3 +781,73 @@ out:
     arena_free(&P.a);
     return rc;
 }
+
+/* ---- calibrate charts ------------------------------------------------------------------ */
+
+static int write_cdf_data(Plot *P, const PlotCdf *c)
+{
+    FILE *f = open_in_dir(P, "empirical.dat");
+    if (!f) return PLOT_EFAIL;
+    fputs("# observation share_at_or_below\n", f);
+    for (size_t i = 0; i < c->n; i++) fprintf(f, "%.9g %.9g\n", c->x[i], c->empirical[i]);
+    int rc = close_checked(P, f, "empirical.dat");
+    if (rc != PLOT_OK) return rc;
+    f = open_in_dir(P, "fitted.dat");
+    if (!f) return PLOT_EFAIL;
+    fputs("# seconds fitted_cdf predicted_recorded_cdf\n", f);
+    for (size_t i = 0; i < c->ngrid; i++)
+        fprintf(f, "%.9g %.9g %.9g\n", c->grid[i], c->fitted[i], c->predicted[i]);
+    return close_checked(P, f, "fitted.dat");
+}
+
+int plot_write_cdf(const PlotCdf *c, const char *output, char *err, size_t errlen)
+{
+    const char *ext = output_ext(output);
+    if (!ext) {
+        snprintf(err, errlen, "%s: the output must end in .png or .svg", output);
+        return PLOT_EINPUT;
+    }
+    if (!plot_gnuplot_found()) return PLOT_ENOGNUPLOT;
+    PlotOptions opt = {.output = output};
+    Plot P = {.opt = &opt, .err = err, .errlen = errlen};
+    int rc = make_dir(&P);
+    if (rc != PLOT_OK) return rc;
+    rc = write_cdf_data(&P, c);
+    FILE *gp = rc == PLOT_OK ? open_in_dir(&P, "plot.gp") : NULL;
+    if (gp) {
+        fputs("dir = (exists(\"ARG0\") && strlen(ARG0) > 7) ? ARG0[1:strlen(ARG0)-7] : ''\n", gp);
+        if (!strcmp(ext, "png"))
+            fputs("set terminal pngcairo size 900,560 noenhanced font 'sans,11'\n", gp);
+        else
+            fputs("set terminal svg size 900,560 dynamic noenhanced font 'sans,11' "
+                  "background rgb 'white'\n", gp);
+        fprintf(gp, "set output dir.'chart.%s'\nset title ", ext);
+        gp_str(gp, c->title);
+        fputs("\nset xlabel 'seconds'\nset ylabel 'share of observations at or below'\n"
+              "set yrange [0:1.02]\nset xrange [0:*]\nset grid\nset key right bottom\n", gp);
+        fprintf(gp, "plot dir.'empirical.dat' using 1:2 with steps lw 2 lc rgb '%s' title 'observed', \\\n"
+                    "     dir.'fitted.dat' using 1:2 with lines lw 2 lc rgb '%s' title ",
+                palette[0], palette[1]);
+        gp_str(gp, c->fitted_label);
+        fprintf(gp, ", \\\n     dir.'fitted.dat' using 1:3 with lines lw 1 dt 2 lc rgb '%s' "
+                    "title 'fit, as the timestamps record it'\nunset output\n", palette[2]);
+        rc = close_checked(&P, gp, "plot.gp");
+    } else if (rc == PLOT_OK) {
+        rc = PLOT_EFAIL;
+    }
+    if (rc == PLOT_OK) {
+        char script[4200], chart[4200];
+        snprintf(script, sizeof script, "%splot.gp", P.dir);
+        snprintf(chart, sizeof chart, "%schart.%s", P.dir, ext);
+        rc = run_gnuplot(&P, script);
+        struct stat sb;
+        if (rc == PLOT_OK && (stat(chart, &sb) != 0 || sb.st_size == 0))
+            rc = fail(&P, "gnuplot wrote no picture");
+        if (rc == PLOT_OK && rename(chart, output) != 0)
+            rc = errno == EXDEV ? copy_file(&P, chart, output) : fail(&P, "%s: %s", output, strerror(errno));
+    }
+    P.dir[strlen(P.dir) - 1] = '\0';
+    clean_dir(P.dir, true);
+    arena_free(&P.a);
+    return rc;
+}

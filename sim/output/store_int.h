@@ -48,6 +48,10 @@ enum {
     ST_SWEEP_INSERT,
     ST_SWEEP_POINT,
     ST_SWEEP_RUN,
+    ST_SWEEP_FIND,
+    ST_RUN_ID_NEXT,
+    ST_RUN_ID_RESERVE,
+    ST_RUN_ID_RESERVE_NEW,
     ST_RUN_LIST,
     ST_RUN_GET,
     ST_ROLLOUT_LIST,
@@ -95,6 +99,7 @@ struct Store {
     bool run_nested;    /* the run is a savepoint inside a sweep */
     bool sweep_open;
     bool sweep_lost;    /* a failed run took the sweep's transaction with it */
+    struct MergeStmts *source; /* store_source_attach: ds_source, until detached */
     int nattached;      /* merge sources attached as ds_merge_0..; detached after the sweep */
     bool bulk;          /* a bulk sweep switched the journal to DELETE until it ends */
     bool memory;        /* ":memory:" (its journal mode cannot change) */

@@ -343,6 +343,7 @@ void store_close(Store *s)
     if (!s) return;
     if (s->run_open) store_run_abort(s);
     if (s->sweep_open) store_sweep_abort(s);
+    store_source_detach(s);
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->stmt[i]);
     for (int t = 0; t < TAB_COUNT; t++) VEC_FREE(s->buf[t].pool);
     /* close_v2 frees everything even if a statement were left behind */

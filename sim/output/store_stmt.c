@@ -56,7 +56,24 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
         SUMMARY_COLUMNS("unavailable_pod_seconds") ", " SUMMARY_COLUMNS("exposure")
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?4 - ?5, "
         "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-        "?24, ?25, ?26, ?27, ?28, ?29)",
+        "?24, ?25, ?26, ?27, ?28, ?29) "
+        /* a resumable sweep writes its points first and their figures at the end */
+        "ON CONFLICT (sweep_id, point) DO UPDATE SET (params, n, n_converged, not_converged, "
+        SUMMARY_COLUMNS("converge") ", " SUMMARY_COLUMNS("peak_unavailable") ", "
+        SUMMARY_COLUMNS("unavailable_pod_seconds") ", " SUMMARY_COLUMNS("exposure")
+        ") = (excluded.params, excluded.n, excluded.n_converged, excluded.not_converged, "
+        SUMMARY_COLUMNS("excluded.converge") ", " SUMMARY_COLUMNS("excluded.peak_unavailable") ", "
+        SUMMARY_COLUMNS("excluded.unavailable_pod_seconds") ", "
+        SUMMARY_COLUMNS("excluded.exposure") ")",
+    [ST_SWEEP_FIND] = "SELECT id FROM sweep WHERE scenario = ?1 AND seeds = ?2 AND params = ?3 "
+                      "AND daemonset IS ?4 ORDER BY id DESC LIMIT 1",
+    /* the next run id: above every id ever given out, and above any row
+     * inserted with an explicit id */
+    [ST_RUN_ID_NEXT] = "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'run'), 0), "
+                       "coalesce((SELECT max(id) FROM run), 0)) + 1",
+    [ST_RUN_ID_RESERVE] = "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'run'",
+    [ST_RUN_ID_RESERVE_NEW] = "INSERT INTO sqlite_sequence (name, seq) SELECT 'run', ?1 "
+                              "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'run')",
     [ST_SWEEP_RUN] = "INSERT INTO sweep_run (sweep_id, point, seed, run_id) "
                      "VALUES (?1, ?2, ?3, ?4)",
     [ST_RUN_LIST] = "SELECT " RUN_COLUMNS " ORDER BY id",

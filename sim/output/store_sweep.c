@@ -166,201 +166,6 @@ void store_sweep_abort(Store *s)
     end_bulk(s);
 }
 
-/* The copy of one run: the run row under a new id, then its rows of every
- * table in their original order, so that the merged file reads as if the
- * runs had been written here one after another.
- *
- * A source was written one run (one transaction) at a time by one process,
- * so each run's rows sit in one stretch of rowids. Copying that stretch as a
- * rowid range reads the table in order; selecting by run_id instead would go
- * through the index and sort (measured: five times slower for a 10,000-node
- * run). The ranges of every run come from one scan of each table in rowid
- * order (a GROUP BY would sort: sweep workers' files have no index). */
-typedef struct {
-    int64_t run_id, lo, hi;
-} RowRange;
-
-typedef VEC(RowRange) RowRangeVec;
-
-typedef struct {
-    sqlite3_stmt *run;
-    sqlite3_stmt *rows[TAB_COUNT];
-    RowRangeVec ranges[TAB_COUNT];      /* by run_id */
-} MergeStmts;
-
-static void merge_stmts_free(MergeStmts *m)
-{
-    sqlite3_finalize(m->run);
-    for (int t = 0; t < TAB_COUNT; t++) {
-        sqlite3_finalize(m->rows[t]);
-        VEC_FREE(m->ranges[t]);
-    }
-}
-
-static const RowRange *range_find(const MergeStmts *m, int t, int64_t run_id)
-{
-    size_t lo = 0, hi = m->ranges[t].n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (m->ranges[t].v[mid].run_id < run_id) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < m->ranges[t].n && m->ranges[t].v[lo].run_id == run_id ? &m->ranges[t].v[lo] : NULL;
-}
-
-static int range_cmp(const void *a, const void *b)
-{
-    const RowRange *x = a, *y = b;
-    if (x->run_id != y->run_id) return x->run_id < y->run_id ? -1 : 1;
-    return (x->lo > y->lo) - (x->lo < y->lo);
-}
-
-static int merge_ranges(Store *s, int src, MergeStmts *m)
-{
-    char sql[256];
-    for (int t = 0; t < TAB_COUNT; t++) {
-        snprintf(sql, sizeof sql, "SELECT rowid, run_id FROM ds_merge_%d.%s NOT INDEXED ORDER BY rowid",
-                 src, store_tables[t].name);
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-            store_set_db_error(s);
-            return -1;
-        }
-        int rc;
-        RowRange cur = {0, 0, -1};
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t rowid = sqlite3_column_int64(st, 0), run = sqlite3_column_int64(st, 1);
-            if (cur.hi >= cur.lo && run == cur.run_id) {
-                cur.hi = rowid;
-                continue;
-            }
-            if (cur.hi >= cur.lo) VEC_PUSH(m->ranges[t], cur);
-            cur = (RowRange){run, rowid, rowid};
-        }
-        if (cur.hi >= cur.lo) VEC_PUSH(m->ranges[t], cur);
-        if (rc != SQLITE_DONE) store_set_db_error(s);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) return -1;
-        /* by run; a run in several stretches (not written by one sweep
-         * worker) gets one range around them all: the copy checks run_id */
-        RowRangeVec *r = &m->ranges[t];
-        if (r->n > 1) qsort(r->v, r->n, sizeof *r->v, range_cmp);
-        size_t w = 0;
-        for (size_t i = 0; i < r->n; i++) {
-            if (w > 0 && r->v[w - 1].run_id == r->v[i].run_id) {
-                r->v[w - 1].hi = DS_MAX(r->v[w - 1].hi, r->v[i].hi);
-                continue;
-            }
-            r->v[w++] = r->v[i];
-        }
-        r->n = w;
-    }
-    return 0;
-}
-
-static int merge_prepare(Store *s, int src, MergeStmts *m)
-{
-    char sql[1024];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO main.run (scenario, seed, params, started_at, sim_seconds, "
-             "wall_seconds, events, expect_failures, version) SELECT scenario, seed, params, "
-             "started_at, sim_seconds, wall_seconds, events, expect_failures, version "
-             "FROM ds_merge_%d.run WHERE id = ?1",
-             src);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &m->run, NULL) != SQLITE_OK) goto fail;
-    for (int t = 0; t < TAB_COUNT; t++) {
-        const TableSpec *ts = &store_tables[t];
-        /* +run_id: the check must not steer the plan away from the range */
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO main.%s (run_id, %s) SELECT ?2, %s FROM ds_merge_%d.%s "
-                 "WHERE rowid BETWEEN ?3 AND ?4 AND +run_id = ?1 ORDER BY rowid",
-                 ts->name, ts->cols, ts->cols, src, ts->name);
-        if (sqlite3_prepare_v2(s->db, sql, -1, &m->rows[t], NULL) != SQLITE_OK) goto fail;
-    }
-    return merge_ranges(s, src, m);
-fail:
-    store_set_db_error(s);
-    return -1;
-}
-
-int store_merge_runs(Store *s, const char *const *paths, size_t npaths,
-                     const StoreMergeRun *runs, size_t nruns, int64_t *ids)
-{
-    if (!s->sweep_open || s->run_open) {
-        store_set_error(s, s->run_open ? "a run is in progress" : "no sweep in progress");
-        return -1;
-    }
-    if (s->nattached > 0) {
-        store_set_error(s, "runs were already merged into this sweep");
-        return -1;
-    }
-    if (npaths > STORE_MERGE_MAX) {
-        store_set_error(s, "at most %d databases can be merged at once", STORE_MERGE_MAX);
-        return -1;
-    }
-    /* Only the sources that hold a listed run are attached: a worker that
-     * died before its first run may have left no usable file. */
-    int alias[STORE_MERGE_MAX];
-    MergeStmts stmts[STORE_MERGE_MAX];
-    memset(stmts, 0, sizeof stmts);
-    int rc = -1;
-    for (size_t i = 0; i < npaths; i++) alias[i] = -1;
-    for (size_t r = 0; r < nruns; r++) {
-        size_t src = runs[r].source;
-        if (src >= npaths) {
-            store_set_error(s, "merge source %zu out of range", src);
-            goto out;
-        }
-        if (alias[src] >= 0) continue;
-        sqlite3_stmt *st;
-        char sql[64];
-        snprintf(sql, sizeof sql, "ATTACH ?1 AS ds_merge_%d", s->nattached);
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-            store_set_db_error(s);
-            goto out;
-        }
-        sqlite3_bind_text(st, 1, paths[src], -1, SQLITE_TRANSIENT);
-        int step = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (step != SQLITE_DONE) {
-            store_set_error(s, "%s: %s", paths[src], sqlite3_errmsg(s->db));
-            goto out;
-        }
-        alias[src] = s->nattached++;
-        if (merge_prepare(s, alias[src], &stmts[alias[src]]) < 0) {
-            char keep[STORE_ERR_MAX];
-            snprintf(keep, sizeof keep, "%s", s->err);
-            store_set_error(s, "%s: %s", paths[src], keep);
-            goto out;
-        }
-    }
-    for (size_t r = 0; r < nruns; r++) {
-        MergeStmts *m = &stmts[alias[runs[r].source]];
-        sqlite3_bind_int64(m->run, 1, runs[r].run_id);
-        if (stmt_done(s, m->run) < 0) goto out;
-        if (sqlite3_changes(s->db) != 1) {
-            store_set_error(s, "%s: no run %lld", paths[runs[r].source],
-                            (long long)runs[r].run_id);
-            goto out;
-        }
-        ids[r] = sqlite3_last_insert_rowid(s->db);
-        for (int t = 0; t < TAB_COUNT; t++) {
-            const RowRange *range = range_find(m, t, runs[r].run_id);
-            if (!range) continue;
-            sqlite3_bind_int64(m->rows[t], 1, runs[r].run_id);
-            sqlite3_bind_int64(m->rows[t], 2, ids[r]);
-            sqlite3_bind_int64(m->rows[t], 3, range->lo);
-            sqlite3_bind_int64(m->rows[t], 4, range->hi);
-            if (stmt_done(s, m->rows[t]) < 0) goto out;
-        }
-    }
-    /* a new file gets its indexes in one pass, after the rows (see the top) */
-    rc = exec_sql(s, store_index_sql);
-out:
-    for (int i = 0; i < s->nattached; i++) merge_stmts_free(&stmts[i]);
-    return rc;
-}
-
 int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
                       size_t nfail, StoreRunFigures *out)
 {
@@ -409,3 +214,124 @@ int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
+
+/* ---- resumable sweeps ---- */
+
+static int run_ids_reserve(Store *s, int64_t nruns, int64_t *first)
+{
+    sqlite3_stmt *st = stmt_get(s, ST_RUN_ID_NEXT);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *first = sqlite3_column_int64(st, 0);
+    else store_set_db_error(s);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return -1;
+    if (nruns == 0) return 0;
+    /* AUTOINCREMENT never hands out an id at or below sqlite_sequence's, so
+     * a run written meanwhile (another sweep, `daemonsim run`) goes above
+     * the range */
+    for (int id = ST_RUN_ID_RESERVE; id <= ST_RUN_ID_RESERVE_NEW; id++) {
+        st = stmt_get(s, id);
+        if (!st) return -1;
+        sqlite3_bind_int64(st, 1, *first + nruns - 1);
+        if (stmt_done(s, st) < 0) return -1;
+    }
+    return 0;
+}
+
+static int tx_fail(Store *s)
+{
+    char keep[STORE_ERR_MAX];
+    memcpy(keep, s->err, sizeof keep);
+    if (!sqlite3_get_autocommit(s->db)) stmt_exec(s, ST_ROLLBACK);
+    memcpy(s->err, keep, sizeof keep);
+    return -1;
+}
+
+int store_sweep_create(Store *s, const StoreSweepInfo *info, const StoreSweepPoint *points,
+                       size_t npoints, int64_t nruns, int64_t *sweep_id, int64_t *first_run_id)
+{
+    if (s->readonly || s->sweep_open || s->run_open) {
+        store_set_error(s, "cannot start a sweep now");
+        return -1;
+    }
+    if (stmt_exec(s, ST_BEGIN) < 0) return -1;
+    sqlite3_stmt *st = stmt_get(s, ST_SWEEP_INSERT);
+    if (!st) return tx_fail(s);
+    sqlite3_bind_text(st, 1, info->scenario, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)info->seeds);
+    sqlite3_bind_text(st, 3, info->params ? info->params : "{}", -1, SQLITE_TRANSIENT);
+    if (info->daemonset) sqlite3_bind_text(st, 4, info->daemonset, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, 4);
+    if (stmt_done(s, st) < 0) return tx_fail(s);
+    *sweep_id = sqlite3_last_insert_rowid(s->db);
+    if (store_sweep_status(s, *sweep_id, "incomplete", (double)NAN) < 0) return tx_fail(s);
+    for (size_t i = 0; i < npoints; i++) {
+        StoreSweepPoint p = points[i];
+        p.sweep_id = *sweep_id;
+        if (store_sweep_point(s, &p) < 0) return tx_fail(s);
+    }
+    if (run_ids_reserve(s, nruns, first_run_id) < 0 || stmt_exec(s, ST_COMMIT) < 0)
+        return tx_fail(s);
+    return 0;
+}
+
+int store_sweep_find(Store *s, const StoreSweepInfo *info, int64_t *sweep_id)
+{
+    *sweep_id = 0;
+    sqlite3_stmt *st = stmt_get(s, ST_SWEEP_FIND);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, info->scenario, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)info->seeds);
+    sqlite3_bind_text(st, 3, info->params ? info->params : "{}", -1, SQLITE_TRANSIENT);
+    if (info->daemonset) sqlite3_bind_text(st, 4, info->daemonset, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, 4);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *sweep_id = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE) store_set_db_error(s);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_run_ids_reserve(Store *s, int64_t nruns, int64_t *first_run_id)
+{
+    if (stmt_exec(s, ST_BEGIN) < 0) return -1;
+    if (run_ids_reserve(s, nruns, first_run_id) < 0 || stmt_exec(s, ST_COMMIT) < 0)
+        return tx_fail(s);
+    return 0;
+}
+
+int store_sweep_reopen(Store *s, int64_t sweep_id)
+{
+    (void)sweep_id;
+    if (s->readonly || s->sweep_open || s->run_open) {
+        store_set_error(s, "cannot reopen a sweep now");
+        return -1;
+    }
+    if (stmt_exec(s, ST_BEGIN) < 0) return -1;
+    s->sweep_open = true;
+    s->sweep_lost = false;
+    return 0;
+}
+
+int store_sweep_json(Store *s, Arena *a, int64_t sweep_id, const char *path, bool drop,
+                     const char **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st;
+    const char *sql = drop ? "SELECT json_remove(params, ?2) FROM sweep WHERE id = ?1"
+                           : "SELECT json_extract(params, ?2) FROM sweep WHERE id = ?1";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        store_set_db_error(s);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, sweep_id);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        *out = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) store_set_db_error(s);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}

@@ -7,11 +7,31 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void expect_fail(Run *r, const char *fmt, ...)
+/* The first few failures of a run are enough to see what went wrong; the
+ * rest are counted and summed up in one line at the end. */
+enum { EXPECT_PRINTED_MAX = 20 };
+
+static void notify_failure(Run *r, const char *field, const char *expected, const char *actual,
+                           const char *fmt, va_list ap)
+{
+    char msg[768];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    ExpectFailure f = {.t = r->sim.now, .field = field, .expected = expected, .actual = actual,
+                       .message = msg};
+    r->opt->on_failure(r->opt->failure_ctx, &f);
+}
+
+void expect_fail(Run *r, const char *field, const char *expected, const char *actual,
+                 const char *fmt, ...)
 {
     r->expect_failures++;
-    /* The first few failures of a run are enough to see what went wrong. */
-    if (r->expect_failures > 20 || !r->opt->err) return;
+    if (r->opt->on_failure) {
+        va_list ap;
+        va_start(ap, fmt);
+        notify_failure(r, field, expected, actual, fmt, ap);
+        va_end(ap);
+    }
+    if (r->expect_failures > EXPECT_PRINTED_MAX || !r->opt->err) return;
     char when[64];
     units_format_duration(r->sim.now, when, sizeof when);
     fprintf(r->opt->err, "%s: expect failed at %s: ", r->s->path, when);
@@ -40,17 +60,20 @@ static void check_status(Run *r, const Expect *e)
     const char *name = strtab_str(r->c.strs, e->ds_name);
     DsId id = cluster_find_ds(&r->c, e->ds_name);
     if (id.i == ID_NONE) {
-        expect_fail(r, "daemonset %s does not exist (line %d)", name, e->pos.line);
+        expect_fail(r, "daemonset", name, "no such daemonset", "daemonset %s does not exist (line %d)",
+                    name, e->pos.line);
         return;
     }
     const DaemonSet *ds = cluster_ds(&r->c, id);
     for (int f = 0; f < STATUS__COUNT; f++) {
         if (!e->has_field[f]) continue;
         int64_t have = status_value(ds, (StatusField)f);
-        if (have != e->field[f])
-            expect_fail(r, "daemonset %s %s = %lld, expected %lld (line %d)", name,
-                        status_field_name((StatusField)f), (long long)have,
-                        (long long)e->field[f], e->pos.line);
+        if (have == e->field[f]) continue;
+        char field[160], want[24], got[24];
+        snprintf(field, sizeof field, "daemonset %s %s", name, status_field_name((StatusField)f));
+        snprintf(want, sizeof want, "%lld", (long long)e->field[f]);
+        snprintf(got, sizeof got, "%lld", (long long)have);
+        expect_fail(r, field, want, got, "%s = %s, expected %s (line %d)", field, got, want, e->pos.line);
     }
 }
 
@@ -69,9 +92,13 @@ static void check_pods_on(Run *r, const Expect *e)
             if (p->deleting || (only.i != ID_NONE && p->ds.i != only.i)) continue;
             count++;
         }
-    if (count != e->count)
-        expect_fail(r, "%lld pods on the %zu selected nodes, expected %u (line %d)", (long long)count,
-                    nodes.n, e->count, e->pos.line);
+    if (count != e->count) {
+        char want[24], got[24];
+        snprintf(want, sizeof want, "%u", e->count);
+        snprintf(got, sizeof got, "%lld", (long long)count);
+        expect_fail(r, "podsOn", want, got, "%lld pods on the %zu selected nodes, expected %u (line %d)",
+                    (long long)count, nodes.n, e->count, e->pos.line);
+    }
     VEC_FREE(nodes);
 }
 
@@ -119,9 +146,13 @@ void expect_check_pod_created(Run *r, const Pod *p)
         const Pod *q = &r->c.pods.v[o.i];
         if (q->ds.i == p->ds.i && !q->deleting) n++;
     }
-    if (n > 1)
-        expect_fail(r, "atMostOnePodPerNode: %d pods of %s on node %s", n,
-                    strtab_str(r->c.strs, ds->name), strtab_str(r->c.strs, r->c.nodes.v[p->node.i].name));
+    if (n > 1) {
+        char got[24];
+        snprintf(got, sizeof got, "%d pods", n);
+        expect_fail(r, "atMostOnePodPerNode", "at most 1 pod", got,
+                    "atMostOnePodPerNode: %d pods of %s on node %s", n, strtab_str(r->c.strs, ds->name),
+                    strtab_str(r->c.strs, r->c.nodes.v[p->node.i].name));
+    }
 }
 
 /* During a rolling update the unavailable count may exceed maxUnavailable
@@ -149,16 +180,26 @@ void expect_check_always(Run *r, const DaemonSet *ds)
         int64_t limit = units_scale(ds->spec->max_unavailable, desired, true);
         if (limit == 0 && desired > 0) limit = 1;
         int64_t allowed = limit + inv->unavailable_at_start + grown;
-        if (ds->view.unavailable > allowed)
-            expect_fail(r, "maxUnavailableRespected: %s has %lld unavailable, allowed %lld",
+        if (ds->view.unavailable > allowed) {
+            char want[32], got[24];
+            snprintf(want, sizeof want, "at most %lld", (long long)allowed);
+            snprintf(got, sizeof got, "%lld", (long long)ds->view.unavailable);
+            expect_fail(r, "maxUnavailableRespected", want, got,
+                        "maxUnavailableRespected: %s has %lld unavailable, allowed %lld",
                         strtab_str(r->c.strs, ds->name), (long long)ds->view.unavailable,
                         (long long)allowed);
+        }
     }
     if (has_inv(r, INV_MAX_SURGE) && allows_surge(ds)) {
         int64_t limit = units_scale(ds->spec->max_surge, desired, true);
-        if ((int64_t)ds->surge_budgeted > limit)
-            expect_fail(r, "maxSurgeRespected: %s surges on %u nodes, maxSurge %lld",
+        if ((int64_t)ds->surge_budgeted > limit) {
+            char want[32], got[24];
+            snprintf(want, sizeof want, "at most %lld", (long long)limit);
+            snprintf(got, sizeof got, "%u", ds->surge_budgeted);
+            expect_fail(r, "maxSurgeRespected", want, got,
+                        "maxSurgeRespected: %s surges on %u nodes, maxSurge %lld",
                         strtab_str(r->c.strs, ds->name), ds->surge_budgeted, (long long)limit);
+        }
     }
 }
 
@@ -171,7 +212,8 @@ static void check_settled(Run *r)
         const Node *n = &c->nodes.v[p->node.i];
         const DaemonSet *ds = &c->dsets.v[p->ds.i];
         if (n->exists && ds->exists && (dsctl_eligibility(c, ds, n, n->name) & ELIG_CONTINUE)) continue;
-        expect_fail(r, "noPodOnIneligibleNode: pod %s of %s on node %s", strtab_str(c->strs, p->name),
+        expect_fail(r, "noPodOnIneligibleNode", "no pod on an ineligible node", strtab_str(c->strs, n->name),
+                    "noPodOnIneligibleNode: pod %s of %s on node %s", strtab_str(c->strs, p->name),
                     strtab_str(c->strs, ds->name), strtab_str(c->strs, n->name));
         return;
     }
@@ -185,25 +227,32 @@ void expect_finish(Run *r)
         const char *name = strtab_str(r->c.strs, e->ds_name);
         DsId id = cluster_find_ds(&r->c, e->ds_name);
         if (id.i == ID_NONE) {
-            expect_fail(r, "rolloutCompleteWithin: daemonset %s does not exist (line %d)", name, e->pos.line);
+            expect_fail(r, "rolloutCompleteWithin", name, "no such daemonset",
+                        "rolloutCompleteWithin: daemonset %s does not exist (line %d)", name, e->pos.line);
             continue;
         }
         const DaemonSet *ds = cluster_ds(&r->c, id);
         const Rollout *ro = &ds->rollouts.v[ds->rollouts.n - 1];
-        char want[64], took[64];
+        char want[64], took[64], within[72];
         units_format_duration(e->within, want, sizeof want);
+        snprintf(within, sizeof within, "within %s", want);
         if (ro->completed == SIM_NEVER) {
-            expect_fail(r, "rolloutCompleteWithin: rollout of %s revision %lld did not complete, expected within %s (line %d)",
+            expect_fail(r, "rolloutCompleteWithin", within, "did not complete",
+                        "rolloutCompleteWithin: rollout of %s revision %lld did not complete, expected within %s (line %d)",
                         name, (long long)ro->revision, want, e->pos.line);
         } else if (ro->completed - ro->started > e->within) {
             units_format_duration(ro->completed - ro->started, took, sizeof took);
-            expect_fail(r, "rolloutCompleteWithin: rollout of %s revision %lld took %s, expected within %s (line %d)",
+            expect_fail(r, "rolloutCompleteWithin", within, took,
+                        "rolloutCompleteWithin: rollout of %s revision %lld took %s, expected within %s (line %d)",
                         name, (long long)ro->revision, took, want, e->pos.line);
         }
     }
     if (has_inv(r, INV_NO_POD_ON_INELIGIBLE) && r->converged) check_settled(r);
     if (has_inv(r, INV_STATUS_CONSISTENT)) {
         char why[512];
-        if (!dsctl_check(&r->c, why, sizeof why)) expect_fail(r, "statusConsistent: %s", why);
+        if (!dsctl_check(&r->c, why, sizeof why)) expect_fail(r, "statusConsistent", "status matches the pods", why, "statusConsistent: %s", why);
     }
+    if (r->expect_failures > EXPECT_PRINTED_MAX && r->opt->err)
+        fprintf(r->opt->err, "%s: and %u more expectation failures\n", r->s->path,
+                r->expect_failures - EXPECT_PRINTED_MAX);
 }

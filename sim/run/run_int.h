@@ -61,7 +61,10 @@ void expect_check_always(Run *r, const DaemonSet *ds);
 void expect_check_pod_created(Run *r, const Pod *p);
 /* End-of-run checks (rollout deadlines, settled invariants). */
 void expect_finish(Run *r);
-void expect_fail(Run *r, const char *fmt, ...) DS_PRINTF(2, 3);
+/* Counts a failed check, prints the first few on err and hands each to
+ * on_failure with what was checked, the value wanted and the value found. */
+void expect_fail(Run *r, const char *field, const char *expected, const char *actual, const char *fmt, ...)
+    DS_PRINTF(5, 6);
 
 /* Node ids matching a target, narrowed by count/fraction with `rng`. */
 void actions_select_nodes(Run *r, const NodeTarget *t, Rng *rng, U32Vec *out);

@@ -1,15 +1,15 @@
 /* sweep_pool.c: the worker processes of `daemonsim sweep -j N`.
  *
- * The parent forks N workers after the whole plan is built and before any
- * database is open, so no SQLite connection ever crosses fork(). Each worker
+ * The parent forks N workers after the whole plan is built. Each worker
  * has two pipes: job numbers come down one, one fixed-size report per
  * finished run goes up the other (a report is far below PIPE_BUF, so it
  * arrives whole or not at all). The parent hands out one job at a time, the
  * next as soon as a report comes back, so slow points do not leave a worker
- * idle. A worker writes each run to its own database with run_scenario(),
- * one transaction per run, and reports only after the commit: a report means
- * the run is safely on disk, and a worker that dies (a crash, kill -9, Ctrl-C)
- * loses at most the run it was on, which SQLite rolls back.
+ * idle. A worker writes each run to the item's own database with
+ * run_scenario() and reports only after the commit: a report means the run
+ * is safely on disk, and the parent hands the item to the sink (sweep_sink.c),
+ * which stores it in the output. A worker that dies (a crash, kill -9,
+ * Ctrl-C) loses at most the run it was on, which SQLite rolls back.
  *
  * SIGINT or SIGTERM in the parent stops the handing out and sends SIGINT to
  * the workers, which die at once with the default action (a run in progress
@@ -31,18 +31,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemonsim/cli.h"
 #include "daemonsim/mem.h"
 #include "daemonsim/run.h"
 #include "daemonsim/store.h"
-#include "sweep_int.h"
+#include "daemonsim/sweep.h"
 
 typedef struct {
     uint32_t job;
     int32_t status;             /* 0: committed; -1: runtime failure, err says why */
-    int64_t run_id;
     uint32_t expect_failures;
-    char err[236];
+    char err[244];
 } WorkerReport;
 
 typedef struct {
@@ -61,13 +59,6 @@ static void on_stop_signal(int sig)
 {
     (void)sig;
     pool_stop = 1;
-}
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static bool write_full(int fd, const void *buf, size_t n)
@@ -98,6 +89,21 @@ static bool read_full(int fd, void *buf, size_t n)
 
 /* ---- the worker -------------------------------------------------------------------- */
 
+int sweep_run_item(const SweepPlan *plan, size_t j, const char *db_path, uint32_t *expect_failures,
+                   char *err, size_t errlen)
+{
+    const SweepJob *job = &plan->jobs[j];
+    sweep_remove_db(db_path);
+    RunOptions ro = {.scenario = plan->points[job->point].sc, .seed = job->seed,
+                     .db_path = db_path, .params_json = job->params_json,
+                     .progress = PROGRESS_QUIET, .out = NULL, .err = NULL,
+                     .record = plan->record_full ? RECORD_FULL : RECORD_SUMMARY};
+    RunResult rr;
+    if (run_scenario(&ro, &rr, err, errlen) != 0) return -1;
+    *expect_failures = rr.expect_failures;
+    return 0;
+}
+
 static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int res)
 {
     signal(SIGINT, SIG_DFL);
@@ -105,80 +111,19 @@ static DS_NORETURN void worker_main(const SweepPlan *plan, int w, int cmd, int r
     signal(SIGPIPE, SIG_DFL);
     store_set_scratch(true);
     const char *hook = getenv("DAEMONSIM_TEST_KILL_WORKER");
-    long kill_me = 0;
-    if (hook && !cli_parse_int(hook, 1, 1024, &kill_me)) kill_me = 0;
+    long kill_me = hook ? strtol(hook, NULL, 10) : 0;
     uint32_t job;
     while (read_full(cmd, &job, sizeof job)) {
         if (job >= plan->njobs) break;
         if (kill_me == w + 1) raise(SIGKILL);
-        const SweepJob *j = &plan->jobs[job];
-        RunOptions ro = {.scenario = plan->points[j->point].sc, .seed = j->seed,
-                         .db_path = plan->worker_db[w], .params_json = j->params_json,
-                         .progress = PROGRESS_QUIET, .out = NULL, .err = NULL,
-                         .record = plan->record_full ? RECORD_FULL : RECORD_SUMMARY};
-        RunResult rr;
+        char path[4096];
+        sweep_item_path(plan, job, path, sizeof path);
         WorkerReport rep = {.job = job};
-        if (run_scenario(&ro, &rr, rep.err, sizeof rep.err) != 0) {
+        if (sweep_run_item(plan, job, path, &rep.expect_failures, rep.err, sizeof rep.err) != 0)
             rep.status = -1;
-        } else {
-            rep.run_id = rr.run_id;
-            rep.expect_failures = rr.expect_failures;
-        }
         if (!write_full(res, &rep, sizeof rep)) break;
     }
     _exit(0);
-}
-
-/* ---- progress ----------------------------------------------------------------------- */
-
-typedef struct {
-    double start;
-    size_t runs_finished;
-    size_t points_finished;
-    int bar_width;              /* characters last written on the bar line */
-    double drawn;               /* when the bar was last drawn */
-} Progress;
-
-static void progress_bar(const SweepPlan *plan, Progress *pr)
-{
-    enum { WIDTH = 30 };
-    size_t total = plan->njobs ? plan->njobs : 1;
-    size_t fill = pr->runs_finished * WIDTH / total;
-    char bar[WIDTH + 1];
-    for (size_t i = 0; i < WIDTH; i++) bar[i] = i < fill ? '#' : '.';
-    bar[WIDTH] = '\0';
-    int n = fprintf(plan->err, "\rsweep [%s] %zu/%zu runs, %zu/%zu points, %.0f s", bar,
-                    pr->runs_finished, plan->njobs, pr->points_finished, plan->nvalid,
-                    mono_now() - pr->start);
-    /* blank out what a longer earlier line left behind */
-    if (n < pr->bar_width) fprintf(plan->err, "%*s", pr->bar_width - n, "");
-    pr->bar_width = n;
-    fflush(plan->err);
-}
-
-static void job_finished(SweepPlan *plan, Progress *pr, SweepJob *j)
-{
-    SweepPoint *p = &plan->points[j->point];
-    pr->runs_finished++;
-    bool point_done = ++p->finished == p->njobs;
-    if (point_done) pr->points_finished++;
-    if (!plan->progress) return;
-    if (plan->tty) {
-        /* ten times a second is plenty for the eye, and short runs finish
-         * by the hundred */
-        double now = mono_now();
-        if (now - pr->drawn >= 0.1 || point_done) {
-            progress_bar(plan, pr);
-            pr->drawn = now;
-        }
-    } else if (point_done) {
-        size_t done = 0;
-        for (size_t i = 0; i < p->njobs; i++) done += plan->jobs[p->first_job + i].state == JOB_DONE;
-        fprintf(plan->err, "sweep: point %zu/%zu %s (%s): %zu/%zu runs, %.1f s\n",
-                pr->points_finished, plan->nvalid, done == p->njobs ? "done" : "stopped", p->label,
-                done, p->njobs, mono_now() - pr->start);
-        fflush(plan->err);
-    }
 }
 
 /* ---- the parent ------------------------------------------------------------------- */
@@ -206,15 +151,15 @@ static void dispatch(SweepPlan *plan, Worker *wk, int w, size_t *next, bool stop
     (*next)++;
 }
 
-static void handle_report(SweepPlan *plan, Progress *pr, SweepOutcome *out, Worker *wk)
+/* The job the report is about, or -1. */
+static long handle_report(SweepPlan *plan, SweepProgress *pr, SweepOutcome *out, Worker *wk)
 {
     const WorkerReport *rep = &wk->rep;
-    if (rep->job >= plan->njobs || (long)rep->job != wk->job) return; /* cannot happen */
+    if (rep->job >= plan->njobs || (long)rep->job != wk->job) return -1; /* cannot happen */
     SweepJob *j = &plan->jobs[rep->job];
     wk->job = -1;
     if (rep->status == 0) {
         j->state = JOB_DONE;
-        j->local_run_id = rep->run_id;
         j->expect_failures = rep->expect_failures;
     } else {
         j->state = JOB_FAILED;
@@ -222,11 +167,13 @@ static void handle_report(SweepPlan *plan, Progress *pr, SweepOutcome *out, Work
             snprintf(out->first_error, sizeof out->first_error, "%.*s",
                      (int)sizeof rep->err, rep->err);
     }
-    job_finished(plan, pr, j);
+    sweep_progress_item(plan, pr, j);
+    return (long)rep->job;
 }
 
 /* The worker's report pipe hit end of file: it has exited. */
-static void reap_worker(SweepPlan *plan, Progress *pr, SweepOutcome *out, Worker *wk, int w)
+static void reap_worker(SweepPlan *plan, SweepSink *sink, SweepProgress *pr, SweepOutcome *out,
+                        Worker *wk, int w)
 {
     close(wk->res);
     wk->res = -1;
@@ -238,7 +185,8 @@ static void reap_worker(SweepPlan *plan, Progress *pr, SweepOutcome *out, Worker
     bool lost = wk->job >= 0;
     if (lost) {
         plan->jobs[wk->job].state = JOB_LOST;
-        job_finished(plan, pr, &plan->jobs[wk->job]);
+        sweep_progress_item(plan, pr, &plan->jobs[wk->job]);
+        sweep_sink_item(sink, plan, (size_t)wk->job);
         wk->job = -1;
     }
     /* Ctrl-C on a terminal reaches the workers too, maybe before the
@@ -253,14 +201,16 @@ static void reap_worker(SweepPlan *plan, Progress *pr, SweepOutcome *out, Worker
     }
 }
 
-void sweep_pool_run(SweepPlan *plan, SweepOutcome *out)
+/* The sink's database is open across fork(): the workers never touch it,
+ * and leave with _exit(), which runs no SQLite code. */
+void sweep_pool_run(SweepPlan *plan, SweepSink *sink, SweepOutcome *out)
 {
     memset(out, 0, sizeof *out);
     int n = plan->nworkers;
     Worker *wk = xcalloc((size_t)n, sizeof *wk);
     struct pollfd *pfd = xcalloc((size_t)n, sizeof *pfd);
     int *pfd_worker = xcalloc((size_t)n, sizeof *pfd_worker);
-    Progress pr = {.start = mono_now()};
+    SweepProgress pr;
 
     struct sigaction stop = {.sa_handler = on_stop_signal}, ign = {.sa_handler = SIG_IGN};
     struct sigaction old_int, old_term, old_pipe;
@@ -319,8 +269,8 @@ void sweep_pool_run(SweepPlan *plan, SweepOutcome *out)
 
     size_t next = 0;
     bool stopping = false;
+    sweep_progress_start(plan, &pr);
     for (int w = 0; w < n; w++) dispatch(plan, &wk[w], w, &next, false);
-    if (plan->progress && plan->tty) progress_bar(plan, &pr);
     while (live > 0) {
         if (pool_stop && !stopping) {
             stopping = true;
@@ -347,24 +297,27 @@ void sweep_pool_run(SweepPlan *plan, SweepOutcome *out)
             ssize_t r = read(k->res, (char *)&k->rep + k->got, sizeof k->rep - k->got);
             if (r < 0 && errno == EINTR) continue;
             if (r <= 0) {
-                reap_worker(plan, &pr, out, k, w);
+                reap_worker(plan, sink, &pr, out, k, w);
                 live--;
                 continue;
             }
             k->got += (size_t)r;
             if (k->got < sizeof k->rep) continue;
             k->got = 0;
-            handle_report(plan, &pr, out, k);
-            dispatch(plan, k, w, &next, stopping || pool_stop);
+            long job = handle_report(plan, &pr, out, k);
+            /* the worker gets its next job before the import keeps us busy */
+            dispatch(plan, k, w, &next, stopping || pool_stop || sink->failed);
+            if (job >= 0) sweep_sink_item(sink, plan, (size_t)job);
         }
     }
     /* jobs no worker took (every worker gone, or stopped) */
     for (size_t i = 0; i < plan->njobs; i++) {
         if (plan->jobs[i].state != JOB_PENDING && plan->jobs[i].state != JOB_RUNNING) continue;
         plan->jobs[i].state = JOB_LOST;
-        job_finished(plan, &pr, &plan->jobs[i]);
+        sweep_progress_item(plan, &pr, &plan->jobs[i]);
     }
-    if (plan->progress && plan->tty) fputc('\n', plan->err);
+    sweep_sink_item(sink, plan, 0);
+    sweep_progress_end(plan, &pr);
     if (pool_stop) out->interrupted = true;
 
     sigaction(SIGINT, &old_int, NULL);

@@ -1,0 +1,28 @@
+/* fuzz_manifest.c: a DaemonSet manifest file (one or more YAML documents)
+ * from bytes, loaded by a fixed scenario through `daemonSets: [{file}]`, so
+ * that kind checks, defaulting, validation and the revision chain all run. */
+#include <string.h>
+
+#include "fuzz.h"
+
+static const char scenario[] =
+    "apiVersion: daemonsim/v1\n"
+    "kind: Scenario\n"
+    "metadata: {name: fuzz-manifest}\n"
+    "spec:\n"
+    "  priorityClasses: {high: 1000}\n"
+    "  cluster:\n"
+    "    nodePools:\n"
+    "      - {name: workers, count: 3, labels: {kubernetes.io/os: linux, app: web}}\n"
+    "  daemonSets:\n"
+    "    - file: fuzz-ds.yaml\n";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const char *path;
+    fuzz_write("fuzz-ds.yaml", data, size);
+    if (!path)
+        path = strdup(fuzz_write("fuzz-manifest-scenario.yaml", scenario, sizeof scenario - 1));
+    fuzz_load_scenario(path);
+    return 0;
+}
