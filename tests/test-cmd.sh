@@ -32,8 +32,10 @@ xpath() {   # xpath NAME FILE EXPR WANT
     got=$(xmllint --xpath "$3" "$2" 2>&1)
     if [[ "$got" == "$4" ]]; then ok; else bad "$1: $3 = '$got', want '$4'"; fi
 }
-wellformed() {   # wellformed NAME FILE
+wellformed() {   # wellformed NAME FILE: well-formed, and valid against tests/junit.xsd
     if xmllint --noout "$2" 2>"$work/xmlerr"; then ok; else bad "$1: $2 is not well-formed XML"; cat "$work/xmlerr"; fi
+    if xmllint --noout --schema "$src/tests/junit.xsd" "$2" 2>"$work/xmlerr"; then ok; else
+        bad "$1: $2 does not follow tests/junit.xsd"; cat "$work/xmlerr"; fi
 }
 # every testcase counted once, and the suite's failures and errors are the
 # testcases that have them
@@ -61,7 +63,7 @@ check failing 1 "$bin" test tests/test-cmd/wrong-expectations.yaml tests/test-cm
 last_line failing-summary "$work/out" "1 passed, 1 failed"
 contains failing-line "$work/out" "FAIL  tests/test-cmd/wrong-expectations.yaml (wrong-expectations; sim "
 contains failing-detail "$work/out" "    at 4m0s: daemonset agent numberAvailable = 3, expected 4 (line 31)"
-contains failing-more "$work/out" "    and 4 more"
+contains failing-more "$work/out" "    and 4 more expectation failures"
 contains no-expect "$work/out" "PASS  tests/test-cmd/no-expect.yaml (no-expect; sim "
 contains no-expect-says "$work/out" "no expect: block, ran cleanly"
 wellformed failing-xml "$work/fail.xml"
@@ -111,6 +113,10 @@ contains db-unwritable-line "$work/out" "ERROR tests/test-cmd/no-expect.yaml"
 check set 0 "$bin" test tests/test-cmd/no-expect.yaml --set nodes=5
 check set-bad 2 "$bin" test tests/test-cmd/no-expect.yaml --set spec.nope=1
 contains set-bad-diag "$work/out" "ERROR tests/test-cmd/no-expect.yaml"
+
+# --check re-derives the controller's incremental state as the run goes.
+check check 0 "$bin" test tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml --check
+last_line check-summary "$work/out" "1 passed, 0 failed"
 
 # Misuse.
 check help 0 "$bin" test --help

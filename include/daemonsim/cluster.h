@@ -69,10 +69,20 @@ typedef struct {
                        const char *detail);
     void (*status_written)(void *ctx, SimTime t, const DaemonSet *ds);
     void (*view_changed)(void *ctx, SimTime t, const DaemonSet *ds);
-    /* A Kubernetes Event the controller records (FailedDaemonPod, ...). */
-    void (*k8s_event)(void *ctx, SimTime t, const DaemonSet *ds, const char *type,
-                      const char *reason, const char *message);
+    /* A Kubernetes Event a component records (recorder.h): the involved
+     * object's kind and name, Normal or Warning, reason and message. */
+    void (*k8s_event)(void *ctx, SimTime t, const char *kind, const char *name,
+                      const char *type, const char *reason, const char *message);
 } Sink;
+
+/* The event correlator's spam filter (recorder.c): one token bucket per
+ * (source, involved object), in an open-addressing table. */
+typedef struct {
+    uint64_t *keys;             /* 0: empty slot */
+    SimTime *tat;               /* GCRA state per key */
+    size_t cap, n;
+    uint64_t dropped;           /* Events the filter discarded */
+} EventSpamFilter;
 
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
@@ -104,6 +114,7 @@ typedef struct {
     U32Vec ready_queue;         /* DaemonSets waiting for a worker, FIFO */
     size_t ready_head;
     Sink sink;
+    EventSpamFilter spam;
     bool sync_mode;             /* creations/deletions observed at once (unit tests, §0) */
     bool check;                 /* verify incremental state after every sync */
     U32Vec scratch;             /* per-call working lists */

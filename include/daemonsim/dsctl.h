@@ -19,6 +19,22 @@ void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every
 void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
 void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);
 void dsctl_node_changed(Cluster *c, NodeId n);  /* labels/taints/add/delete, via watch */
+/* Why a DaemonSet's pod should not run on a node (§2), in the order
+ * upstream checks: spec.nodeName, nodeSelector, required node affinity, an
+ * untolerated NoExecute taint, an untolerated NoSchedule taint (the only one
+ * that lets a running pod stay). */
+typedef enum {
+    EXCL_NONE,
+    EXCL_NODE_NAME,
+    EXCL_NODE_SELECTOR,
+    EXCL_NODE_AFFINITY,
+    EXCL_TAINT_NO_EXECUTE,
+    EXCL_TAINT_NO_SCHEDULE,
+} DsExclusion;
+
+/* The first reason `n` is excluded, and for a taint which one (taint may be NULL). */
+DsExclusion dsctl_exclusion(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name,
+                            const Taint **taint);
 /* Eligibility (daemonset-behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
 uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name);
 bool dsctl_pod_available(const Cluster *c, const DaemonSet *ds, const PodSeen *s, SimTime now);

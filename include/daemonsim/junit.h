@@ -6,7 +6,8 @@
  * with one <failure> per failed expectation (its text gives the simulated
  * time, the field, the expected and the actual value) or one <error> when the
  * file could not run. The suite's failures and errors count test cases, as
- * the readers expect. Text is escaped for XML 1.0: markup characters become
+ * the readers expect. Only attributes that the strictest reader's schema
+ * (Jenkins xunit's junit-10.xsd) allows are written. Text is escaped for XML 1.0: markup characters become
  * entities, control characters that XML cannot carry become '?', and bytes
  * that are not UTF-8 become U+FFFD, so any message gives a well-formed file. */
 #ifndef DAEMONSIM_JUNIT_H
@@ -27,7 +28,6 @@ typedef struct {
 typedef struct {
     const char *classname;      /* the file's folder, dotted: tests.scenarios */
     const char *name;           /* the file name without .yaml */
-    const char *file;           /* the path as given */
     double seconds;             /* wall-clock time */
     const JunitFailure *failures;
     size_t nfailures;

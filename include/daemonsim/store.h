@@ -15,10 +15,10 @@
 
 typedef struct Store Store;
 
-/* Version of the schema this code writes (PRAGMA user_version). A version 1
+/* Version of the schema this code writes (PRAGMA user_version). An older
  * file is migrated when opened for writing and read as it is when opened
  * read-only; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct {
     const char *scenario;       /* metadata.name */
@@ -78,6 +78,9 @@ int store_node_event(Store *s, double t, const char *node, const char *kind,
                      const char *detail);
 int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus *st);
 int store_rollout(Store *s, const StoreRollout *r);
+/* A Kubernetes Event: involved object kind and name, Normal or Warning. */
+int store_k8s_event(Store *s, double t, const char *kind, const char *name, const char *type,
+                    const char *reason, const char *message);
 /* Flushes buffered rows, fills in the run's end figures, builds the indexes
  * (first time only) and commits. On failure the run is rolled back, so a
  * following store_run_abort() is a harmless no-op. */
@@ -287,6 +290,49 @@ typedef struct {
 /* The status samples of one DaemonSet in one run, by time. */
 int store_status_series(Store *s, Arena *a, int64_t run_id, const char *daemonset,
                         StoreStatusSample **rows, size_t *n);
+
+/* ---- The cluster at a simulated time (report --at) ----
+ *
+ * The rows of one run up to and including time `until` (simulated seconds),
+ * in the order they were written, handed one at a time to a callback; the
+ * strings live only during the call. A file older than the k8s_event table
+ * has no Events: the callback is never called. */
+typedef struct {
+    double t;
+    const char *daemonset, *pod, *node;     /* node may be NULL */
+    int64_t revision;
+    const char *phase;
+} StorePodEventRow;
+
+typedef struct {
+    double t;
+    const char *node, *kind, *detail;       /* detail may be NULL */
+} StoreNodeEventRow;
+
+typedef struct {
+    double t;
+    const char *kind, *name, *type, *reason, *message;
+} StoreK8sEventRow;
+
+int store_each_pod_event(Store *s, int64_t run_id, double until,
+                         void (*fn)(void *ctx, const StorePodEventRow *row), void *ctx);
+int store_each_node_event(Store *s, int64_t run_id, double until,
+                          void (*fn)(void *ctx, const StoreNodeEventRow *row), void *ctx);
+int store_each_k8s_event(Store *s, int64_t run_id, double until,
+                         void (*fn)(void *ctx, const StoreK8sEventRow *row), void *ctx);
+
+/* Each DaemonSet's last status sample at or before `until`, by name. */
+typedef struct {
+    const char *daemonset;
+    double t;                   /* of that sample */
+    double first;               /* the DaemonSet's first sample: its age */
+    StoreStatus status;
+} StoreStatusRow;
+
+int store_status_at(Store *s, Arena *a, int64_t run_id, double until, StoreStatusRow **rows,
+                    size_t *n);
+/* The newest run's id, or 0 when the file holds none. */
+int store_last_run(Store *s, int64_t *run_id);
 
 /* Test and debugging aid: runs one read-only SQL statement and returns its
  * rows as text, columns joined by '|', one line per row, NULL as empty (the

@@ -16,6 +16,9 @@ const char *units_parse_quantity(const char *s, int64_t *milli);
 
 /* Formats a duration the way Go prints it (`1h2m3.5s`, `250ms`). */
 void units_format_duration(SimTime t, char *buf, size_t n);
+/* kubectl's AGE column (apimachinery util/duration.HumanDuration): 90s,
+ * 2m30s, 45m, 3h20m, 30h, 2d4h, 45d, 2y10d. */
+void units_format_age(SimTime t, char *buf, size_t n);
 
 typedef struct {
     bool is_percent;

@@ -372,3 +372,17 @@ int32_t units_scale(IntOrPercent v, int32_t total, bool round_up)
 }
 
 bool units_iop_is_zero(IntOrPercent v) { return v.value == 0; }
+
+void units_format_age(SimTime t, char *buf, size_t n)
+{
+    long long s = t > 0 ? (long long)(t / SIM_S) : 0, m = s / 60, h = s / 3600, d = h / 24;
+    if (s < 120) snprintf(buf, n, "%llds", s);
+    else if (m < 10 && s % 60) snprintf(buf, n, "%lldm%llds", m, s % 60);
+    else if (m < 180) snprintf(buf, n, "%lldm", m);
+    else if (h < 8 && m % 60) snprintf(buf, n, "%lldh%lldm", h, m % 60);
+    else if (h < 48) snprintf(buf, n, "%lldh", h);
+    else if (h < 192 && h % 24) snprintf(buf, n, "%lldd%lldh", d, h % 24);
+    else if (h < 24 * 365 * 2) snprintf(buf, n, "%lldd", d);
+    else if (h < 24 * 365 * 8 && d % 365) snprintf(buf, n, "%lldy%lldd", d / 365, d % 365);
+    else snprintf(buf, n, "%lldy", d / 365);
+}

@@ -146,7 +146,7 @@ static void print_case(FILE *out, const TestCase *tc)
         fprintf(out, "    at %s: %s\n", when, f->message);
     }
     if (tc->failed_checks > tc->failures.n)
-        fprintf(out, "    and %u more\n", tc->failed_checks - (uint32_t)tc->failures.n);
+        fprintf(out, "    and %u more expectation failures\n", tc->failed_checks - (uint32_t)tc->failures.n);
 }
 
 static void on_done(void *ctx, size_t i)
@@ -186,7 +186,7 @@ static int write_junit(const char *file, const TestCase *cases, size_t n)
         owned[2 * i] = cls;
         owned[2 * i + 1] = name;
         bool error = tc->outcome == TEST_INVALID || tc->outcome == TEST_RUNTIME;
-        jc[i] = (JunitCase){.classname = cls, .name = name, .file = tc->path, .seconds = tc->wall,
+        jc[i] = (JunitCase){.classname = cls, .name = name, .seconds = tc->wall,
                             .failures = tc->failures.v, .nfailures = error ? 0 : tc->failures.n,
                             .unlisted = error ? 0 : tc->failed_checks - (uint32_t)tc->failures.n,
                             .error = error ? tc->error : NULL,

@@ -7,6 +7,7 @@
 #include "daemonsim/dsctl.h"
 #include "daemonsim/kubelet.h"
 #include "daemonsim/nodelc.h"
+#include "daemonsim/recorder.h"
 #include "daemonsim/sched.h"
 
 #include <stdio.h>
@@ -65,6 +66,7 @@ void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
 void cluster_free(Cluster *c)
 {
     dsctl_free(c);
+    recorder_free(c);
     for (size_t i = 0; i < c->dsets.n; i++) {
         DaemonSet *ds = &c->dsets.v[i];
         VEC_FREE(ds->revs);

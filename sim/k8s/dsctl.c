@@ -10,6 +10,8 @@
  * upstream does, from scratch, and compares. */
 #include "dsctl_state.h"
 
+#include "daemonsim/recorder.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +22,42 @@
 
 /* ---- eligibility and availability (§2, §11) ---------------------------------- */
 
-uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name)
+DsExclusion dsctl_exclusion(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name,
+                            const Taint **taint_out)
 {
     const PodTemplate *t = &ds->spec->template_;
-    if (t->node_name != SYM_EMPTY && t->node_name != node_name) return 0;
+    if (taint_out) *taint_out = NULL;
+    if (t->node_name != SYM_EMPTY && t->node_name != node_name) return EXCL_NODE_NAME;
     if (!node_selector_matches(t->node_selector, t->nnode_selector, n->labels, n->nlabels))
-        return 0;
-    if (!node_affinity_matches(&t->affinity, n->labels, n->nlabels, node_name, c->strs)) return 0;
-    bool untolerated_schedule = false;
+        return EXCL_NODE_SELECTOR;
+    if (!node_affinity_matches(&t->affinity, n->labels, n->nlabels, node_name, c->strs))
+        return EXCL_NODE_AFFINITY;
+    const Taint *no_schedule = NULL;
     for (uint32_t i = 0; i < n->ntaints; i++) {
         const Taint *taint = &n->taints[i];
         if (taint->effect == EFFECT_PREFER_NO_SCHEDULE) continue;
         if (tolerations_tolerate(ds->tolerations, ds->ntolerations, taint)) continue;
-        if (taint->effect == EFFECT_NO_EXECUTE) return 0;
-        untolerated_schedule = true;
+        if (taint->effect == EFFECT_NO_EXECUTE) {
+            if (taint_out) *taint_out = taint;
+            return EXCL_TAINT_NO_EXECUTE;
+        }
+        if (!no_schedule) no_schedule = taint;
     }
-    return untolerated_schedule ? ELIG_CONTINUE : ELIG_SHOULD_RUN | ELIG_CONTINUE;
+    if (taint_out) *taint_out = no_schedule;
+    return no_schedule ? EXCL_TAINT_NO_SCHEDULE : EXCL_NONE;
+}
+
+uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name)
+{
+    switch (dsctl_exclusion(c, ds, n, node_name, NULL)) {
+    case EXCL_NONE: return ELIG_SHOULD_RUN | ELIG_CONTINUE;
+    case EXCL_TAINT_NO_SCHEDULE: return ELIG_CONTINUE;   /* running pods stay */
+    case EXCL_NODE_NAME:
+    case EXCL_NODE_SELECTOR:
+    case EXCL_NODE_AFFINITY:
+    case EXCL_TAINT_NO_EXECUTE: return 0;
+    }
+    return 0;
 }
 
 /* Available once Ready for strictly more than minReadySeconds. */
@@ -478,14 +500,12 @@ static void manage_failed(Cluster *c, DaemonSet *ds, DsId id)
 /* The Events manage records about terminal pods (§5.2 case B.1). */
 static void emit_pod_event(Cluster *c, const DaemonSet *ds, const Pod *p, bool failed)
 {
-    if (!c->sink.k8s_event) return;
-    char msg[512];
-    snprintf(msg, sizeof msg, "Found %s daemon pod %s/%s on node %s, will try to %s",
-             failed ? "failed" : "succeeded", strtab_str(c->strs, ds->spec->namespace_),
-             strtab_str(c->strs, p->name), strtab_str(c->strs, c->nodes.v[p->node.i].name),
-             failed ? "kill it" : "delete it");
-    c->sink.k8s_event(c->sink.ctx, c->sim->now, ds, failed ? "Warning" : "Normal",
-                      failed ? "FailedDaemonPod" : "SucceededDaemonPod", msg);
+    recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, failed,
+                    failed ? "FailedDaemonPod" : "SucceededDaemonPod",
+                    "Found %s daemon pod %s/%s on node %s, will try to %s",
+                    failed ? "failed" : "succeeded", strtab_str(c->strs, ds->spec->namespace_),
+                    strtab_str(c->strs, p->name), strtab_str(c->strs, c->nodes.v[p->node.i].name),
+                    failed ? "kill it" : "delete it");
 }
 
 static void manage(Cluster *c, DaemonSet *ds, DsId id)
@@ -700,9 +720,8 @@ void dsctl_sync(Cluster *c, DsId id)
         return;
     }
     if (selector_is_empty(&ds->spec->selector)) {
-        if (c->sink.k8s_event)
-            c->sink.k8s_event(c->sink.ctx, now, ds, "Warning", "SelectingAll",
-                              "This daemon set is selecting all pods. A non-empty selector is required.");
+        recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true, "SelectingAll",
+                        "This daemon set is selecting all pods. A non-empty selector is required.");
         sync_finish(c, id);
         return;
     }
@@ -788,6 +807,14 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
 
 /* ---- API calls landing ---------------------------------------------------------- */
 
+/* The pod control's Event on the DaemonSet for each call that succeeds
+ * (controller_utils.go RealPodControl: "Created pod: NAME"). */
+static void record_pod_call(Cluster *c, const Pod *p, const char *reason, const char *verb)
+{
+    recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, c->dsets.v[p->ds.i].name, false,
+                    reason, "%s pod: %s", verb, strtab_str(c->strs, p->name));
+}
+
 static void on_api_create(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
@@ -800,6 +827,7 @@ static void on_api_create(void *ctx, Sim *sim, const Event *ev)
         return;
     }
     pod_materialize(c, (PodId){ev->subject});
+    record_pod_call(c, p, "SuccessfulCreate", "Created");
 }
 
 static void on_api_delete(void *ctx, Sim *sim, const Event *ev)
@@ -809,6 +837,7 @@ static void on_api_delete(void *ctx, Sim *sim, const Event *ev)
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
     pod_begin_delete(c, (PodId){ev->subject});
+    record_pod_call(c, p, "SuccessfulDelete", "Deleted");
 }
 
 /* ---- watch events ------------------------------------------------------------- */

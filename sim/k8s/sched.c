@@ -8,8 +8,10 @@
 #include "daemonsim/sched.h"
 
 #include "daemonsim/kubelet.h"
+#include "daemonsim/recorder.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define SCHED_BACKOFF_INITIAL SIM_S
 #define SCHED_BACKOFF_MAX (10 * SIM_S)
@@ -63,11 +65,58 @@ const char *sched_filter(const Cluster *c, const Pod *p, const Node *n)
         const Taint *taint = &n->taints[i];
         if (taint->effect == EFFECT_PREFER_NO_SCHEDULE) continue;
         if (!tolerations_tolerate(ds->tolerations, ds->ntolerations, taint))
-            return "node(s) had untolerated taint";
+            return "node(s) had untolerated taint(s)";
     }
     /* NodeUnschedulable: daemon pods tolerate node.kubernetes.io/unschedulable (§7.4). */
     if (ports_conflict(c, p, n)) return "node(s) didn't have free ports for the requested pod ports";
     return resources_short(n, &t->requests, true);
+}
+
+/* Nodes in the scheduler's cache: the existing ones. */
+static uint32_t nodes_known(const Cluster *c)
+{
+    uint32_t n = 0;
+    for (size_t z = 0; z < c->zones.n; z++) n += c->zones.v[z].nodes;
+    return n;
+}
+
+/* Filters whose failure no preemption can cure (UnschedulableAndUnresolvable). */
+static bool unresolvable(const char *why)
+{
+    return !strcmp(why, "node(s) didn't match Pod's node affinity/selector") ||
+           !strcmp(why, "node(s) had untolerated taint(s)") || !strcmp(why, "node not found");
+}
+
+/* "1 X, 299 Y": the reason histogram, its entries sorted as strings
+ * (schedule_one.go FitError.Error, sortReasonsHistogram). */
+static void histogram(char *buf, size_t len, const char *why, uint32_t others, const char *other)
+{
+    char a[128], b[128];
+    snprintf(a, sizeof a, "1 %s", why);
+    if (others == 0) {
+        snprintf(buf, len, "%s", a);
+        return;
+    }
+    snprintf(b, sizeof b, "%u %s", others, other);
+    bool a_first = strcmp(a, b) <= 0;
+    snprintf(buf, len, "%s, %s", a_first ? a : b, a_first ? b : a);
+}
+
+void sched_failure_message(const Cluster *c, const char *why, char *buf, size_t len)
+{
+    /* The daemon pod's required node affinity names one node; the NodeAffinity
+     * PreFilter narrows the search to it, and every other node is reported as
+     * filtered out by that plugin. */
+    uint32_t all = nodes_known(c);
+    uint32_t others = all > 0 ? all - 1 : 0;
+    char fit[320], pre[320];
+    histogram(fit, sizeof fit, why, others, "node(s) didn't satisfy plugin(s) [NodeAffinity]");
+    histogram(pre, sizeof pre,
+              unresolvable(why) ? "Preemption is not helpful for scheduling"
+                                : "No preemption victims found for incoming pod",
+              others, "Preemption is not helpful for scheduling");
+    snprintf(buf, len, "0/%u nodes are available: %s. preemption: 0/%u nodes are available: %s.",
+             all, fit, all, pre);
 }
 
 /* DefaultPreemption: victims are the node's lower-priority load, evicted
@@ -87,6 +136,11 @@ static bool try_preempt(Cluster *c, const Pod *p, Node *n)
     if (t->requests.memory > 0 && u->memory > free_for.memory) u->memory = free_for.memory;
     if (u->pods > free_for.pods) u->pods = free_for.pods;
     cluster_emit_node(c, n, NE_PREEMPTED, strtab_str(c->strs, p->name));
+    /* default_preemption.go prepareCandidate: an Event on each victim. The
+     * node's other load has no pod objects here, so the Event names it. */
+    recorder_eventf(c, SRC_SCHEDULER, OBJ_NODE, n->name, false, "Preempted",
+                    "Preempted lower-priority pods on node %s for pod %s",
+                    strtab_str(c->strs, n->name), strtab_str(c->strs, p->name));
     return true;
 }
 
@@ -111,6 +165,9 @@ static void on_schedule(void *ctx, Sim *sim, const Event *ev)
         why = sched_filter(c, p, n);
     if (why) {
         if (p->sched_backoff == 0) cluster_emit_pod(c, p, PE_UNSCHEDULABLE);
+        char msg[1024];
+        sched_failure_message(c, why, msg, sizeof msg);
+        recorder_eventf(c, SRC_SCHEDULER, OBJ_POD, p->name, true, "FailedScheduling", "%s", msg);
         p->sched_backoff = p->sched_backoff ? DS_MIN(2 * p->sched_backoff, SCHED_BACKOFF_MAX)
                                             : SCHED_BACKOFF_INITIAL;
         sim_after(sim, SCHED_FLUSH, EV_POD_SCHEDULE, ev->subject, p->timer, 0);

@@ -86,7 +86,6 @@ static void write_case(FILE *f, const JunitCase *c)
     fputs("    <testcase", f);
     attr(f, "classname", c->classname);
     attr(f, "name", c->name);
-    attr(f, "file", c->file);
     attr(f, "time", secs);
     if (!c->error && c->nfailures == 0) {
         fputs("/>\n", f);

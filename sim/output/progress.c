@@ -9,18 +9,6 @@ static void format_time(SimTime t, char *buf, size_t n)
     units_format_duration((t + SIM_MS / 2) / SIM_MS * SIM_MS, buf, n);
 }
 
-/* kubectl's short AGE: 45s, 3m20s, 42m, 5h10m, 30h, 3d. */
-static void format_age(SimTime t, char *buf, size_t n)
-{
-    long long s = (long long)(t / SIM_S), m = s / 60, h = m / 60;
-    if (s < 120) snprintf(buf, n, "%llds", s);
-    else if (m < 10) snprintf(buf, n, "%lldm%llds", m, s % 60);
-    else if (m < 180) snprintf(buf, n, "%lldm", m);
-    else if (h < 8) snprintf(buf, n, "%lldh%lldm", h, m % 60);
-    else if (h < 48) snprintf(buf, n, "%lldh", h);
-    else snprintf(buf, n, "%lldd", h / 24);
-}
-
 void progress_print_line(FILE *out, SimTime t, const char *msg)
 {
     char when[64];
@@ -59,7 +47,7 @@ void progress_print_summary(FILE *out, const Cluster *c)
         const DsStatus *s = &ds->status;
         char sel[256], age[64];
         node_selector_text(c, &ds->spec->template_, sel, sizeof sel);
-        format_age(c->sim->now - ds->rollouts.v[0].started, age, sizeof age);
+        units_format_age(c->sim->now - ds->rollouts.v[0].started, age, sizeof age);
         fprintf(out, "%-*s  %7lld  %7lld  %7lld  %10lld  %9lld  %-13s  %s\n", w,
                 strtab_str(c->strs, ds->name), (long long)s->desired, (long long)s->current,
                 (long long)s->ready, (long long)s->updated, (long long)s->available, sel, age);

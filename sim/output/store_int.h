@@ -21,7 +21,7 @@
 #define STORE_CACHE_KIB 262144
 
 /* Buffered tables; run_id is parameter ?1 of every row, the columns follow. */
-enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_COUNT };
+enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_K8S_EVENT, TAB_COUNT };
 
 typedef struct {
     const char *name;
@@ -63,6 +63,11 @@ enum {
     ST_STATUS_SERIES,
     ST_FIGURE_ROLLOUT,
     ST_EXPOSURE,
+    ST_POD_EVENTS_UNTIL,
+    ST_NODE_EVENTS_UNTIL,
+    ST_K8S_EVENTS_UNTIL,
+    ST_STATUS_AT,
+    ST_LAST_RUN,
     ST_FIXED_COUNT,
     ST_INSERT_1 = ST_FIXED_COUNT,               /* + table */
     ST_INSERT_N = ST_INSERT_1 + TAB_COUNT,      /* + table */

@@ -283,3 +283,134 @@ int store_query(Store *s, const char *sql, char **out)
     return 0;
 }
 
+
+/* ---- the cluster at a simulated time ---- */
+
+static const char *col_str(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Steps a bound statement, calling `row` for each result row. */
+static int each_row(Store *s, sqlite3_stmt *st, void (*row)(sqlite3_stmt *st, void *ctx),
+                    void *ctx)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st, ctx);
+    if (rc != SQLITE_DONE) store_set_db_error(s);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static sqlite3_stmt *until_stmt(Store *s, int id, int64_t run_id, double until)
+{
+    sqlite3_stmt *st = stmt_get(s, id);
+    if (!st) return NULL;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_double(st, 2, until);
+    return st;
+}
+
+typedef struct {
+    void (*fn)(void *ctx, const StorePodEventRow *row);
+    void *ctx;
+} PodEach;
+
+typedef struct {
+    void (*fn)(void *ctx, const StoreNodeEventRow *row);
+    void *ctx;
+} NodeEach;
+
+typedef struct {
+    void (*fn)(void *ctx, const StoreK8sEventRow *row);
+    void *ctx;
+} K8sEach;
+
+static void pod_row(sqlite3_stmt *st, void *ctx)
+{
+    const PodEach *e = ctx;
+    StorePodEventRow r = {sqlite3_column_double(st, 0), col_str(st, 1), col_str(st, 2),
+                          col_str(st, 3), sqlite3_column_int64(st, 4), col_str(st, 5)};
+    e->fn(e->ctx, &r);
+}
+
+static void node_row(sqlite3_stmt *st, void *ctx)
+{
+    const NodeEach *e = ctx;
+    StoreNodeEventRow r = {sqlite3_column_double(st, 0), col_str(st, 1), col_str(st, 2),
+                           col_str(st, 3)};
+    e->fn(e->ctx, &r);
+}
+
+static void k8s_row(sqlite3_stmt *st, void *ctx)
+{
+    const K8sEach *e = ctx;
+    StoreK8sEventRow r = {sqlite3_column_double(st, 0), col_str(st, 1), col_str(st, 2),
+                          col_str(st, 3), col_str(st, 4), col_str(st, 5)};
+    e->fn(e->ctx, &r);
+}
+
+int store_each_pod_event(Store *s, int64_t run_id, double until,
+                         void (*fn)(void *ctx, const StorePodEventRow *row), void *ctx)
+{
+    sqlite3_stmt *st = until_stmt(s, ST_POD_EVENTS_UNTIL, run_id, until);
+    PodEach e = {fn, ctx};
+    return st ? each_row(s, st, pod_row, &e) : -1;
+}
+
+int store_each_node_event(Store *s, int64_t run_id, double until,
+                          void (*fn)(void *ctx, const StoreNodeEventRow *row), void *ctx)
+{
+    sqlite3_stmt *st = until_stmt(s, ST_NODE_EVENTS_UNTIL, run_id, until);
+    NodeEach e = {fn, ctx};
+    return st ? each_row(s, st, node_row, &e) : -1;
+}
+
+int store_each_k8s_event(Store *s, int64_t run_id, double until,
+                         void (*fn)(void *ctx, const StoreK8sEventRow *row), void *ctx)
+{
+    if (s->version < 3) return 0;
+    sqlite3_stmt *st = until_stmt(s, ST_K8S_EVENTS_UNTIL, run_id, until);
+    K8sEach e = {fn, ctx};
+    return st ? each_row(s, st, k8s_row, &e) : -1;
+}
+
+static void read_status_at(sqlite3_stmt *st, Arena *a, void *row)
+{
+    StoreStatusRow *r = row;
+    r->daemonset = col_text(st, 0, a);
+    r->t = sqlite3_column_double(st, 1);
+    r->first = sqlite3_column_double(st, 2);
+    StoreStatus *v = &r->status;
+    v->desired = sqlite3_column_int64(st, 3);
+    v->current = sqlite3_column_int64(st, 4);
+    v->ready = sqlite3_column_int64(st, 5);
+    v->updated = sqlite3_column_int64(st, 6);
+    v->available = sqlite3_column_int64(st, 7);
+    v->unavailable = sqlite3_column_int64(st, 8);
+    v->misscheduled = sqlite3_column_int64(st, 9);
+    v->updated_available = sqlite3_column_int64(st, 10);
+}
+
+int store_status_at(Store *s, Arena *a, int64_t run_id, double until, StoreStatusRow **rows,
+                    size_t *n)
+{
+    sqlite3_stmt *st = list_stmt(s, ST_STATUS_AT, rows, n);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_double(st, 2, until);
+    return list_rows(s, st, a, sizeof **rows, read_status_at, rows, n);
+}
+
+int store_last_run(Store *s, int64_t *run_id)
+{
+    *run_id = 0;
+    sqlite3_stmt *st = stmt_get(s, ST_LAST_RUN);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *run_id = sqlite3_column_int64(st, 0);
+    else store_set_db_error(s);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}

@@ -107,6 +107,16 @@ static const char store_schema_sql[] =
     "  FOREIGN KEY (sweep_id, point) REFERENCES sweep_point(sweep_id, point)\n"
     "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
     ") STRICT;\n"
+    "CREATE TABLE k8s_event (\n"
+    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"
+    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+    "  t REAL NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  message TEXT NOT NULL,\n"
+    "  type TEXT NOT NULL\n"
+    ") STRICT;\n"
     /* time to converge spelled out once, for plain-SQL charts */
     "CREATE VIEW rollout_summary AS\n"
     "  SELECT r.run_id, run.scenario, run.seed, r.daemonset, r.revision,\n"
@@ -130,6 +140,25 @@ static const char store_migrate_v1_sql[] =
     "ALTER TABLE sweep_point ADD COLUMN exposure_p90 REAL;\n"
     "ALTER TABLE sweep_point ADD COLUMN exposure_p99 REAL;\n"
     "UPDATE sweep_point SET not_converged = n - n_converged;\n";
+
+/* Version 2 to 3: the Kubernetes Events the model records. */
+static const char store_migrate_v2_sql[] =
+    "CREATE TABLE k8s_event (\n"
+    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"
+    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+    "  t REAL NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  message TEXT NOT NULL,\n"
+    "  type TEXT NOT NULL\n"
+    ") STRICT;\n";
+
+/* store_migrations[v] takes a file from version v to v + 1. */
+static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
+    [1] = store_migrate_v1_sql,
+    [2] = store_migrate_v2_sql,
+};
 
 static void copy_err(char *err, size_t errlen, const char *msg)
 {
@@ -189,16 +218,17 @@ static int schema_reject(Store *s, int64_t version, int64_t tables)
 }
 
 /* 0: ours and usable as it is; 1: empty or unrelated, and schema_create is
- * to add the tables; 2: ours at version 1, and schema_create is to migrate
- * it. A read-only handle reads a version 1 file as it is (s->version says
- * which statements fit it). */
+ * to add the tables; 2: ours at an older version, and schema_create is to
+ * migrate it. A read-only handle reads an older file as it is (s->version
+ * says which statements fit it). */
 static int schema_check(Store *s)
 {
     int64_t version, tables;
     if (schema_state(s, &version, &tables) < 0) return -1;
     s->version = version;
-    if (tables > 0 && (version == STORE_SCHEMA_VERSION || (version == 1 && s->readonly))) return 0;
-    if (tables > 0 && version == 1) return 2;
+    bool older = version >= 1 && version < STORE_SCHEMA_VERSION;
+    if (tables > 0 && (version == STORE_SCHEMA_VERSION || (older && s->readonly))) return 0;
+    if (tables > 0 && older) return 2;
     if (version == 0 && tables == 0 && !s->readonly) return 1;
     return schema_reject(s, version, tables);
 }
@@ -214,8 +244,10 @@ static int schema_create(Store *s)
     if (version == STORE_SCHEMA_VERSION && tables > 0) return exec_sql(s, "COMMIT");
     char version_sql[64];
     snprintf(version_sql, sizeof version_sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-    if (version == 1 && tables > 0) {
-        if (exec_sql(s, store_migrate_v1_sql) < 0 || exec_sql(s, version_sql) < 0) goto fail;
+    if (version >= 1 && version < STORE_SCHEMA_VERSION && tables > 0) {
+        for (int64_t v = version; v < STORE_SCHEMA_VERSION; v++)
+            if (exec_sql(s, store_migrations[v]) < 0) goto fail;
+        if (exec_sql(s, version_sql) < 0) goto fail;
         return exec_sql(s, "COMMIT");
     }
     if (version != 0 || tables != 0) {

@@ -26,6 +26,7 @@ const TableSpec store_tables[TAB_COUNT] = {
                      "daemonset, revision, started, completed, max_unavailable, "
                      "unavailable_pod_seconds",
                      6},
+    [TAB_K8S_EVENT] = {"k8s_event", "t, kind, name, reason, message, type", 6},
 };
 
 /* params always comes back as valid JSON: the compact object, or (should a
@@ -106,6 +107,19 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
     [ST_FIGURE_ROLLOUT] = "SELECT revision, started, completed, max_unavailable, "
                           "unavailable_pod_seconds FROM rollout WHERE run_id = ?1 AND "
                           "daemonset = ?2 ORDER BY started DESC, rowid DESC LIMIT 1",
+    [ST_POD_EVENTS_UNTIL] = "SELECT t, daemonset, pod, node, revision, phase FROM pod_event "
+                            "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
+    [ST_NODE_EVENTS_UNTIL] = "SELECT t, node, kind, detail FROM node_event "
+                             "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
+    [ST_K8S_EVENTS_UNTIL] = "SELECT t, kind, name, type, reason, message FROM k8s_event "
+                            "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
+    /* each DaemonSet's last sample at or before ?2, and its first sample */
+    [ST_STATUS_AT] = "SELECT d.daemonset, d.t, (SELECT min(t) FROM ds_status WHERE run_id = ?1 "
+                     "AND daemonset = d.daemonset), desired, current, ready, updated, available, "
+                     "unavailable, misscheduled, coalesce(updated_available, 0) FROM ds_status AS d "
+                     "WHERE run_id = ?1 AND rowid = (SELECT max(rowid) FROM ds_status WHERE "
+                     "run_id = ?1 AND daemonset = d.daemonset AND t <= ?2) ORDER BY d.daemonset",
+    [ST_LAST_RUN] = "SELECT max(id) FROM run",
     [ST_EXPOSURE] = "SELECT count(DISTINCT node) FROM pod_event WHERE run_id = ?1 AND "
                     "daemonset = ?2 AND phase = ?4 AND node IS NOT NULL AND "
                     "revision IN (SELECT value FROM json_each(?3))",

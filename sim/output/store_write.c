@@ -172,6 +172,24 @@ int store_rollout(Store *s, const StoreRollout *r)
     return row_end(s, TAB_ROLLOUT);
 }
 
+int store_k8s_event(Store *s, double t, const char *kind, const char *name, const char *type,
+                    const char *reason, const char *message)
+{
+    Cell *c = row_begin(s, TAB_K8S_EVENT);
+    if (!c) return -1;
+    if (!kind || !name || !type || !reason || !message)
+        return row_fail(s, !kind ? "kind" : !name ? "name" : !type ? "type" : !reason ? "reason"
+                                                                                       : "message");
+    RowBuf *b = &s->buf[TAB_K8S_EVENT];
+    cell_real(&c[0], t);
+    cell_text(b, &c[1], kind);
+    cell_text(b, &c[2], name);
+    cell_text(b, &c[3], reason);
+    cell_text(b, &c[4], message);
+    cell_text(b, &c[5], type);
+    return row_end(s, TAB_K8S_EVENT);
+}
+
 /* ---- transactions ---- */
 
 /* Ends the current run's transaction (or savepoint) without keeping it. An
@@ -253,7 +271,9 @@ int store_run_commit(Store *s, const StoreRunEnd *end)
     }
     if (s->run_failed) goto fail;
     /* rollout first: the run's summary rows matter most to a reader */
-    static const int order[] = {TAB_ROLLOUT, TAB_DS_STATUS, TAB_POD_EVENT, TAB_NODE_EVENT};
+    static const int order[] = {TAB_ROLLOUT, TAB_DS_STATUS, TAB_POD_EVENT, TAB_NODE_EVENT,
+                                TAB_K8S_EVENT};
+    _Static_assert(DS_ARRAY_LEN(order) == TAB_COUNT, "every buffered table is flushed");
     for (size_t i = 0; i < DS_ARRAY_LEN(order); i++)
         if (flush_table(s, order[i]) < 0) goto fail;
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "daemonsim/explain.h"
 #include "daemonsim/progress.h"
 
 static double wall_now(void)
@@ -51,6 +52,14 @@ static void on_node_event(void *ctx, SimTime t, const Node *n, NodeEventKind kin
     if (!r->store || r->opt->record == RECORD_SUMMARY) return;
     store_check(r, store_node_event(r->store, sim_to_seconds(t), sym(r, n->name),
                                     node_event_name(kind), detail));
+}
+
+static void on_k8s_event(void *ctx, SimTime t, const char *kind, const char *name,
+                         const char *type, const char *reason, const char *message)
+{
+    Run *r = ctx;
+    if (!r->store || r->opt->record == RECORD_SUMMARY) return;
+    store_check(r, store_k8s_event(r->store, sim_to_seconds(t), kind, name, type, reason, message));
 }
 
 static void write_status_row(Run *r, SimTime t, const DaemonSet *ds)
@@ -225,6 +234,7 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
                  opt->seed);
     r->c.check = opt->check;
     r->c.sink = (Sink){.ctx = r, .pod_event = on_pod_event, .node_event = on_node_event,
+                       .k8s_event = on_k8s_event,
                        .status_written = on_status_written, .view_changed = on_view_changed};
     sim_on(&r->sim, EV_SAMPLE, on_sample, r);
     actions_register(r);
@@ -248,7 +258,10 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     res->events = r->sim.events;
     res->converged = r->converged;
 
-    if (opt->out) progress_print_summary(opt->out, &r->c);
+    if (opt->out) {
+        progress_print_summary(opt->out, &r->c);
+        explain_print(opt->out, &r->c);
+    }
     int status = 0;
     if (r->store) {
         write_results(r);

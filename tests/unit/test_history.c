@@ -203,16 +203,24 @@ static void test_events_json_and_pods_yaml(void)
 }
 
 /* The same pod with events and pods in the other formats and order: the
- * PodScheduled condition stands in for the missing Scheduled event. */
+ * PodScheduled condition stands in for the missing Scheduled event. The JSON
+ * has what kubectl's does and YAML parsers might trip on: managedFields keys
+ * with escaped quotes, Go's \u003c escapes, a long one-line annotation. */
 static void test_pods_json_then_events_yaml(void)
 {
-    const char *pods =
+    static char pods[12000];
+    char big[8001];
+    memset(big, 'x', 8000);
+    big[8000] = '\0';
+    snprintf(pods, sizeof pods,
         "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"
-        " \"metadata\": {\"name\": \"p\", \"namespace\": \"ns\", \"creationTimestamp\": \"2026-03-02T09:00:00Z\"},\n"
+        " \"metadata\": {\"name\": \"p\", \"namespace\": \"ns\", \"creationTimestamp\": \"2026-03-02T09:00:00Z\",\n"
+        "   \"annotations\": {\"kubectl.kubernetes.io/last-applied-configuration\": \"{\\\"a\\\":\\\"%s \\u003c\\u003e \\u0026\\\"}\\n\"},\n"
+        "   \"managedFields\": [{\"fieldsV1\": {\"f:status\": {\"f:conditions\": {\"k:{\\\"type\\\":\\\"Ready\\\"}\": {\".\": {}}}}}}]},\n"
         " \"status\": {\"conditions\": [{\"type\": \"PodScheduled\", \"status\": \"True\",\n"
         "                               \"lastTransitionTime\": \"2026-03-02T09:00:01Z\"},\n"
         "                              {\"type\": \"Ready\", \"status\": \"False\",\n"
-        "                               \"lastTransitionTime\": \"2026-03-02T09:00:05Z\"}]}}\n";
+        "                               \"lastTransitionTime\": \"2026-03-02T09:00:05Z\"}]}}\n", big);
     const char *events =
         "kind: Event\n"
         "involvedObject: {kind: Pod, name: p, namespace: ns, fieldPath: \"spec.containers{c}\"}\n"

@@ -83,13 +83,13 @@ static int64_t write_small_run(Store *s, const StoreRunInfo *info, int rows)
 static void test_open_creates_schema(void)
 {
     Store *s = open_ok("schema.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "2\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_journal_mode"), "wal\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_synchronous"), "1\n"); /* NORMAL */
     EXPECT_STR(q(s, "SELECT * FROM pragma_foreign_keys"), "1\n");
     EXPECT_STR(q(s, "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND "
                     "type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"),
-               "ds_status|1\nnode_event|1\npod_event|1\nrollout|1\nrun|1\n"
+               "ds_status|1\nk8s_event|1\nnode_event|1\npod_event|1\nrollout|1\nrun|1\n"
                "sweep|1\nsweep_point|1\nsweep_run|1\n");
     /* indexes come with the first commit, not before */
     EXPECT_STR(q(s, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"),
@@ -460,7 +460,7 @@ static void test_foreign_and_newer_databases(void)
     snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version = 99'", tmp_path("newer.db"));
     CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
     CU_ASSERT_PTR_NULL(store_open(tmp_path("newer.db"), err, sizeof err));
-    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 2)");
+    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 3)");
 }
 
 /* Tries to create a database in a directory the process may not write, and
@@ -644,7 +644,8 @@ static void test_schema_v1_migration(void)
     store_close(r);
 
     Store *s = open_ok("v1.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "2\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
+    EXPECT_STR(q(s, "SELECT count(*) FROM k8s_event"), "0\n");
     EXPECT_STR(q(s, "SELECT quote(updated_available) FROM ds_status"), "NULL\n");
     EXPECT_STR(q(s, "SELECT not_converged, quote(exposure_mean) FROM sweep_point"), "1|NULL\n");
     EXPECT_STR(q(s, "SELECT status, quote(daemonset) FROM sweep"), "complete|NULL\n");

@@ -292,7 +292,35 @@ static void test_diag_long_line_window(void)
     free(out);
 }
 
+static void age_is(SimTime t, const char *want)
+{
+    char buf[64];
+    units_format_age(t, buf, sizeof buf);
+    EXPECT_STR(buf, want);
+}
+
+/* apimachinery util/duration HumanDuration, case by case. */
+static void test_age_like_kubectl(void)
+{
+    age_is(-5 * SIM_S, "0s");
+    age_is(59 * SIM_S + 999 * SIM_MS, "59s");
+    age_is(119 * SIM_S, "119s");
+    age_is(2 * SIM_MIN, "2m");
+    age_is(9 * SIM_MIN + 30 * SIM_S, "9m30s");
+    age_is(10 * SIM_MIN + 30 * SIM_S, "10m");
+    age_is(179 * SIM_MIN, "179m");
+    age_is(3 * SIM_HOUR, "3h");
+    age_is(7 * SIM_HOUR + 59 * SIM_MIN, "7h59m");
+    age_is(47 * SIM_HOUR, "47h");
+    age_is(49 * SIM_HOUR, "2d1h");
+    age_is(48 * SIM_HOUR, "2d");
+    age_is(8 * 24 * SIM_HOUR, "8d");
+    age_is(2 * 365 * 24 * SIM_HOUR + 24 * SIM_HOUR, "2y1d");
+    age_is(9 * 365 * 24 * SIM_HOUR, "9y");
+}
+
 static CU_TestInfo duration_tests[] = {
+    {"age like kubectl", test_age_like_kubectl},
     {"go syntax", test_duration_go_syntax},
     {"plain seconds", test_duration_plain_seconds},
     {"errors", test_duration_errors},
