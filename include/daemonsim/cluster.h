@@ -63,6 +63,9 @@ typedef enum {
 
 const char *pod_event_name(PodEventKind k);
 const char *node_event_name(NodeEventKind k);
+/* The kind a stored name stands for; false for a name not in the tables. */
+bool pod_event_parse(const char *name, PodEventKind *k);
+bool node_event_parse(const char *name, NodeEventKind *k);
 
 /* What the model reports as it runs; any callback may be NULL. */
 typedef struct {

@@ -11,6 +11,7 @@
 #define DAEMONSIM_MODEL_H
 
 #include "daemonsim/dsspec.h"
+#include "daemonsim/dsstatus.h"
 #include "daemonsim/sim.h"
 
 /* ---- nodes ---------------------------------------------------------------- */
@@ -107,7 +108,7 @@ typedef struct {
 } Revision;
 
 typedef struct {
-    int64_t desired, current, ready, updated, available, unavailable, misscheduled;
+    DS_STATUS_COUNTS(DS_STATUS_MEMBER)
     int64_t observed_generation;
     int64_t updated_available;  /* not a status field: desired nodes whose pod is both */
 } DsStatus;

@@ -9,10 +9,11 @@
 
 #include <stdio.h>
 
+#include "daemonsim/clusterspec.h"
 #include "daemonsim/diag.h"
 #include "daemonsim/dist.h"
-#include "daemonsim/clusterspec.h"
 #include "daemonsim/dsspec.h"
+#include "daemonsim/dsstatus.h"
 #include "daemonsim/labels.h"
 #include "daemonsim/mem.h"
 
@@ -91,13 +92,9 @@ typedef struct {
 } Action;
 
 typedef enum {
-    STATUS_DESIRED,
-    STATUS_CURRENT,
-    STATUS_READY,
-    STATUS_UPDATED,
-    STATUS_AVAILABLE,
-    STATUS_UNAVAILABLE,
-    STATUS_MISSCHEDULED,
+#define X(f, K, name) STATUS_##K,
+    DS_STATUS_COUNTS(X)
+#undef X
     STATUS_OBSERVED_GENERATION,
     STATUS__COUNT
 } StatusField;

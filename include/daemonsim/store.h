@@ -10,6 +10,7 @@
 #define DAEMONSIM_STORE_H
 
 #include "daemonsim/base.h"
+#include "daemonsim/dsstatus.h"
 #include "daemonsim/mem.h"
 
 typedef struct Store Store;
@@ -34,7 +35,7 @@ typedef struct {
 } StoreRunEnd;
 
 typedef struct {
-    int64_t desired, current, ready, updated, available, unavailable, misscheduled;
+    DS_STATUS_COUNTS(DS_STATUS_MEMBER)
     int64_t updated_available;  /* desired nodes whose pod is updated and available */
 } StoreStatus;
 

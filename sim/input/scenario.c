@@ -33,13 +33,9 @@ const char *action_kind_name(ActionKind k)
 }
 
 static const char *const status_names[STATUS__COUNT] = {
-    [STATUS_DESIRED] = "desiredNumberScheduled",
-    [STATUS_CURRENT] = "currentNumberScheduled",
-    [STATUS_READY] = "numberReady",
-    [STATUS_UPDATED] = "updatedNumberScheduled",
-    [STATUS_AVAILABLE] = "numberAvailable",
-    [STATUS_UNAVAILABLE] = "numberUnavailable",
-    [STATUS_MISSCHEDULED] = "numberMisscheduled",
+#define X(f, K, name) [STATUS_##K] = name,
+    DS_STATUS_COUNTS(X)
+#undef X
     [STATUS_OBSERVED_GENERATION] = "observedGeneration",
 };
 
@@ -182,40 +178,28 @@ static bool di_values(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
-#define DIST_COMMON {"dist", yf_ignore, 0, YF_REQUIRED}
-#define DIST_CLAMPS {"min", di_min, 0, 0}, {"max", di_max, 0, 0}
+/* The keys of each distribution, from DIST_KINDS (dist.h). */
+#define DI_FIELD_DUR(ab, key) {#key, di_dur_##ab, 0, YF_REQUIRED},
+#define DI_FIELD_NUM(ab, key) {#key, di_num_##ab, 0, YF_REQUIRED},
+#define DI_FIELD_VALUES(ab, key) {#key, di_values, 0, YF_REQUIRED},
+#define DI_FIELD_NONE(ab, key)
+#define DI_CLAMPS {"min", di_min, 0, 0}, {"max", di_max, 0, 0},
+#define DI_NO_CLAMPS
 
-static const YField dist_constant_fields[] = {DIST_COMMON, {"value", di_dur_a, 0, YF_REQUIRED},
-                                              DIST_CLAMPS};
-static const YField dist_uniform_fields[] = {DIST_COMMON, {"min", di_dur_a, 0, YF_REQUIRED},
-                                             {"max", di_dur_b, 0, YF_REQUIRED}};
-static const YField dist_exponential_fields[] = {DIST_COMMON, {"mean", di_dur_a, 0, YF_REQUIRED},
-                                                 DIST_CLAMPS};
-static const YField dist_normal_fields[] = {DIST_COMMON, {"mean", di_dur_a, 0, YF_REQUIRED},
-                                            {"stddev", di_dur_b, 0, YF_REQUIRED}, DIST_CLAMPS};
-static const YField dist_lognormal_fields[] = {DIST_COMMON, {"median", di_dur_a, 0, YF_REQUIRED},
-                                               {"sigma", di_num_b, 0, YF_REQUIRED}, DIST_CLAMPS};
-static const YField dist_shape_scale_fields[] = {DIST_COMMON, {"shape", di_num_a, 0, YF_REQUIRED},
-                                                 {"scale", di_dur_b, 0, YF_REQUIRED}, DIST_CLAMPS};
-static const YField dist_empirical_fields[] = {DIST_COMMON, {"values", di_values, 0, YF_REQUIRED},
-                                               DIST_CLAMPS};
+#define X(id, ID, akey, a_unit, bkey, b_unit, clamps)                                    \
+    static const YField dist_##id##_fields[] = {                                         \
+        {"dist", yf_ignore, 0, YF_REQUIRED},                                             \
+        DI_FIELD_##a_unit(a, akey) DI_FIELD_##b_unit(b, bkey) DI_##clamps};
+DIST_KINDS(X)
+#undef X
 
 static const struct {
-    const char *name;
-    DistKind kind;
     const YField *fields;
     size_t nfields;
-} dist_kinds[] = {
-#define DK(name, kind, tab) {name, kind, tab, DS_ARRAY_LEN(tab)}
-    DK("constant", DIST_CONSTANT, dist_constant_fields),
-    DK("uniform", DIST_UNIFORM, dist_uniform_fields),
-    DK("exponential", DIST_EXPONENTIAL, dist_exponential_fields),
-    DK("normal", DIST_NORMAL, dist_normal_fields),
-    DK("lognormal", DIST_LOGNORMAL, dist_lognormal_fields),
-    DK("gamma", DIST_GAMMA, dist_shape_scale_fields),
-    DK("weibull", DIST_WEIBULL, dist_shape_scale_fields),
-    DK("empirical", DIST_EMPIRICAL, dist_empirical_fields),
-#undef DK
+} dist_fields[DIST__COUNT] = {
+#define X(id, ID, ...) [DIST_##ID] = {dist_##id##_fields, DS_ARRAY_LEN(dist_##id##_fields)},
+    DIST_KINDS(X)
+#undef X
 };
 
 bool loader_parse_dist(Loader *L, const YNode *n, Dist *out)
@@ -232,18 +216,22 @@ bool loader_parse_dist(Loader *L, const YNode *n, Dist *out)
         yerr(c, n, "expected a duration or a distribution {dist: NAME, ...}, got a sequence");
         return false;
     }
+    const char *names[DIST__COUNT];
+    for (int i = 0; i < DIST__COUNT; i++) names[i] = dist_kind_name((DistKind)i);
     const YNode *kind_node = ymap_get(n, "dist");
     if (!kind_node || ynode_is_null(kind_node)) {
-        yerr(c, n, "missing required key \"dist\" (constant, uniform, exponential, normal, "
-                   "lognormal, gamma, weibull or empirical)");
+        char list[160];
+        size_t w = 0;
+        for (int i = 0; i < DIST__COUNT && w < sizeof list; i++)
+            w += (size_t)snprintf(list + w, sizeof list - w, "%s%s",
+                                  i == 0 ? "" : i == DIST__COUNT - 1 ? " or " : ", ", names[i]);
+        yerr(c, n, "missing required key \"dist\" (%s)", list);
         return false;
     }
-    const char *names[DS_ARRAY_LEN(dist_kinds)];
-    for (size_t i = 0; i < DS_ARRAY_LEN(dist_kinds); i++) names[i] = dist_kinds[i].name;
     int k;
-    if (!yget_enum(c, kind_node, names, DS_ARRAY_LEN(names), &k)) return false;
-    DistIn in = {.L = L, .d = {.kind = dist_kinds[k].kind}};
-    if (!ymap_walk(c, n, dist_kinds[k].fields, dist_kinds[k].nfields, &in, 0, NULL)) return false;
+    if (!yget_enum(c, kind_node, names, DIST__COUNT, &k)) return false;
+    DistIn in = {.L = L, .d = {.kind = (DistKind)k}};
+    if (!ymap_walk(c, n, dist_fields[k].fields, dist_fields[k].nfields, &in, 0, NULL)) return false;
     const char *err = dist_check(&in.d);
     if (err) {
         /* Messages start with the parameter's name: point at it. */
@@ -941,7 +929,7 @@ static void fmt_dist(const Dist *d, char *buf, size_t n)
     char a[32], b[32];
     fmt_secs(d->a, a, sizeof a);
     fmt_secs(d->b, b, sizeof b);
-    int w;
+    int w = 0;
     switch (d->kind) {
     case DIST_CONSTANT: w = snprintf(buf, n, "%s", a); break;
     case DIST_UNIFORM: w = snprintf(buf, n, "uniform(%s..%s)", a, b); break;
@@ -951,7 +939,7 @@ static void fmt_dist(const Dist *d, char *buf, size_t n)
     case DIST_GAMMA: w = snprintf(buf, n, "gamma(shape %g, scale %s)", d->a, b); break;
     case DIST_WEIBULL: w = snprintf(buf, n, "weibull(shape %g, scale %s)", d->a, b); break;
     case DIST_EMPIRICAL: w = snprintf(buf, n, "empirical(%zu values)", d->nvalues); break;
-    default: w = snprintf(buf, n, "?"); break;
+    case DIST__COUNT: w = snprintf(buf, n, "?"); break;
     }
     if (w < 0 || (size_t)w >= n) return;
     if (d->has_min || d->has_max) {
@@ -1156,7 +1144,16 @@ static void print_action(const Scenario *s, const Action *a, FILE *out)
         snprintf(buf, sizeof buf, "%s on %s", strtab_str(s->strs, a->ds_name), t);
         break;
     }
-    default: {
+    case ACT__COUNT: break;
+    case ACT_REMOVE_NODES:
+    case ACT_NODE_NOT_READY:
+    case ACT_NODE_READY:
+    case ACT_CORDON:
+    case ACT_UNCORDON:
+    case ACT_TAINT:
+    case ACT_UNTAINT:
+    case ACT_LABEL:
+    case ACT_UNLABEL: {
         char t[128];
         fmt_target(s, &a->nodes, t, sizeof t);
         snprintf(buf, sizeof buf, "%s", t);

@@ -784,7 +784,17 @@ static bool resolve_daemonsets(Loader *L, Pending *p, size_t n)
             /* A repeating killPods only needs the DaemonSet to exist at its start. */
             ok = chain_at(L, p[i].name_node, a->ds_name, a->at, &p[i + 1], n - i - 1) != NULL;
             break;
-        default: break;
+        case ACT_ADD_NODES:
+        case ACT_REMOVE_NODES:
+        case ACT_NODE_NOT_READY:
+        case ACT_NODE_READY:
+        case ACT_CORDON:
+        case ACT_UNCORDON:
+        case ACT_TAINT:
+        case ACT_UNTAINT:
+        case ACT_LABEL:
+        case ACT_UNLABEL:
+        case ACT__COUNT: break;
         }
         if (!ok) return false;
     }

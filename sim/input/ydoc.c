@@ -313,8 +313,10 @@ static YStyle scalar_style(yaml_scalar_style_t s)
     case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return YSTYLE_QUOTED;
     case YAML_LITERAL_SCALAR_STYLE:
     case YAML_FOLDED_SCALAR_STYLE: return YSTYLE_BLOCK;
-    default: return YSTYLE_PLAIN;
+    case YAML_ANY_SCALAR_STYLE:
+    case YAML_PLAIN_SCALAR_STYLE: break;
     }
+    return YSTYLE_PLAIN;
 }
 
 typedef struct {
@@ -427,7 +429,7 @@ static YNode *doc_node(DocBuilder *b, yaml_node_t *yn, const YNode *parent, cons
                 b->budget);
         return NULL;
     }
-    YNode *n;
+    YNode *n = NULL;
     switch (yn->type) {
     case YAML_SCALAR_NODE:
         n = node_new(c, YNODE_SCALAR, pos);
@@ -492,7 +494,7 @@ static YNode *doc_node(DocBuilder *b, yaml_node_t *yn, const YNode *parent, cons
         VEC_FREE(merged);
         return ok ? n : NULL;
     }
-    default:
+    case YAML_NO_NODE:
         yerr_at(c, pos, "empty YAML node");
         return NULL;
     }
@@ -665,7 +667,13 @@ static bool stream_skip(Streamer *s, const yaml_event_t *first)
         case YAML_MAPPING_START_EVENT: depth++; break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: depth--; break;
-        default: break;
+        case YAML_NO_EVENT:
+        case YAML_STREAM_START_EVENT:
+        case YAML_STREAM_END_EVENT:
+        case YAML_DOCUMENT_START_EVENT:
+        case YAML_DOCUMENT_END_EVENT:
+        case YAML_ALIAS_EVENT:
+        case YAML_SCALAR_EVENT: break;
         }
         yaml_event_delete(&ev);
     }
@@ -784,10 +792,16 @@ static YNode *stream_node(Streamer *s, const yaml_event_t *ev, YNode *parent, co
         VEC_FREE(pairs);
         return ok ? n : NULL;
     }
-    default:
-        yerr_at(c, pos, "unexpected YAML event");
-        return NULL;
+    case YAML_NO_EVENT:
+    case YAML_STREAM_START_EVENT:
+    case YAML_STREAM_END_EVENT:
+    case YAML_DOCUMENT_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: break;
     }
+    yerr_at(c, pos, "unexpected YAML event");
+    return NULL;
 }
 
 /* Builds one list item in its own arena, hands it over and releases it. */

@@ -32,6 +32,20 @@ static const char *const node_event_names[NE__COUNT] = {
 const char *pod_event_name(PodEventKind k) { return pod_event_names[k]; }
 const char *node_event_name(NodeEventKind k) { return node_event_names[k]; }
 
+bool pod_event_parse(const char *name, PodEventKind *k)
+{
+    for (int i = 0; i < PE__COUNT; i++)
+        if (!strcmp(name, pod_event_names[i])) return *k = (PodEventKind)i, true;
+    return false;
+}
+
+bool node_event_parse(const char *name, NodeEventKind *k)
+{
+    for (int i = 0; i < NE__COUNT; i++)
+        if (!strcmp(name, node_event_names[i])) return *k = (NodeEventKind)i, true;
+    return false;
+}
+
 static const char *const stream_names[RS__COUNT] = {
     [RS_WATCH] = "watch",
     [RS_SCHEDULE] = "schedule",
@@ -337,7 +351,7 @@ static Sym pod_new_name(Cluster *c, Sym ds_name)
     buf[len] = '-';
     Sym name;
     do {
-        for (int i = 0; i < 5; i++)
+        for (size_t i = 0; i < 5; i++)
             buf[len + 1 + i] = pod_name_alphabet[rng_below(c->rng[RS_NAMES], 27)];
         buf[len + 6] = '\0';
     } while (strtab_find(c->strs, buf) != SYM_NONE);

@@ -139,7 +139,7 @@ static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
     if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both--;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted--;
     if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone--;
-    switch (dn->cls) {
+    switch ((RollClass)dn->cls) {
     case RC_OLD_AVAIL:
         idxset_remove(&ds->ctl->old_avail_run, ni);
         idxset_remove(&ds->ctl->old_avail_norun, ni);
@@ -149,7 +149,13 @@ static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
         idxset_remove(&ds->ctl->old_unavail_norun, ni);
         break;
     case RC_BOTH_NEW_AVAIL: idxset_remove(&ds->ctl->both_new_avail, ni); break;
-    default: break;
+    case RC_NONE:
+    case RC_NOT_OK:
+    case RC_EMPTY:
+    case RC_NEW_UNAVAIL:
+    case RC_NEW_AVAIL:
+    case RC_BOTH_NEW_UNAVAIL:
+    case RC__COUNT: break;
     }
 }
 
@@ -159,11 +165,17 @@ static void class_sets_enter(DaemonSet *ds, uint32_t ni, const DsNode *dn, bool 
     if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both++;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted++;
     if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone++;
-    switch (dn->cls) {
+    switch ((RollClass)dn->cls) {
     case RC_OLD_AVAIL: idxset_add(run ? &ds->ctl->old_avail_run : &ds->ctl->old_avail_norun, ni); break;
     case RC_OLD_UNAVAIL: idxset_add(run ? &ds->ctl->old_unavail_run : &ds->ctl->old_unavail_norun, ni); break;
     case RC_BOTH_NEW_AVAIL: idxset_add(&ds->ctl->both_new_avail, ni); break;
-    default: break;
+    case RC_NONE:
+    case RC_NOT_OK:
+    case RC_EMPTY:
+    case RC_NEW_UNAVAIL:
+    case RC_NEW_AVAIL:
+    case RC_BOTH_NEW_UNAVAIL:
+    case RC__COUNT: break;
     }
 }
 
@@ -522,7 +534,8 @@ static SimTime sync_nodes(Cluster *c, DaemonSet *ds, DsId id)
 {
     SimTime now = c->sim->now, last = now;
     uint32_t burst = c->cp.burst_replicas;
-    size_t ncreate = DS_MIN(c->plan_create.n, burst), ndelete = DS_MIN(c->plan_delete.n, burst);
+    size_t ncreate = c->plan_create.n < burst ? c->plan_create.n : burst;
+    size_t ndelete = c->plan_delete.n < burst ? c->plan_delete.n : burst;
     ds->ctl->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = now,
                              .present = true};
     for (size_t i = 0; i < ncreate; i++) {
@@ -738,9 +751,20 @@ void dsctl_sync(Cluster *c, DsId id)
 
 static bool status_differs(const DsStatus *a, const DsStatus *b)
 {
-    return a->desired != b->desired || a->current != b->current || a->ready != b->ready ||
-           a->updated != b->updated || a->available != b->available ||
-           a->unavailable != b->unavailable || a->misscheduled != b->misscheduled;
+#define X(f, K, name) || a->f != b->f
+    return false DS_STATUS_COUNTS(X);
+#undef X
+}
+
+/* "a/b/c..." of every status counter, for diagnostics. */
+static void status_print(const DsStatus *s, char *buf, size_t n)
+{
+    size_t w = 0;
+    buf[0] = 0;
+#define X(f, K, name) \
+    if (w < n) w += (size_t)snprintf(buf + w, n - w, "%s%lld", w ? "/" : "", (long long)s->f);
+    DS_STATUS_COUNTS(X)
+#undef X
 }
 
 /* Status write of a sync (§10): skipped when nothing changed. */
@@ -1053,15 +1077,13 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
         }
         want.unavailable = want.desired - want.available;
         if (status_differs(&want, &ds->view)) {
-            snprintf(why, n,
-                     "%s: view desired/current/ready/updated/available/misscheduled "
-                     "%lld/%lld/%lld/%lld/%lld/%lld, recomputed %lld/%lld/%lld/%lld/%lld/%lld",
-                     strtab_str(c->strs, ds->name), (long long)ds->view.desired,
-                     (long long)ds->view.current, (long long)ds->view.ready,
-                     (long long)ds->view.updated, (long long)ds->view.available,
-                     (long long)ds->view.misscheduled, (long long)want.desired,
-                     (long long)want.current, (long long)want.ready, (long long)want.updated,
-                     (long long)want.available, (long long)want.misscheduled);
+            char have_s[160], want_s[160];
+            status_print(&ds->view, have_s, sizeof have_s);
+            status_print(&want, want_s, sizeof want_s);
+#define X(f, K, name) "/" #f
+            snprintf(why, n, "%s: view %s %s, recomputed %s", strtab_str(c->strs, ds->name),
+                     DS_STATUS_COUNTS(X) + 1, have_s, want_s);
+#undef X
             return false;
         }
         for (int k = RC_NOT_OK; k < RC__COUNT; k++)

@@ -23,7 +23,13 @@ static SimTime draw(Cluster *c, const Pod *p, RngStream s)
     case RS_CONTAINER_START: d = &t->container_start; break;
     case RS_READINESS: d = &t->readiness; break;
     case RS_TERMINATION: d = &t->termination; break;
-    default: DS_ASSERT(!"no such pod latency"); break;
+    case RS_WATCH:
+    case RS_SCHEDULE:
+    case RS_NODE_STARTUP:
+    case RS_CANDIDATES:
+    case RS_NAMES:
+    case RS_FAILURE:
+    case RS__COUNT: DS_ASSERT(!"no such pod latency"); break;
     }
     return cluster_draw(c, s, d);
 }

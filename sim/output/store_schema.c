@@ -58,13 +58,9 @@ static const char store_schema_sql[] =
     "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
     "  t REAL NOT NULL,\n"
     "  daemonset TEXT NOT NULL,\n"
-    "  desired INTEGER NOT NULL,\n"
-    "  current INTEGER NOT NULL,\n"
-    "  ready INTEGER NOT NULL,\n"
-    "  updated INTEGER NOT NULL,\n"
-    "  available INTEGER NOT NULL,\n"
-    "  unavailable INTEGER NOT NULL,\n"
-    "  misscheduled INTEGER NOT NULL,\n"
+#define X(f, K, name) "  " #f " INTEGER NOT NULL,\n"
+    DS_STATUS_COUNTS(X)
+#undef X
     "  updated_available INTEGER\n"
     ") STRICT;\n"
     "CREATE TABLE pod_event (\n"

@@ -16,9 +16,12 @@ const TableSpec store_tables[TAB_COUNT] = {
     [TAB_POD_EVENT] = {"pod_event", "t, daemonset, pod, node, revision, phase", 6},
     [TAB_NODE_EVENT] = {"node_event", "t, node, kind, detail", 4},
     [TAB_DS_STATUS] = {"ds_status",
-                       "t, daemonset, desired, current, ready, updated, available, "
-                       "unavailable, misscheduled, updated_available",
-                       10},
+                       "t, daemonset, "
+#define X(f, K, name) #f ", "
+                       DS_STATUS_COUNTS(X)
+#undef X
+                       "updated_available",
+                       3 + DS_STATUS_NCOUNTS},
     [TAB_ROLLOUT] = {"rollout",
                      "daemonset, revision, started, completed, max_unavailable, "
                      "unavailable_pod_seconds",

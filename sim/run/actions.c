@@ -81,7 +81,13 @@ static void act_on_nodes(Run *r, uint32_t ai, const Action *a)
             }
             break;
         }
-        default: DS_ASSERT(!"not a node action"); break;
+        case ACT_ADD_NODES:
+        case ACT_CREATE_DS:
+        case ACT_UPDATE_DS:
+        case ACT_RESTART_DS:
+        case ACT_ROLLBACK:
+        case ACT_DELETE_DS:
+        case ACT__COUNT: DS_ASSERT(!"not a node action"); break;
         }
     }
     VEC_FREE(nodes);
@@ -122,7 +128,17 @@ static void perform(Run *r, uint32_t ai)
         if (id.i != ID_NONE) cluster_delete_ds(c, id, a->orphan);
         break;
     }
-    default: act_on_nodes(r, ai, a); break;
+    case ACT_REMOVE_NODES:
+    case ACT_NODE_NOT_READY:
+    case ACT_NODE_READY:
+    case ACT_CORDON:
+    case ACT_UNCORDON:
+    case ACT_TAINT:
+    case ACT_UNTAINT:
+    case ACT_LABEL:
+    case ACT_UNLABEL:
+    case ACT_KILL_PODS: act_on_nodes(r, ai, a); break;
+    case ACT__COUNT: break;
     }
 }
 

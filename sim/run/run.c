@@ -80,8 +80,12 @@ static void write_status_row(Run *r, SimTime t, const DaemonSet *ds)
 {
     if (!r->store) return;
     const DsStatus *v = &ds->view;
-    StoreStatus st = {v->desired, v->current, v->ready, v->updated,
-                      v->available, v->unavailable, v->misscheduled, v->updated_available};
+    StoreStatus st = {
+#define X(f, K, name) .f = v->f,
+        DS_STATUS_COUNTS(X)
+#undef X
+        .updated_available = v->updated_available,
+    };
     store_check(r, store_ds_status(r->store, sim_to_seconds(t), sym(r, ds->name), &st));
 }
 

@@ -18,7 +18,6 @@
 #include "../../sim/input/ydoc.h"
 #include "daemonsim/scenario.h"
 #include "harness.h"
-#include "tmpdir.h"
 
 #define MANIFESTS DS_SOURCE_DIR "/tests/manifests/"
 
@@ -74,18 +73,6 @@ static char *with_ds(const char *ds_spec, const char *pod_spec)
                   "%s"
                   "              containers: [{name: agent, image: \"agent:1\"}]\n",
              ds_spec, pod_spec);
-    return buf;
-}
-
-/* Everything a FILE received, as a string (tmpfile: open_memstream's
- * pointer-to-pointer confuses GCC's dangling-pointer analysis). */
-static char *file_text(FILE *f)
-{
-    long n = ftell(f);
-    rewind(f);
-    char *buf = calloc(1, n > 0 ? (size_t)n + 1 : 1);
-    if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) buf[0] = '\0';
-    fclose(f);
     return buf;
 }
 

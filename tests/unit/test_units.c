@@ -214,18 +214,6 @@ static void test_scale_rounds_up(void)
 
 /* ---- diagnostics ------------------------------------------------------------ */
 
-/* Everything a FILE received, as a string (tmpfile: open_memstream's
- * pointer-to-pointer confuses GCC's dangling-pointer analysis). */
-static char *file_text(FILE *f)
-{
-    long n = ftell(f);
-    rewind(f);
-    char *buf = calloc(1, n > 0 ? (size_t)n + 1 : 1);
-    if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static char *print_diag(const Diag *d)
 {
     FILE *f = tmpfile();
