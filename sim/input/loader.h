@@ -71,6 +71,8 @@ bool loader_add_daemonsets(Loader *L, const YNode *entry, SimTime at, uint32_t *
 /* Parses a manifest tree into a new spec appended to L->specs. */
 bool loader_spec_from_tree(Loader *L, YNode *tree, const Timing *timing, uint32_t *index);
 DsChain *loader_find_chain(Loader *L, Sym name);
+/* A `{cpu, memory, pods}` mapping of quantities (a pool's `used`). */
+bool loader_parse_resources(Loader *L, const YNode *n, Resources *out);
 /* Index of a pool by name, or -1. */
 int32_t loader_find_pool(const Loader *L, Sym name);
 

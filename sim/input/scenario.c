@@ -375,6 +375,11 @@ static bool pool_resources(YCtx *c, const YNode *n, void *dst)
     return ymap_walk(c, n, resources_fields, DS_ARRAY_LEN(resources_fields), dst, 0, NULL);
 }
 
+bool loader_parse_resources(Loader *L, const YNode *n, Resources *out)
+{
+    return pool_resources(&L->c, n, out);
+}
+
 typedef struct {
     NodePoolSpec p;
     const YNode *used_node;
