@@ -29,6 +29,8 @@ static SimTime draw(Cluster *c, const Pod *p, RngStream s)
     case RS_CANDIDATES:
     case RS_NAMES:
     case RS_FAILURE:
+    case RS_LEASE:
+    case RS_PREPULL:
     case RS__COUNT: DS_ASSERT(!"no such pod latency"); break;
     }
     return cluster_draw(c, s, d);

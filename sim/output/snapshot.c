@@ -135,6 +135,7 @@ static void node_row(void *ctx, const StoreNodeEventRow *row)
     case NE_UNLABELED:
     case NE_KUBELET_STOPPED:
     case NE_KUBELET_STARTED:
+    case NE_KUBELET_NOT_READY:
     case NE_PREEMPTED:
     case NE__COUNT: break;
     }

@@ -84,6 +84,7 @@ static void act_on_nodes(Run *r, uint32_t ai, const Action *a)
         case ACT_ADD_NODES:
         case ACT_CREATE_DS:
         case ACT_UPDATE_DS:
+        case ACT_PATCH_DS:
         case ACT_RESTART_DS:
         case ACT_ROLLBACK:
         case ACT_DELETE_DS:
