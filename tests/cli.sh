@@ -75,6 +75,10 @@ check run-memory 0 "$bin" run "$s74" -q -o :memory:
 [[ ! -e ":memory:" && ! -e "$work/:memory:" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL -o :memory: made a file"; }
 check run-no-db-and-o 2 "$bin" run "$s74" -q --no-db -o "$work/cli-r.db"
 check run-no-db-expect 1 "$bin" run "$work/cli-fail.yaml" -q --no-db
+# The benchmark scenarios of tools/bench stay valid (they are timed, never run here).
+for size in 10k 100k 1m; do
+    check "bench-$size-valid" 0 "$bin" validate "$src/scenarios/bench/rollout-$size.yaml"
+done
 # 25 failing checks: the first 20 are printed, then one line counts the rest.
 cp "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" "$work/cli-many.yaml"
 for i in $(seq 1 25); do
