@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The command line's contract (SPEC §2): exit codes, help on stdout, misuse on
+# The command line's contract (docs/cli.md): exit codes, help on stdout, misuse on
 # stderr, nothing written on bad input.
 #   cli.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail

@@ -11,6 +11,7 @@
 #include "daemonsim/model.h"
 #include "daemonsim/rng.h"
 #include "daemonsim/sim.h"
+#include "daemonsim/workqueue.h"
 
 /* What happens to a pod, as the pod_event table records it (column phase). */
 #define POD_EVENT_KINDS(X)                          \
@@ -49,6 +50,7 @@ typedef enum {
     X(UNKNOWN, "Unknown")                           \
     X(KUBELET_STOPPED, "KubeletStopped")            \
     X(KUBELET_STARTED, "KubeletStarted")            \
+    X(KUBELET_NOT_READY, "KubeletNotReady")         \
     X(PREEMPTED, "Preempted")
 
 typedef enum {
@@ -89,7 +91,7 @@ typedef struct {
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
     RS_WATCH, RS_SCHEDULE, RS_IMAGE_PULL, RS_CONTAINER_START, RS_READINESS,
-    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS__COUNT
+    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS_LEASE, RS__COUNT
 } RngStream;
 
 /* A topology.kubernetes.io/zone as the node lifecycle controller tracks it (§7.1). */
@@ -113,11 +115,10 @@ typedef struct {
     Rng *rng[RS__COUNT];
     ApiClient ds_api;           /* the DaemonSet controller's client */
     uint32_t idle_workers;
-    U32Vec ready_queue;         /* DaemonSets waiting for a worker, FIFO */
-    size_t ready_head;
+    WorkQueue ds_queue;         /* the DaemonSet controller's work queue */
     Sink sink;
     EventSpamFilter spam;
-    bool sync_mode;             /* creations/deletions observed at once (unit tests, §0) */
+    bool sync_mode;             /* creations/deletions observed at once (unit tests, docs/conformance.md) */
     bool check;                 /* verify incremental state after every sync */
     U32Vec scratch;             /* per-call working lists */
     U32Vec plan_create;         /* nodes a sync creates pods on */
@@ -144,7 +145,10 @@ typedef struct {
     X(NODE_GRACE_EXPIRED)   /* lifecycle controller notices a silent node */     \
     X(NODE_NO_EXECUTE)      /* zone limiter lets the NoExecute taint through */  \
     X(POD_GC)               /* pod GC removes pods of a deleted node */          \
-    X(DS_ENQUEUE)                                                                \
+    X(NODE_REACHABLE)       /* monitor pass lifts the NoExecute taints */        \
+    X(VICTIMS_GONE)         /* preemption victims finished terminating */        \
+    X(DS_ENQUEUE)           /* the work queue's waiting loop wakes */            \
+    X(DS_SEEN_BY_DSCTL)     /* a DaemonSet add/update reaches the informer */    \
     X(DS_SYNC_DONE)                                                              \
     X(API_CREATE_POD)                                                            \
     X(API_DELETE_POD)                                                            \
@@ -193,12 +197,17 @@ void cluster_set_labels(Cluster *c, NodeId n, const Label *set, uint32_t nset,
                         const Sym *remove, uint32_t nremove);
 void cluster_kubelet_stop(Cluster *c, NodeId n);
 void cluster_kubelet_start(Cluster *c, NodeId n);
+/* The kubelet keeps running but posts Ready=False (`reason`, e.g. NetworkPluginNotReady). */
+void cluster_kubelet_report_not_ready(Cluster *c, NodeId n, Sym reason);
 
 DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec);
 /* The cluster as it stands before t = 0 (preload.c): every DaemonSet whose
- * spec says already_running has its pods, seen by the controller, whose
- * status is written; call once, after the initial nodes and DaemonSets. */
-void cluster_preload(Cluster *c);
+ * spec says already_running has its pods, and the pods of the user's
+ * cluster (`existing`; pool_node maps a pool to its first node) are in
+ * place, seen by the controller, whose status is written; call once, after
+ * the initial nodes and DaemonSets. */
+void cluster_preload(Cluster *c, const ExistingPod *existing, uint32_t nexisting,
+                     const uint32_t *pool_node);
 void cluster_update_ds(Cluster *c, DsId ds, const DaemonSetSpec *spec);
 /* Rollback to revision number `to` (0: the previous one). Returns false and a
  * message in `why` when there is nothing to roll back to. */

@@ -1,5 +1,5 @@
 /* dsspec.h: a DaemonSet as its manifest declares it, after upstream
- * defaulting and validation (daemonset-behaviour.md §13).
+ * defaulting and validation (docs/behaviour.md §13).
  *
  * The input layer fills these from apps/v1 manifests; the controller reads
  * them. Only fields that change placement or timing are kept, but the pod
@@ -50,6 +50,8 @@ typedef struct {
     uint32_t ntolerations;
     Resources requests;             /* effective pod requests (containers, init containers) */
     const uint16_t *host_ports;     /* hostPort of every container port that sets one */
+    const Sym *host_port_protocols; /* per host port: TCP, UDP or SCTP; NULL: all TCP */
+    const Sym *host_port_ips;       /* per host port: hostIP, SYM_EMPTY = every address; NULL: all */
     uint32_t nhost_ports;
     bool host_network;
     Sym priority_class;             /* SYM_EMPTY if unset */

@@ -17,6 +17,9 @@
 
 typedef enum { COND_TRUE, COND_FALSE, COND_UNKNOWN } CondStatus;
 
+/* The kubelet renews its Lease every leaseDuration (40 s) * 0.25. */
+#define NODE_LEASE_RENEW (10 * SIM_S)
+
 typedef struct {
     Sym name;
     uint32_t pool;
@@ -38,6 +41,10 @@ typedef struct {
     PodId pods;                 /* pods targeting this node (truth), linked by next_on_node */
     const Timing *timing;       /* effective latencies for pods on this node */
     SimTime silent_since;       /* kubelet stopped reporting; SIM_NEVER when up */
+    SimTime lease_phase;        /* the kubelet renews its Lease at lease_phase + k * 10 s */
+    bool posted_ready;          /* the kubelet has posted a Ready condition */
+    bool victims_terminating;   /* preemption victims are in their grace period */
+    Resources victims;          /* the part of `used` they free when gone */
     bool dsctl_seen;            /* in the DaemonSet controller's node cache */
     uint32_t zone;              /* index into Cluster.zones */
     bool owns_labels;           /* labels/taints are this node's own copy */
@@ -76,6 +83,7 @@ typedef struct {
     SimTime created;
     SimTime ready_since;        /* lastTransitionTime of Ready */
     SimTime sched_backoff;      /* scheduler back-off of the last failure */
+    SimTime sched_last;         /* time of the last scheduling attempt */
     SimTime avail_at;           /* pending EV_POD_AVAILABLE for the view, if any */
     PodId next_on_node;         /* truth list of the node's pods */
     PodSeen seen;               /* the DaemonSet controller's view */
@@ -92,6 +100,8 @@ typedef struct {
     int64_t number;             /* ControllerRevision.revision */
     bool live;                  /* not deleted by history cleanup */
     uint32_t pods;              /* pods on it that the controller has seen (history cleanup) */
+    const Toleration *tolerations;  /* its pods' tolerations: template + automatic (§3) */
+    uint32_t ntolerations;
 } Revision;
 
 typedef struct {

@@ -1,4 +1,4 @@
-/* scenario.h: a scenario file as plain data (SPEC.md §3).
+/* scenario.h: a scenario file as plain data (docs/scenario-format.md).
  *
  * scenario_load() reads and validates the whole file, manifests and node
  * imports included, so that a run never starts on bad input. Everything the
@@ -73,6 +73,8 @@ typedef struct {
     uint32_t count;             /* addNodes */
     bool has_for;               /* nodeNotReady: a flap */
     Dist for_;
+    bool kubelet_reports;       /* nodeNotReady: the kubelet posts Ready=False itself */
+    Sym reason;                 /* nodeNotReady: its reason (KubeletNotReady by default) */
     Taint taint;                /* taint */
     Sym key;                    /* untaint */
     bool has_effect;            /* untaint: only this effect */
@@ -142,6 +144,8 @@ typedef struct {
     SimTime sample;             /* default 10s; 0 = every change */
     NodePoolSpec *pools;
     uint32_t npools;
+    ExistingPod *existing_pods; /* cluster.podsFrom: DaemonSet pods at t = 0 */
+    uint32_t nexisting_pods;
     DaemonSetSpec *specs;       /* every DaemonSet spec the scenario mentions */
     uint32_t nspecs;
     uint32_t ninitial;          /* specs[0 .. ninitial) exist at t = 0 */
@@ -175,7 +179,7 @@ bool scenario_file_is_other_kind(const char *path);
 void scenario_print_warnings(const Scenario *s, FILE *out);
 /* The resolved scenario in a few readable lines (daemonsim validate). */
 void scenario_print_summary(const Scenario *s, FILE *out);
-/* The defaults of SPEC §3 and upstream (used when a key is omitted). */
+/* The defaults of docs/scenario-format.md and upstream (used when a key is omitted). */
 Timing timing_defaults(void);
 ControlPlane control_plane_defaults(void);
 

@@ -1,4 +1,4 @@
-/* store.h: the results database (SPEC.md §4). Only sim/output/store*.c include
+/* store.h: the results database (docs/results-database.md). Only sim/output/store*.c include
  * <sqlite3.h>.
  *
  * One file holds many runs. A run is written inside one transaction: rows are
@@ -91,7 +91,7 @@ int store_run_commit(Store *s, const StoreRunEnd *end);
  * open. Not async-signal-safe: call it from the main loop, not a handler. */
 void store_run_abort(Store *s);
 
-/* ---- Sweeps (SPEC.md §2 `sweep`) ----
+/* ---- Sweeps (docs/cli.md `sweep`) ----
  *
  * store_sweep_begin() opens a transaction that lasts until store_sweep_commit()
  * or store_sweep_abort(); runs begun inside it nest as savepoints, so an
@@ -171,6 +171,10 @@ typedef struct {
 
 int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
                       size_t nfail, StoreRunFigures *out);
+/* The same for many runs (ids ascending) in one pass over the rollouts;
+ * out[i] describes run_ids[i]. */
+int store_runs_figures(Store *s, const char *daemonset, const int64_t *run_ids, size_t n,
+                       const int64_t *fail_revs, size_t nfail, StoreRunFigures *out);
 /* Commits the sweep; fails (and rolls back) if a run is still open. */
 int store_sweep_commit(Store *s);
 void store_sweep_abort(Store *s);

@@ -13,7 +13,7 @@
 #include "ydoc.h"
 
 /* One distinct template of a DaemonSet, numbered like ControllerRevisions
- * (daemonset-behaviour.md §12), so that rollback events can be followed. */
+ * (docs/behaviour.md §12), so that rollback events can be followed. */
 typedef struct {
     YNode *tree;
     const char *canonical;
@@ -48,6 +48,8 @@ typedef struct Loader {
     const char *dir;            /* the scenario's folder, with a trailing '/', or "" */
     PriorityClasses pcs;
     VEC(NodePoolSpec) pools;
+    VEC(ExistingPod) existing_pods;
+    const YNode *pods_from;     /* cluster.podsFrom, read once the DaemonSets are known */
     uint32_t ndeclared;         /* pools[0 .. ndeclared) come from nodePools */
     VEC(DaemonSetSpec) specs;
     VEC(DsChain) chains;
@@ -78,6 +80,10 @@ bool expects_parse(Loader *L, const YNode *expect);
 
 /* nodes_import.c: every `nodesFrom` entry becomes pools of one node each. */
 bool nodes_import(Loader *L, const YNode *list);
+
+/* pods_import.c: `podsFrom` files: DaemonSet pods of the scenario's
+ * DaemonSets become existing pods, every other running pod load on its node. */
+bool pods_import(Loader *L, const YNode *list);
 
 /* scenario_check.c: after parsing. A cluster too big to number or to fit in
  * memory is an error; events and expectations after the end are warnings. */

@@ -1,5 +1,5 @@
 /* manifest.c: an apps/v1 DaemonSet manifest into a DaemonSetSpec, with the
- * API server's defaulting and validation (daemonset-behaviour.md §13).
+ * API server's defaulting and validation (docs/behaviour.md §13).
  *
  * Unknown fields anywhere are rejected first by the strict schema walk
  * (schema.h); the tables here then read the fields the model uses, so the
@@ -222,6 +222,7 @@ typedef struct {
     int32_t container_port;
     int32_t host_port;
     Sym protocol;
+    Sym host_ip;                /* SYM_EMPTY: every address (unset or 0.0.0.0) */
 } PortIn;
 
 typedef struct {
@@ -707,6 +708,15 @@ static bool port_protocol(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+static bool port_host_ip(YCtx *c, const YNode *n, void *dst)
+{
+    const char *s;
+    if (!yget_str(c, n, &s)) return false;
+    /* The NodePorts filter treats an empty hostIP as 0.0.0.0: every address. */
+    ((PortIn *)dst)->host_ip = s[0] == '\0' || strcmp(s, "0.0.0.0") == 0 ? SYM_EMPTY : strtab_intern(c->strs, s);
+    return true;
+}
+
 static bool ctr_ports(YCtx *c, const YNode *n, void *dst)
 {
     static const YField fields[] = {
@@ -714,12 +724,12 @@ static bool ctr_ports(YCtx *c, const YNode *n, void *dst)
         {"hostPort", port_host, 0, 0},
         {"protocol", port_protocol, 0, 0},
         {"name", yf_ignore, 0, 0},
-        {"hostIP", yf_ignore, 0, 0},
+        {"hostIP", port_host_ip, 0, 0},
     };
     ContainerIn *ci = dst;
     if (!yget_seq(c, n)) return false;
     for (uint32_t i = 0; i < n->n; i++) {
-        PortIn p = {.node = n->items[i], .protocol = strtab_intern(c->strs, "TCP")};
+        PortIn p = {.node = n->items[i], .protocol = strtab_intern(c->strs, "TCP"), .host_ip = SYM_EMPTY};
         if (!ymap_walk(c, n->items[i], fields, DS_ARRAY_LEN(fields), &p, 0, NULL)) return false;
         /* The scheduler's host-port filter looks at regular containers only. */
         if (!ci->init) VEC_PUSH(ci->mf->ports, p);
@@ -910,8 +920,10 @@ static bool resolve_host_ports(Mf *mf)
 {
     YCtx *c = mf->c;
     PodTemplate *t = &mf->ds->template_;
-    uint16_t *ports = arena_alloc(c->out, (mf->ports.n ? mf->ports.n : 1) * sizeof *ports);
-    Sym *protos = xmalloc((mf->ports.n ? mf->ports.n : 1) * sizeof *protos);
+    size_t cap = mf->ports.n ? mf->ports.n : 1;
+    uint16_t *ports = arena_alloc(c->out, cap * sizeof *ports);
+    Sym *protos = arena_alloc(c->out, cap * sizeof *protos);
+    Sym *ips = arena_alloc(c->out, cap * sizeof *ips);
     uint32_t n = 0;
     bool ok = true;
     for (size_t i = 0; i < mf->ports.n && ok; i++) {
@@ -936,10 +948,12 @@ static bool resolve_host_ports(Mf *mf)
         }
         if (!ok) break;
         protos[n] = p->protocol;
+        ips[n] = p->host_ip;
         ports[n++] = (uint16_t)p->host_port;
     }
-    free(protos);
     t->host_ports = ports;
+    t->host_port_protocols = protos;
+    t->host_port_ips = ips;
     t->nhost_ports = n;
     return ok;
 }

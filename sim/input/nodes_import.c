@@ -12,7 +12,7 @@
  * kubelet reports NotReady; Unknown: the kubelet is silent) and its taints.
  * The NoSchedule taints the node lifecycle controller derives from the
  * conditions (not-ready, unreachable, memory-, disk-, pid-pressure,
- * network-unavailable; daemonset-behaviour.md §7.1) are rebuilt from the
+ * network-unavailable; docs/behaviour.md §7.1) are rebuilt from the
  * conditions, so a dump taken before the controller's pass gets them too; the
  * NoExecute not-ready/unreachable taint is kept when it matches the Ready
  * condition (otherwise the simulated controller places it through its zone

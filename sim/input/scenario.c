@@ -1,4 +1,4 @@
-/* scenario.c: a scenario file (SPEC.md §3) into a validated Scenario.
+/* scenario.c: a scenario file (docs/scenario-format.md) into a validated Scenario.
  *
  * scenario_load() reads the file, applies --set overrides to the YAML tree,
  * then walks it with one table per mapping: metadata, spec, cluster and node
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "daemonsim/dist.h"
+#include "daemonsim/k8sversion.h"
 #include "loader.h"
 
 /* ---- names and defaults ----------------------------------------------------------- */
@@ -58,8 +59,8 @@ const char *invariant_name(Invariant i)
     return (unsigned)i < DS_ARRAY_LEN(invariant_names) ? invariant_names[i] : "?";
 }
 
-/* SPEC §3's example values; node startup (registration to Ready) is not in
- * SPEC: kubelets typically report Ready 10-30 s after registering. */
+/* The defaults docs/scenario-format.md lists; node startup (registration to Ready)
+ * has no upstream default: kubelets typically report Ready 10-30 s after registering. */
 Timing timing_defaults(void)
 {
     return (Timing){
@@ -73,7 +74,7 @@ Timing timing_defaults(void)
     };
 }
 
-/* Upstream flag defaults (daemonset-behaviour.md §7.1, §17). */
+/* Upstream flag defaults (docs/behaviour.md §7.1, §17). */
 ControlPlane control_plane_defaults(void)
 {
     return (ControlPlane){
@@ -87,6 +88,7 @@ ControlPlane control_plane_defaults(void)
         .pod_gc_period = 20 * SIM_S,
         .pod_gc_quarantine = 40 * SIM_S,
         .candidate_order_by_name = false,
+        .kubernetes_minor = K8S_MINOR_NEWEST,
     };
 }
 
@@ -309,6 +311,22 @@ static bool cp_order(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+/* "1.N" for a minor version the model follows (k8sversion.h). */
+static bool cp_version(YCtx *c, const YNode *n, void *dst)
+{
+    const char *s;
+    if (!yget_str(c, n, &s)) return false;
+    char *end = NULL;
+    unsigned long minor = strncmp(s, "1.", 2) == 0 ? strtoul(s + 2, &end, 10) : 0;
+    if (!end || end == s + 2 || *end != '\0' || minor < K8S_MINOR_OLDEST || minor > K8S_MINOR_NEWEST) {
+        yerr(c, n, "unsupported Kubernetes version \"%s\"; expected \"1.%u\" to \"1.%u\"", s,
+             K8S_MINOR_OLDEST, K8S_MINOR_NEWEST);
+        return false;
+    }
+    *(uint32_t *)dst = (uint32_t)minor;
+    return true;
+}
+
 static const YField control_plane_fields[] = {
     YFIELD("apiQps", cp_qps, ControlPlane, api_qps, 0),
     YFIELD("apiBurst", cp_count, ControlPlane, api_burst, 0),
@@ -320,7 +338,20 @@ static const YField control_plane_fields[] = {
     YFIELD("podGCPeriod", yf_duration_pos, ControlPlane, pod_gc_period, 0),
     YFIELD("podGCQuarantine", yf_duration, ControlPlane, pod_gc_quarantine, 0),
     YFIELD("candidateOrder", cp_order, ControlPlane, candidate_order_by_name, 0),
+    YFIELD("kubernetesVersion", cp_version, ControlPlane, kubernetes_minor, 0),
 };
+
+/* Settings left unset take the chosen version's defaults. */
+static bool parse_control_plane(Loader *L, const YNode *n)
+{
+    ControlPlane *cp = &L->s->control_plane;
+    cp->node_monitor_grace = 0;     /* a given value is positive */
+    if (n && !ymap_walk(&L->c, n, control_plane_fields, DS_ARRAY_LEN(control_plane_fields), cp, 0, NULL))
+        return false;
+    if (cp->node_monitor_grace == 0)
+        cp->node_monitor_grace = k8s_version_profile(cp->kubernetes_minor).node_monitor_grace;
+    return true;
+}
 
 static bool parse_priority_classes(Loader *L, const YNode *n)
 {
@@ -505,9 +536,11 @@ static bool parse_pools(Loader *L, const YNode *n)
 
 static bool parse_cluster(Loader *L, const YNode *n)
 {
-    static const YField fields[] = {YFIELD_CALLER("nodePools", 0), YFIELD_CALLER("nodesFrom", 0)};
-    const YNode *found[2];
-    if (!ymap_walk(&L->c, n, fields, 2, NULL, 0, found)) return false;
+    static const YField fields[] = {YFIELD_CALLER("nodePools", 0), YFIELD_CALLER("nodesFrom", 0),
+                                    YFIELD_CALLER("podsFrom", 0)};
+    const YNode *found[3];
+    if (!ymap_walk(&L->c, n, fields, 3, NULL, 0, found)) return false;
+    L->pods_from = found[2];
     if (found[0] && !parse_pools(L, found[0])) return false;
     L->ndeclared = (uint32_t)L->pools.n;
     if (found[1] && !nodes_import(L, found[1])) return false;
@@ -709,13 +742,11 @@ static bool parse_spec(Loader *L, const YNode *n)
     if (f[SP_PRIORITY_CLASSES] && !parse_priority_classes(L, f[SP_PRIORITY_CLASSES])) return false;
     if (f[SP_TIMING_FROM] && !parse_timing_from(L, f[SP_TIMING_FROM])) return false;
     if (f[SP_TIMING] && !loader_parse_timing(L, f[SP_TIMING], &s->timing, &s->timing)) return false;
-    if (f[SP_CONTROL_PLANE] &&
-        !ymap_walk(c, f[SP_CONTROL_PLANE], control_plane_fields, DS_ARRAY_LEN(control_plane_fields),
-                   &s->control_plane, 0, NULL))
-        return false;
+    if (!parse_control_plane(L, f[SP_CONTROL_PLANE])) return false;
     if (f[SP_CLUSTER] && !parse_cluster(L, f[SP_CLUSTER])) return false;
     if (f[SP_DAEMONSETS] && !parse_daemonsets(L, f[SP_DAEMONSETS])) return false;
     s->ninitial = (uint32_t)L->specs.n;
+    if (L->pods_from && !pods_import(L, L->pods_from)) return false;
     if (f[SP_EVENTS] && !events_parse(L, f[SP_EVENTS])) return false;
     if (f[SP_EXPECT] && !expects_parse(L, f[SP_EXPECT])) return false;
     return override_check_used(L);
@@ -807,6 +838,7 @@ static void loader_free(Loader *L)
     for (size_t i = 0; i < L->chains.n; i++) VEC_FREE(L->chains.v[i].revs);
     VEC_FREE(L->chains);
     VEC_FREE(L->pools);
+    VEC_FREE(L->existing_pods);
     VEC_FREE(L->specs);
     VEC_FREE(L->actions);
     VEC_FREE(L->expects);
@@ -851,6 +883,7 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
         loader_warn_after_end(&L);
         COPY_OUT(&L, L.warnings, s->warnings, s->nwarnings);
         COPY_OUT(&L, L.pools, s->pools, s->npools);
+        COPY_OUT(&L, L.existing_pods, s->existing_pods, s->nexisting_pods);
         COPY_OUT(&L, L.specs, s->specs, s->nspecs);
         COPY_OUT(&L, L.actions, s->actions, s->nactions);
         COPY_OUT(&L, L.expects, s->expects, s->nexpects);
@@ -1218,9 +1251,9 @@ void scenario_print_summary(const Scenario *s, FILE *out)
     fmt_dur(cp->pod_gc_period, p[3], sizeof p[3]);
     fmt_dur(cp->pod_gc_quarantine, p[4], sizeof p[4]);
     fprintf(out,
-            "control plane: apiQps %g, apiBurst %u, burstReplicas %u, workers %u, "
+            "control plane: Kubernetes 1.%u, apiQps %g, apiBurst %u, burstReplicas %u, workers %u, "
             "candidates by %s\n",
-            cp->api_qps, cp->api_burst, cp->burst_replicas, cp->workers,
+            cp->kubernetes_minor, cp->api_qps, cp->api_burst, cp->burst_replicas, cp->workers,
             cp->candidate_order_by_name ? "name" : "random order");
     fprintf(out, "  nodeMonitorPeriod %s, nodeMonitorGracePeriod %s, nodeStartupGracePeriod %s, "
                  "podGCPeriod %s, podGCQuarantine %s\n", p[0], p[1], p[2], p[3], p[4]);

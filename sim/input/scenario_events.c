@@ -1,4 +1,4 @@
-/* scenario_events.c: the `events` and `expect` sections (SPEC.md §3).
+/* scenario_events.c: the `events` and `expect` sections (docs/scenario-format.md).
  *
  * An event is a mapping with `at:` or `every:` (plus `until:`) and exactly
  * one action key. Node actions are parsed as they come. DaemonSet lifecycle
@@ -7,7 +7,7 @@
  * the earlier ones left it: an updateDaemonSet patch is a JSON merge patch
  * on the manifest of the previous revision, re-validated into a new spec.
  * Revision numbers are followed the way the controller numbers them
- * (daemonset-behaviour.md §12: a template equal to an old revision reuses it
+ * (docs/behaviour.md §12: a template equal to an old revision reuses it
  * under the next number) so that a rollback's target is known and later
  * updates build on it. References to pools, nodes and DaemonSets are checked
  * here and reported at the reference. */
@@ -189,6 +189,22 @@ static bool ar_for(YCtx *c, const YNode *n, void *dst)
     return loader_parse_dist(c->user, n, &in->a->for_);
 }
 
+/* nodeNotReady {reporting: true}: the kubelet stays up and posts Ready=False. */
+static bool ar_reporting(YCtx *c, const YNode *n, void *dst)
+{
+    ActIn *in = dst;
+    return yget_bool(c, n, &in->a->kubelet_reports);
+}
+
+static bool ar_reason(YCtx *c, const YNode *n, void *dst)
+{
+    ActIn *in = dst;
+    const char *s;
+    if (!yget_str(c, n, &s)) return false;
+    in->a->reason = strtab_intern(c->strs, s);
+    return true;
+}
+
 static bool ar_taint(YCtx *c, const YNode *n, void *dst)
 {
     ActIn *in = dst;
@@ -267,7 +283,9 @@ static bool ar_cascade(YCtx *c, const YNode *n, void *dst)
 static const YField args_add_nodes[] = {{"pool", ar_pool, 0, YF_REQUIRED},
                                         {"count", ar_count, 0, YF_REQUIRED}};
 static const YField args_nodes[] = {NODES_REQ};
-static const YField args_not_ready[] = {NODES_REQ, {"for", ar_for, 0, 0}};
+static const YField args_not_ready[] = {NODES_REQ, {"for", ar_for, 0, 0},
+                                        {"reporting", ar_reporting, 0, 0},
+                                        {"reason", ar_reason, 0, 0}};
 static const YField args_taint[] = {NODES_REQ, {"taint", ar_taint, 0, YF_REQUIRED}};
 static const YField args_untaint[] = {NODES_REQ, {"key", ar_key, 0, YF_REQUIRED},
                                       {"effect", ar_effect, 0, 0}};
@@ -359,7 +377,7 @@ static bool parse_event(Loader *L, const YNode *n, PendingVec *pending)
         return false;
     }
     Action a = {.kind = (ActionKind)kind, .pos = n->pos, .until = SIM_NEVER, .pool = SYM_NONE,
-                .ds_name = SYM_NONE};
+                .ds_name = SYM_NONE, .reason = strtab_intern(c->strs, "KubeletNotReady")};
     a.nodes.pool = SYM_NONE;
     if (!f[EVF_AT] && !f[EVF_EVERY]) {
         yerr(c, n, "an event needs at: (when it happens) or every: (how often)");

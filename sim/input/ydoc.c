@@ -1,6 +1,6 @@
 /* ydoc.c: libyaml documents and event streams turned into YNode trees with
  * positions, plus the typed accessors and the table walker every input parser
- * uses (c-style-study.md §3.7). Syntax errors are reported as libyaml's
+ * uses. Syntax errors are reported as libyaml's
  * problem at its mark with the context it names; a tab in the indentation is
  * called out as such, since libyaml's own words for it ("found character that
  * cannot start any token") do not help. libyaml counts lines and columns from
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #define YDOC_MAX_DEPTH 200
@@ -141,7 +142,10 @@ static void report_parser_error(YCtx *c, const char *file, const char *text, siz
 {
     const char *problem = p->problem ? p->problem : "invalid YAML";
     if (p->error == YAML_READER_ERROR) {
-        SrcPos pos = text ? offset_pos(file, text, len, p->problem_offset) : (SrcPos){file, 0, 0};
+        /* A streamed file has no text to count lines in; the scanner's
+         * mark is where reading stopped. */
+        SrcPos pos = text ? offset_pos(file, text, len, p->problem_offset)
+                          : (SrcPos){file, (int)p->mark.line + 1, (int)p->mark.column + 1};
         if (p->problem_value != -1)
             diag_error(c->d, pos, "%s (byte 0x%02X); files must be UTF-8", problem,
                        (unsigned)p->problem_value);
@@ -901,6 +905,13 @@ bool ydoc_stream_items(YCtx *c, const char *path, SrcPos ref, YKeepFn keep, YIte
                        void *arg)
 {
     FILE *f = fopen(path, "rb");
+    struct stat st;
+    /* A directory opens, and its size says nothing. */
+    if (f && !fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        f = NULL;
+        errno = EISDIR;
+    }
     if (!f) {
         diag_error(c->d, ref, "cannot read \"%s\": %s", path, strerror(errno));
         return false;

@@ -1,4 +1,4 @@
-/* dsctl.c: the DaemonSet controller (daemonset-behaviour.md §2–§6, §8–§11, §14).
+/* dsctl.c: the DaemonSet controller (docs/behaviour.md §2–§6, §8–§11, §14).
  *
  * Upstream rebuilds a node -> pods map and walks every node on every sync.
  * Here the same decisions are kept incrementally: whenever a watch event
@@ -75,7 +75,8 @@ static bool ds_allows_surge(const DaemonSet *ds)
            units_scale(ds->spec->max_surge, 1, true) > 0;
 }
 
-/* Upstream order of a node's pods: bound first, then older, then by name. */
+/* Upstream order of a node's pods (podByCreationTimestampAndPhase): bound
+ * first, then older by whole-second creationTimestamp, then by name. */
 static bool pod_before(const Cluster *c, const Pod *a, const Pod *b)
 {
     if (a->seen.bound != b->seen.bound) return a->seen.bound;
@@ -349,60 +350,61 @@ void dsctl_free(Cluster *c)
     }
 }
 
-/* ---- work queue (client-go semantics: a key is never synced twice at once) ---- */
+/* ---- work queue (workqueue.h: client-go's rate-limiting delaying queue) ------ */
 
 static void dispatch(Cluster *c);
 
 static void enqueue_now(Cluster *c, DsId id)
 {
-    DaemonSet *ds = cluster_ds(c, id);
-    if (ds->ctl->dirty) return;
-    ds->ctl->dirty = true;
+    workqueue_add(&c->ds_queue, id.i);
     /* Driven sync by sync: an enqueue is only recorded. */
-    if (ds->ctl->processing || c->sync_mode) return;
-    VEC_PUSH(c->ready_queue, id.i);
-    dispatch(c);
+    if (!c->sync_mode) dispatch(c);
 }
 
+/* enqueueDaemonSetAfter: queue.AddAfter, one waiting entry per key. */
 void dsctl_enqueue(Cluster *c, DsId id, SimTime delay)
 {
-    if (delay <= 0) {
-        enqueue_now(c, id);
-        return;
-    }
-    DaemonSet *ds = cluster_ds(c, id);
-    SimTime at = c->sim->now + delay;
-    /* An earlier pending enqueue already covers this one. */
-    if (ds->ctl->requeue_at > c->sim->now && ds->ctl->requeue_at <= at) return;
-    ds->ctl->requeue_at = at;
-    sim_at(c->sim, at, EV_DS_ENQUEUE, id.i, 0, 0);
+    workqueue_add_after(&c->ds_queue, id.i, delay);
+    if (delay <= 0 && !c->sync_mode) dispatch(c);
 }
 
-static void on_enqueue(void *ctx, Sim *sim, const Event *ev)
+/* A DaemonSet add or update reaches the informer after the watch latency;
+ * its handler then enqueues (queue.Add, not AddAfter). */
+void dsctl_ds_published(Cluster *c, DsId id)
+{
+    sim_after(c->sim, cluster_draw(c, RS_WATCH, &c->timing.watch), EV_DS_SEEN_BY_DSCTL, id.i, 0, 0);
+}
+
+static void on_ds_seen(void *ctx, Sim *sim, const Event *ev)
+{
+    (void)sim;
+    enqueue_now(ctx, (DsId){ev->subject});
+}
+
+/* The queue's waiting loop: entries due now join the queue. */
+static void on_queue_wake(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
-    DaemonSet *ds = &c->dsets.v[ev->subject];
-    if (ds->ctl->requeue_at == sim->now) ds->ctl->requeue_at = 0;
-    enqueue_now(c, (DsId){ev->subject});
+    (void)sim;
+    (void)ev;
+    workqueue_wake(&c->ds_queue);
+    if (!c->sync_mode) dispatch(c);
 }
 
 static void dispatch(Cluster *c)
 {
-    while (c->idle_workers > 0 && c->ready_head < c->ready_queue.n) {
-        DsId id = {c->ready_queue.v[c->ready_head++]};
-        if (c->ready_head == c->ready_queue.n) c->ready_head = c->ready_queue.n = 0;
-        DaemonSet *ds = cluster_ds(c, id);
-        ds->ctl->dirty = false;
-        ds->ctl->processing = true;
+    uint32_t key;
+    while (c->idle_workers > 0 && workqueue_get(&c->ds_queue, &key)) {
         c->idle_workers--;
-        dsctl_sync(c, id);
+        dsctl_sync(c, (DsId){key});
     }
 }
 
+/* processNextWorkItem: an error goes back through AddRateLimited, success
+ * is forgotten by the rate limiter; Done re-queues a key added meanwhile. */
 static void sync_finish(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    ds->ctl->processing = false;
     c->idle_workers++;
     if (c->check) {
         char why[512];
@@ -412,19 +414,23 @@ static void sync_finish(Cluster *c, DsId id)
         }
     }
     if (c->sync_mode) return;
-    if (ds->ctl->dirty) VEC_PUSH(c->ready_queue, id.i);
+    if (ds->ctl->sync_failed) workqueue_add_rate_limited(&c->ds_queue, id.i);
+    else workqueue_forget(&c->ds_queue, id.i);
+    workqueue_done(&c->ds_queue, id.i);
     dispatch(c);
 }
 
 void dsctl_sync_once(Cluster *c, DsId id)
 {
     DS_ASSERT(c->sync_mode);
-    DaemonSet *ds = cluster_ds(c, id);
-    ds->ctl->dirty = false;
-    ds->ctl->processing = true;
+    workqueue_clear(&c->ds_queue, id.i);
     c->idle_workers--;
     dsctl_sync(c, id);
 }
+
+bool dsctl_enqueued(const Cluster *c, DsId id) { return workqueue_is_dirty(&c->ds_queue, id.i); }
+
+void dsctl_clear_enqueued(Cluster *c, DsId id) { workqueue_clear(&c->ds_queue, id.i); }
 
 /* ---- expectations (§14) ------------------------------------------------------- */
 
@@ -775,9 +781,8 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
     }
     if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
     /* The write is a DaemonSet update, and the update handler enqueues on
-     * every update (§14; upstream-cases C57): one more sync after the watch. */
-    if (!c->sync_mode)
-        dsctl_enqueue(c, (DsId){ev->subject}, cluster_draw(c, RS_WATCH, &c->timing.watch));
+     * every update (§14; docs/conformance.md C57): one more sync after the watch. */
+    if (!c->sync_mode) dsctl_ds_published(c, (DsId){ev->subject});
     sync_finish(c, (DsId){ev->subject});
 }
 
@@ -797,8 +802,11 @@ static void on_api_create(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
-    if (!c->dsets.v[p->ds.i].exists || !c->nodes.v[p->node.i].dsctl_seen) {
-        /* Nothing to create any more; the expectation lapses with its TTL. */
+    /* The API server does not check the target node: a create for a node
+     * deleted meanwhile succeeds, the informer observes it (the expectation
+     * is met), and the next sync deletes it as an unscheduled pod of a node
+     * that is not listed (manage, getUnscheduledPodsWithoutNode, §5.3). */
+    if (!c->dsets.v[p->ds.i].exists) {
         pod_release(c, (PodId){ev->subject});
         return;
     }
@@ -942,7 +950,9 @@ void dsctl_register(Cluster *c)
     sim_on(c->sim, EV_POD_SEEN_BY_DSCTL, on_pod_seen, c);
     sim_on(c->sim, EV_POD_AVAILABLE, on_pod_available, c);
     sim_on(c->sim, EV_NODE_SEEN_BY_DSCTL, on_node_seen, c);
-    sim_on(c->sim, EV_DS_ENQUEUE, on_enqueue, c);
+    sim_on(c->sim, EV_DS_ENQUEUE, on_queue_wake, c);
+    sim_on(c->sim, EV_DS_SEEN_BY_DSCTL, on_ds_seen, c);
+    workqueue_init(&c->ds_queue, c->sim, EV_DS_ENQUEUE);
     sim_on(c->sim, EV_DS_SYNC_DONE, on_sync_done, c);
     sim_on(c->sim, EV_API_CREATE_POD, on_api_create, c);
     sim_on(c->sim, EV_API_DELETE_POD, on_api_delete, c);

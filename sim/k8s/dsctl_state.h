@@ -11,7 +11,7 @@
 #include "daemonsim/idxset.h"
 
 /* Rolling-update class of one (DaemonSet, node): its non-terminating pods
- * split into updated ("new") and other ("old") ones (daemonset-behaviour.md §8.1). */
+ * split into updated ("new") and other ("old") ones (docs/behaviour.md §8.1). */
 typedef enum {
     RC_NONE,                    /* not a key of the node-to-pods map */
     RC_NOT_OK,                  /* more than one new or more than one old pod */
@@ -60,8 +60,6 @@ typedef struct FailBackoff {
 
 struct DsCtl {
     Expectations exp;
-    bool queued, processing, dirty;     /* work queue state */
-    SimTime requeue_at;         /* a delayed enqueue is pending for this time */
     DsNode *nodes;              /* per node, the controller's view (Cluster.node_cap slots) */
     uint32_t class_count[RC__COUNT];
     uint32_t old_avail_in_both; /* RC_BOTH_* nodes whose old pod is available */

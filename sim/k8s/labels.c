@@ -1,5 +1,5 @@
 /* labels.c: label, selector, affinity and toleration matching
- * (daemonset-behaviour.md §2, §3). */
+ * (docs/behaviour.md §2, §3). */
 #include "daemonsim/labels.h"
 
 #include <errno.h>

@@ -347,7 +347,12 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
          * a power loss may lose the last commits but never corrupts. */
         char cache_sql[64];
         snprintf(cache_sql, sizeof cache_sql, "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
-        if (exec_sql(s, "PRAGMA journal_mode = WAL") < 0 ||
+        /* A scratch file (a sweep item's run) has one writer and is read
+         * once, after it is closed: a rollback journal spares the WAL and
+         * its checkpoint at close, and still lets whoever opens the file
+         * next roll back what a killed writer left half done. */
+        if (exec_sql(s, store_scratch ? "PRAGMA journal_mode = DELETE"
+                                      : "PRAGMA journal_mode = WAL") < 0 ||
             exec_sql(s, store_scratch ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL") < 0 ||
             exec_sql(s, cache_sql) < 0)
             goto fail;

@@ -7,7 +7,7 @@
  * multi-row INSERT, the tail at commit through a one-row INSERT. Indexes are
  * created after the first run's rows are in, because building them afterwards
  * is several times cheaper than maintaining them row by row
- * (performance-notes.md, SQLite). */
+ * (docs/performance.md, SQLite). */
 #include <stdio.h>
 #include <string.h>
 

@@ -56,7 +56,8 @@ static void act_on_nodes(Run *r, uint32_t ai, const Action *a)
         switch (a->kind) {
         case ACT_REMOVE_NODES: cluster_remove_node(c, n); break;
         case ACT_NODE_NOT_READY:
-            cluster_kubelet_stop(c, n);
+            if (a->kubelet_reports) cluster_kubelet_report_not_ready(c, n, a->reason);
+            else cluster_kubelet_stop(c, n);
             if (a->has_for) {
                 r->pending++;
                 sim_after(&r->sim, dist_draw(&a->for_, r->action_rng[ai]), EV_NODE_RECOVER, n.i,

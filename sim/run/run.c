@@ -251,10 +251,14 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     actions_register(r);
     expect_register(r);
 
-    for (uint32_t i = 0; i < r->s->npools; i++)
+    uint32_t *pool_node = xmalloc((r->s->npools ? r->s->npools : 1) * sizeof *pool_node);
+    for (uint32_t i = 0; i < r->s->npools; i++) {
+        pool_node[i] = (uint32_t)r->c.nodes.n;
         for (uint32_t k = 0; k < r->s->pools[i].count; k++) cluster_add_node(&r->c, &r->s->pools[i], i);
+    }
     for (uint32_t i = 0; i < r->s->ninitial; i++) cluster_create_ds(&r->c, &r->s->specs[i]);
-    cluster_preload(&r->c);
+    cluster_preload(&r->c, r->s->existing_pods, r->s->nexisting_pods, pool_node);
+    free(pool_node);
     actions_schedule(r);
     expect_schedule(r);
 

@@ -269,9 +269,9 @@ void fx_sync(Fx *f, DsId ds)
     dsctl_sync_once(&f->c, ds);
 }
 
-bool fx_enqueued(Fx *f, DsId ds) { return cluster_ds(&f->c, ds)->ctl->dirty; }
+bool fx_enqueued(Fx *f, DsId ds) { return dsctl_enqueued(&f->c, ds); }
 
-void fx_clear_queue(Fx *f, DsId ds) { cluster_ds(&f->c, ds)->ctl->dirty = false; }
+void fx_clear_queue(Fx *f, DsId ds) { dsctl_clear_enqueued(&f->c, ds); }
 
 uint32_t fx_count_pods(Fx *f, DsId ds, NodeId node, bool include_terminating)
 {
@@ -387,7 +387,7 @@ const FailBackoff *fx_backoff(Fx *f, DsId id, NodeId n)
 uint32_t fx_count_enqueued(Fx *f)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < f->c.dsets.n; i++) n += f->c.dsets.v[i].ctl->dirty;
+    for (uint32_t i = 0; i < f->c.dsets.n; i++) n += dsctl_enqueued(&f->c, (DsId){i});
     return n;
 }
 

@@ -1,6 +1,6 @@
 /* fixture.h: the upstream unit tests' world, for the conformance suite.
  *
- * Mirrors the fixtures of upstream-cases.md §0: DaemonSet "foo" (selector
+ * Mirrors the fixtures of docs/conformance.md, "The unit-test fixtures": DaemonSet "foo" (selector
  * and template labels {name: simple-daemon, type: production}, image
  * foo/bar, revisionHistoryLimit 2, OnDelete unless changed), nodes named
  * node-0, node-1, ... (or any name), pods bound to a node. The cluster runs in

@@ -1,7 +1,7 @@
-/* Conformance, upstream-cases.md §G: status and errors
+/* Conformance, docs/conformance.md section G: status and errors
  * (daemon_controller_test.go). Section numbers §N refer to
- * daemonset-behaviour.md. The model has no failing API server, so the
- * error-injection cases (C53-C56) are in EXCLUDED.md; C57 is ported without
+ * docs/behaviour.md. The model has no failing API server, so the
+ * error-injection cases (C53-C56) are in docs/conformance.md; C57 is ported without
  * its informer and expectation internals. */
 #include "fixture.h"
 #include "harness.h"
@@ -76,7 +76,7 @@ static void test_C52_TestObservedGeneration(void)
  * unfulfilled expectations after each create, of the record vanishing on
  * delete, and of the work-queue lengths need real informers and a pod control
  * that never reports its pods; sync mode observes every create at once
- * (EXCLUDED.md). */
+ * (docs/conformance.md). */
 static void test_C57_TestExpectationsOnRecreate(void)
 {
     Fx *f = fx_new();

@@ -1,6 +1,6 @@
 /* link: ds_k8s */
 /* The DaemonSet controller's decisions, driven sync by sync as the upstream
- * unit tests drive syncDaemonSet (upstream-cases.md §0: creations and
+ * unit tests drive syncDaemonSet (docs/conformance.md, "The unit-test fixtures": creations and
  * deletions observed at once). Each test names the upstream case it ports. */
 #include <math.h>
 #include <stdlib.h>

@@ -830,7 +830,7 @@ static bool has_taint(const Scenario *s, const NodePoolSpec *p, const char *key,
 
 /* The state of imported nodes: the Ready condition and the NoSchedule
  * taints the node lifecycle controller derives from the conditions
- * (daemonset-behaviour.md §7.1; upstream doNoScheduleTaintingPass), rebuilt
+ * (docs/behaviour.md §7.1; upstream doNoScheduleTaintingPass), rebuilt
  * when the dump lacks them; NoExecute kept only when it matches Ready. */
 static void test_imported_node_state(void)
 {
@@ -1194,7 +1194,7 @@ static void test_override_paths_and_aliases(void)
 static void test_override_surge_rule(void)
 {
     Diag d;
-    /* maxSurge alone: maxUnavailable becomes 0 (SPEC §2's sweep rule). */
+    /* maxSurge alone: maxUnavailable becomes 0 (docs/cli.md's sweep rule). */
     Override a[] = {{"maxSurge", "2"}};
     Scenario *s = load_ovr(override_base(), a, 1, &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);

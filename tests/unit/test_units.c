@@ -198,7 +198,7 @@ static void test_int_or_percent(void)
 
 static void test_scale_rounds_up(void)
 {
-    /* daemonset-behaviour.md §9: 3 desired nodes, maxUnavailable 50% -> 2. */
+    /* docs/behaviour.md §9: 3 desired nodes, maxUnavailable 50% -> 2. */
     EXPECT_EQ_I64(units_scale((IntOrPercent){true, 50}, 3, true), 2);
     EXPECT_EQ_I64(units_scale((IntOrPercent){true, 50}, 3, false), 1);
     EXPECT_EQ_I64(units_scale((IntOrPercent){true, 10}, 10001, true), 1001);
