@@ -1030,73 +1030,114 @@ bool dsctl_rollout_message(const Cluster *c, const DaemonSet *ds, char *buf, siz
 
 /* ---- check mode: recompute the status the way upstream does ------------------- */
 
+/* The mapped pods grouped by (DaemonSet, node), built from the pod table
+ * alone (a counting sort), so that the check reads no incremental list and
+ * costs O(pods + DaemonSets x nodes) rather than a pod scan per pair. */
+typedef struct {
+    uint32_t *start;   /* bucket d * nodes + ni holds order[start[k] .. start[k + 1]) */
+    uint32_t *order;   /* pod ids */
+} PodBuckets;
+
+static PodBuckets buckets_build(const Cluster *c)
+{
+    size_t nn = c->nodes.n, keys = (size_t)c->dsets.n * nn;
+    PodBuckets b = {xcalloc(keys + 1, sizeof *b.start), xmalloc((c->pods.n + 1) * sizeof *b.order)};
+    for (size_t k = 0; k < c->pods.n; k++) {
+        const Pod *p = &c->pods.v[k];
+        if (pod_mapped(&p->seen) && p->ds.i < c->dsets.n && p->node.i < nn)
+            b.start[(size_t)p->ds.i * nn + p->node.i + 1]++;
+    }
+    for (size_t k = 0; k < keys; k++) b.start[k + 1] += b.start[k];
+    uint32_t *fill = xmalloc((keys + 1) * sizeof *fill);
+    memcpy(fill, b.start, (keys + 1) * sizeof *fill);
+    for (size_t k = 0; k < c->pods.n; k++) {
+        const Pod *p = &c->pods.v[k];
+        if (pod_mapped(&p->seen) && p->ds.i < c->dsets.n && p->node.i < nn)
+            b.order[fill[(size_t)p->ds.i * nn + p->node.i]++] = (uint32_t)k;
+    }
+    free(fill);
+    return b;
+}
+
+static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *why, size_t n);
+
 bool dsctl_check(Cluster *c, char *why, size_t n)
 {
+    PodBuckets b = buckets_build(c);
+    bool ok = true;
+    for (uint32_t d = 0; d < c->dsets.n && ok; d++) ok = check_ds(c, &b, d, why, n);
+    free(b.start);
+    free(b.order);
+    return ok;
+}
+
+/* One DaemonSet's status, rolling-update classes and need-a-pod count,
+ * recomputed node by node the way upstream does and compared with the view. */
+static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *why, size_t n)
+{
     SimTime now = c->sim->now;
-    for (uint32_t d = 0; d < c->dsets.n; d++) {
-        const DaemonSet *ds = &c->dsets.v[d];
-        if (!ds->exists) continue;
-        DsStatus want = {0};
-        uint32_t need = 0, classes[RC__COUNT] = {0};
-        for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
-            const Node *node = &c->nodes.v[ni];
-            uint8_t e = node->dsctl_seen ? dsctl_eligibility(c, ds, node, node->name) : 0;
-            const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
-            uint32_t nnew = 0, nold = 0;
-            for (size_t k = 0; k < c->pods.n; k++) {
-                const Pod *p = &c->pods.v[k];
-                if (p->ds.i != d || p->node.i != ni || !pod_mapped(&p->seen)) continue;
-                if (!oldest || pod_before(c, p, oldest)) oldest = p;
-                if (p->seen.deleting) continue;
-                if (p->rev == ds->cur) nnew++, new_pod = p;
-                else nold++, old_pod = p;
-            }
-            /* Rolling-update class (§8.1), the way findUpdatedPodsOnNode sees it. */
-            if (oldest || (e & ELIG_SHOULD_RUN)) {
-                RollClass rc;
-                if (nnew > 1 || nold > 1) rc = RC_NOT_OK;
-                else if (!nnew && !nold) rc = RC_EMPTY;
-                else if (!nold) rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_NEW_AVAIL : RC_NEW_UNAVAIL;
-                else if (!nnew) rc = dsctl_pod_available(c, ds, &old_pod->seen, now) ? RC_OLD_AVAIL : RC_OLD_UNAVAIL;
-                else rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_BOTH_NEW_AVAIL : RC_BOTH_NEW_UNAVAIL;
-                classes[rc]++;
-            }
-            if (!node->dsctl_seen) continue;
-            if (e & ELIG_SHOULD_RUN) {
-                want.desired++;
-                if (!oldest) need++;
-                if (oldest) {
-                    want.current++;
-                    want.ready += oldest->seen.ready;
-                    want.available += dsctl_pod_available(c, ds, &oldest->seen, now);
-                    want.updated += oldest->rev == ds->cur;
-                }
-            } else if (oldest) {
-                want.misscheduled++;
-            }
+    const DaemonSet *ds = &c->dsets.v[d];
+    if (!ds->exists) return true;
+    DsStatus want = {0};
+    uint32_t need = 0, classes[RC__COUNT] = {0};
+    for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
+        const Node *node = &c->nodes.v[ni];
+        uint8_t e = node->dsctl_seen ? dsctl_eligibility(c, ds, node, node->name) : 0;
+        const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
+        uint32_t nnew = 0, nold = 0;
+        size_t key = (size_t)d * c->nodes.n + ni;
+        for (uint32_t k = b->start[key]; k < b->start[key + 1]; k++) {
+            const Pod *p = &c->pods.v[b->order[k]];
+            if (!oldest || pod_before(c, p, oldest)) oldest = p;
+            if (p->seen.deleting) continue;
+            if (p->rev == ds->cur) nnew++, new_pod = p;
+            else nold++, old_pod = p;
         }
-        want.unavailable = want.desired - want.available;
-        if (status_differs(&want, &ds->view)) {
-            char have_s[160], want_s[160];
-            status_print(&ds->view, have_s, sizeof have_s);
-            status_print(&want, want_s, sizeof want_s);
+        /* Rolling-update class (§8.1), the way findUpdatedPodsOnNode sees it. */
+        if (oldest || (e & ELIG_SHOULD_RUN)) {
+            RollClass rc;
+            if (nnew > 1 || nold > 1) rc = RC_NOT_OK;
+            else if (!nnew && !nold) rc = RC_EMPTY;
+            else if (!nold) rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_NEW_AVAIL : RC_NEW_UNAVAIL;
+            else if (!nnew) rc = dsctl_pod_available(c, ds, &old_pod->seen, now) ? RC_OLD_AVAIL : RC_OLD_UNAVAIL;
+            else rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_BOTH_NEW_AVAIL : RC_BOTH_NEW_UNAVAIL;
+            classes[rc]++;
+        }
+        if (!node->dsctl_seen) continue;
+        if (e & ELIG_SHOULD_RUN) {
+            want.desired++;
+            if (!oldest) need++;
+            if (oldest) {
+                want.current++;
+                want.ready += oldest->seen.ready;
+                want.available += dsctl_pod_available(c, ds, &oldest->seen, now);
+                want.updated += oldest->rev == ds->cur;
+            }
+        } else if (oldest) {
+            want.misscheduled++;
+        }
+    }
+    want.unavailable = want.desired - want.available;
+    if (status_differs(&want, &ds->view)) {
+        char have_s[160], want_s[160];
+        status_print(&ds->view, have_s, sizeof have_s);
+        status_print(&want, want_s, sizeof want_s);
 #define X(f, K, name) "/" #f
-            snprintf(why, n, "%s: view %s %s, recomputed %s", strtab_str(c->strs, ds->name),
-                     DS_STATUS_COUNTS(X) + 1, have_s, want_s);
+        snprintf(why, n, "%s: view %s %s, recomputed %s", strtab_str(c->strs, ds->name),
+                 DS_STATUS_COUNTS(X) + 1, have_s, want_s);
 #undef X
+        return false;
+    }
+    for (int k = RC_NOT_OK; k < RC__COUNT; k++)
+        if (classes[k] != ds->ctl->class_count[k]) {
+            snprintf(why, n, "%s: %u nodes in rolling-update class %d, the view says %u",
+                     strtab_str(c->strs, ds->name), classes[k], k, ds->ctl->class_count[k]);
             return false;
         }
-        for (int k = RC_NOT_OK; k < RC__COUNT; k++)
-            if (classes[k] != ds->ctl->class_count[k]) {
-                snprintf(why, n, "%s: %u nodes in rolling-update class %d, the view says %u",
-                         strtab_str(c->strs, ds->name), classes[k], k, ds->ctl->class_count[k]);
-                return false;
-            }
-        if (!ds_allows_surge(ds) && need != ds->ctl->need_pod.n) {
-            snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
-                     strtab_str(c->strs, ds->name), need, ds->ctl->need_pod.n);
-            return false;
-        }
+    if (!ds_allows_surge(ds) && need != ds->ctl->need_pod.n) {
+        snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
+                 strtab_str(c->strs, ds->name), need, ds->ctl->need_pod.n);
+        return false;
     }
     return true;
 }

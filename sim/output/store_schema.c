@@ -315,6 +315,12 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
         store_set_error(s, "%s", strerror(EISDIR));
         goto fail;
     }
+    /* and a device such as /dev/null, or a pipe, the same: neither can hold
+     * the journal beside it nor be read back */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        store_set_error(s, "not a regular file; a results database must be one");
+        goto fail;
+    }
     int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     char *uri = NULL;
     if (mode == OPEN_READ_IMMUTABLE) {
