@@ -6,19 +6,7 @@ set -uo pipefail
 bin=$1 src=$2 work=$3
 mkdir -p "$work"
 rm -f "$work"/cli-*.db*
-pass=0 fail=0
-
-check() {   # check NAME WANT_STATUS COMMAND...
-    local name=$1 want=$2; shift 2
-    "$@" >"$work/out" 2>"$work/err"
-    local got=$?
-    if [[ $got -eq $want ]]; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $name: exit $got, want $want"; head -3 "$work/err"; fi
-}
-contains() {   # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $1: $2 lacks '$3'"; fi
-}
+source "$(dirname "$0")/checks.sh"
 
 check help 0 "$bin" --help
 contains help-lists-run "$work/out" "run"
