@@ -18,7 +18,7 @@ typedef struct Store Store;
 /* Version of the schema this code writes (PRAGMA user_version). An older
  * file is migrated when opened for writing and read as it is when opened
  * read-only; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 typedef struct {
     const char *scenario;       /* metadata.name */
@@ -84,6 +84,11 @@ int store_k8s_event(Store *s, double t, const char *kind, const char *name, cons
 /* A warning about the run (e.g. an update that overlaps an unfinished
  * rollout); daemonset may be NULL. */
 int store_warning(Store *s, double t, const char *daemonset, const char *message);
+/* A rollout plan's transition: its step (from 1; 0 before the first), what
+ * happened (Started, StepUpgrade, BatchReady, StepPaused, AnalysisPassed,
+ * AnalysisFailed, Aborted, RolledBack, Completed, ...) and the details. */
+int store_plan_event(Store *s, double t, const char *daemonset, int64_t step, const char *what,
+                     const char *detail);
 /* Flushes buffered rows, fills in the run's end figures, builds the indexes
  * (first time only) and commits. On failure the run is rolled back, so a
  * following store_run_abort() is a harmless no-op. */

@@ -28,6 +28,7 @@ const TableSpec store_tables[TAB_COUNT] = {
                      6},
     [TAB_K8S_EVENT] = {"k8s_event", "t, kind, name, reason, message, type", 6},
     [TAB_WARNING] = {"warning", "t, daemonset, message", 3},
+    [TAB_PLAN_EVENT] = {"rollout_plan_event", "t, daemonset, step, what, detail", 5},
 };
 
 /* params always comes back as valid JSON: the compact object, or (should a

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Staged rollout plans (docs/kruise.md), the rows scenario expectations
+# cannot state. openkruise/rollouts: control/util.go CalculateBatchReplicas
+# (percent rounded up), partitionstyle/daemonset/control.go UpgradeBatch
+# (partition = desired - batch), rollout_canary.go doCanaryPaused (pause
+# duration, manual confirmation without one, no pause after a last 100%).
+#  - a plan that completes: partitions 9, 5, 0 at the update and after each
+#    pause, pauses of exactly 2m and 3m after the batches are ready, the
+#    plan completes when the rollout does; each transition is also a Rollout Event;
+#  - a bad release: the analysis fails at its first measurement (5m30s),
+#    the plan aborts and rolls back; only the first batch (2 pods) ever ran
+#    revision 2; rows identical on a second run;
+#  - a pause without duration: the plan waits at step 1 to the end, and
+#    `run` explains the 7 old pods as held by it;
+#  - the strategies example: only the 5% canary (10 of 200) ran the bad release.
+#   plans.sh DAEMONSIM SOURCE_DIR WORKDIR
+set -uo pipefail
+bin=$1 src=$2 work=$3
+rm -rf "$work"; mkdir -p "$work"
+fail=0
+want() {    # want NAME EXPECTED SQL DB
+    local got
+    got=$(sqlite3 "$4" "$3")
+    if [[ "$got" != "$2" ]]; then echo "FAIL $1: got '$got', want '$2'"; fail=1; fi
+}
+run() {     # run NAME SCENARIO [DB]: stdout in WORK/NAME.out
+    "$bin" run "$2" -q -o "${3:-$work/$1.db}" >"$work/$1.out" || { echo "FAIL run $1"; fail=1; }
+}
+run done "$src/tests/scenarios/plan-completes-three-steps.yaml"
+run bad "$src/tests/scenarios/plan-bad-release-aborts-and-rolls-back.yaml"
+run bad2 "$src/tests/scenarios/plan-bad-release-aborts-and-rolls-back.yaml"
+run hold "$src/tests/scenarios/plan-pause-without-duration-holds.yaml"
+run example "$src/scenarios/strategies/plan-auto-rollback.yaml"
+d=$work/done.db b=$work/bad.db h=$work/hold.db e=$work/example.db
+
+want "completes: partitions" "1|partition 9|2|partition 5|3|partition 0" \
+    "select group_concat(step || '|' || substr(detail, 1, instr(detail, ':') - 1), '|') from rollout_plan_event where what = 'StepUpgrade'" "$d"
+want "completes: step 1 at the update" "300.0" "select t from rollout_plan_event where what = 'StepUpgrade' and step = 1" "$d"
+want "completes: pauses 2m and 3m" "1|120.0|2|180.0" \
+    "select group_concat(p.step || '|' || round(u.t - p.t, 3), '|') from rollout_plan_event p join rollout_plan_event u on u.step = p.step + 1 and u.what = 'StepUpgrade' where p.what = 'StepPaused'" "$d"
+want "completes: no pause after the last 100% step" "2" "select count(*) from rollout_plan_event where what = 'StepPaused'" "$d"
+want "completes: with the rollout" "1" \
+    "select (select t from rollout_plan_event where what = 'Completed') = (select completed from rollout where revision = 2)" "$d"
+want "completes: Rollout Events" "1" \
+    "select (select count(*) from k8s_event where kind = 'Rollout') = (select count(*) from rollout_plan_event)" "$d"
+
+want "bad release: transitions" "0|Started,1|StepUpgrade,1|AnalysisFailed,1|Aborted,1|RolledBack" \
+    "select group_concat(step || '|' || what) from rollout_plan_event" "$b"
+want "bad release: aborted at the first measurement" "330.0" "select t from rollout_plan_event where what = 'Aborted'" "$b"
+want "bad release: exposure is the first batch" "2" \
+    "select count(distinct pod) from pod_event where revision = 2 and phase = 'Created'" "$b"
+want "bad release: every revision-2 pod deleted" "2" \
+    "select count(distinct pod) from pod_event where revision = 2 and phase = 'Deleted'" "$b"
+for q in "select t, step, what, detail from rollout_plan_event" "select t, pod, revision, phase from pod_event"; do
+    [[ "$(sqlite3 "$b" "$q")" == "$(sqlite3 "$work/bad2.db" "$q")" ]] || { echo "FAIL bad release: rows differ between two runs"; fail=1; }
+done
+
+want "pause without duration: waits at step 1" "0|Started,1|StepUpgrade,1|BatchReady,1|StepPaused" \
+    "select group_concat(step || '|' || what) from rollout_plan_event" "$h"
+grep -qF "7 available pods of an older revision, held by rollout plan step 1 of 2 (waiting for manual approval; partition 7)" "$work/hold.out" ||
+    { echo "FAIL pause without duration: explanation"; cat "$work/hold.out"; fail=1; }
+
+want "example: canary exposure" "10" \
+    "select count(distinct pod) from pod_event where revision = 2 and phase = 'Created'" "$e"
+want "example: rolled back" "RolledBack" "select what from rollout_plan_event order by rowid desc limit 1" "$e"
+[[ $fail -eq 0 ]] && echo "rollout plan rows: all checks passed"
+exit $fail
