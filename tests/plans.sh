@@ -11,7 +11,7 @@
 #    the plan aborts and rolls back; only the first batch (2 pods) ever ran
 #    revision 2; rows identical on a second run;
 #  - a pause without duration: the plan waits at step 1 to the end, and
-#    `run` explains the 7 old pods as held by it;
+#    `run` explains the 7 old pods as held by it, `report` shows where it stopped;
 #  - the strategies example: only the 5% canary (10 of 200) ran the bad release.
 #   plans.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail
@@ -59,6 +59,9 @@ want "pause without duration: waits at step 1" "0|Started,1|StepUpgrade,1|BatchR
     "select group_concat(step || '|' || what) from rollout_plan_event" "$h"
 grep -qF "7 available pods of an older revision, held by rollout plan step 1 of 2 (waiting for manual approval; partition 7)" "$work/hold.out" ||
     { echo "FAIL pause without duration: explanation"; cat "$work/hold.out"; fail=1; }
+
+"$bin" report "$h" | grep -Eq '^1 +agent +1 +StepPaused +333\.735 +waiting for manual approval$' ||
+    { echo "FAIL pause without duration: report's plan table"; "$bin" report "$h"; fail=1; }
 
 want "example: canary exposure" "10" \
     "select count(distinct pod) from pod_event where revision = 2 and phase = 'Created'" "$e"

@@ -255,6 +255,18 @@ int store_list_runs(Store *s, Arena *a, StoreRunRow **rows, size_t *n);
 int store_get_run(Store *s, Arena *a, int64_t id, StoreRunRow *row, bool *found);
 /* A run's rollouts by start time; completed < 0 when it did not complete. */
 int store_list_rollouts(Store *s, Arena *a, int64_t run_id, StoreRollout **rows, size_t *n);
+
+/* A rollout plan's transition (rollout_plan_event); detail may be NULL. */
+typedef struct {
+    const char *daemonset;
+    int64_t step;
+    const char *what;
+    double t;
+    const char *detail;
+} StorePlanEvent;
+
+/* Each plan's latest transition in a run, by DaemonSet name (none before schema 4). */
+int store_list_plan_last(Store *s, Arena *a, int64_t run_id, StorePlanEvent **rows, size_t *n);
 /* Every sweep point, by sweep and point. */
 int store_list_sweep_points(Store *s, Arena *a, StoreSweepPoint **rows, size_t *n);
 
