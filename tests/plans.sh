@@ -17,14 +17,10 @@
 set -uo pipefail
 bin=$1 src=$2 work=$3
 rm -rf "$work"; mkdir -p "$work"
-fail=0
-want() {    # want NAME EXPECTED SQL DB
-    local got
-    got=$(sqlite3 "$4" "$3")
-    if [[ "$got" != "$2" ]]; then echo "FAIL $1: got '$got', want '$2'"; fail=1; fi
-}
-run() {     # run NAME SCENARIO [DB]: stdout in WORK/NAME.out
-    "$bin" run "$2" -q -o "${3:-$work/$1.db}" >"$work/$1.out" || { echo "FAIL run $1"; fail=1; }
+source "$(dirname "$0")/checks.sh"
+want() { equals "$1" "$(sqlite3 "$4" "$3")" "$2"; }     # want NAME EXPECTED SQL DB
+run() {     # run NAME SCENARIO: rows in WORK/NAME.db, stdout in WORK/NAME.out
+    "$bin" run "$2" -q -o "$work/$1.db" >"$work/$1.out" || { echo "FAIL run $1"; fail=$((fail + 1)); }
 }
 run done "$src/tests/scenarios/plan-completes-three-steps.yaml"
 run bad "$src/tests/scenarios/plan-bad-release-aborts-and-rolls-back.yaml"
@@ -52,7 +48,7 @@ want "bad release: exposure is the first batch" "2" \
 want "bad release: every revision-2 pod deleted" "2" \
     "select count(distinct pod) from pod_event where revision = 2 and phase = 'Deleted'" "$b"
 for q in "select t, step, what, detail from rollout_plan_event" "select t, pod, revision, phase from pod_event"; do
-    [[ "$(sqlite3 "$b" "$q")" == "$(sqlite3 "$work/bad2.db" "$q")" ]] || { echo "FAIL bad release: rows differ between two runs"; fail=1; }
+    equals "bad release: same rows on a second run" "$(sqlite3 "$b" "$q")" "$(sqlite3 "$work/bad2.db" "$q")"
 done
 
 want "pause without duration: waits at step 1" "0|Started,1|StepUpgrade,1|BatchReady,1|StepPaused" \
@@ -66,5 +62,5 @@ grep -qF "7 available pods of an older revision, held by rollout plan step 1 of 
 want "example: canary exposure" "10" \
     "select count(distinct pod) from pod_event where revision = 2 and phase = 'Created'" "$e"
 want "example: rolled back" "RolledBack" "select what from rollout_plan_event order by rowid desc limit 1" "$e"
-[[ $fail -eq 0 ]] && echo "rollout plan rows: all checks passed"
-exit $fail
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

@@ -64,7 +64,8 @@ static bool step_replicas(YCtx *c, const YNode *n, void *dst)
     IntOrPercent *v = dst;
     if (!yget_int_or_percent(c, n, v)) return false;
     if (v->value <= 0) {
-        yerr(c, n, "must be a positive number, or a percentage with \"0%%\" < replicas <= \"100%%\"");
+        yerr(c, n,
+             "must be a positive number, or a percentage with \"0%%\" < replicas <= \"100%%\"");
         return false;
     }
     return true;

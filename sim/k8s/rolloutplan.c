@@ -36,12 +36,12 @@ typedef enum { TIMER_RECONCILE, TIMER_PAUSE_END, TIMER_ANALYSIS } PlanTimer;
 
 struct PlanRun {
     const RolloutPlanSpec *spec;
+    DsId ds;                    /* the DaemonSet it runs on (a name can be reused) */
     PlanState state;
     uint32_t step;              /* current step, from 0 */
     uint32_t stable;            /* revision index the plan started from */
     uint32_t gen;               /* bumped per step and at the end: cancels timers */
     int32_t partition;          /* as the plan last set it */
-    SimTime paused_at;
     bool pause_over;
     bool analysis_passed;
     uint32_t checks_passed;
@@ -145,9 +145,12 @@ static int32_t step_begin(Cluster *c, PlanRun *p, const DaemonSet *ds, uint32_t 
     p->pause_over = p->analysis_passed = false;
     p->checks_passed = 0;
     int32_t d = desired_of(ds), part = step_partition(p, ds);
-    if (d == 0) record(c, p->step + 1, ds, "StepUpgrade", false, "partition %d until pods are desired", part);
-    else record(c, p->step + 1, ds, "StepUpgrade", false, "partition %d: %d of %d desired pods on the new revision",
-                part, d - part, d);
+    if (d == 0)
+        record(c, p->step + 1, ds, "StepUpgrade", false, "partition %d until pods are desired",
+               part);
+    else
+        record(c, p->step + 1, ds, "StepUpgrade", false,
+               "partition %d: %d of %d desired pods on the new revision", part, d - part, d);
     const PlanAnalysis *a = &cur_step(p)->analysis;
     if (a->on) timer_at(c, p, c->sim->now + a->interval, TIMER_ANALYSIS);
     return part;
@@ -158,7 +161,8 @@ static void plan_complete(Cluster *c, PlanRun *p, DsId id)
     DaemonSet *ds = cluster_ds(c, id);
     plan_end(p);
     patch_partition(c, p, id, 0, true);
-    record(c, p->step + 1, ds, "Completed", false, "all %u steps done: partition 0", p->spec->nsteps);
+    record(c, p->step + 1, ds, "Completed", false, "all %u steps done: partition 0",
+           p->spec->nsteps);
 }
 
 /* ---- the cluster as the plan reads it ------------------------------------------- */
@@ -250,12 +254,12 @@ static void reconcile(Cluster *c, PlanRun *p, DsId id)
             return;
         }
         p->state = PLAN_PAUSED;
-        p->paused_at = c->sim->now;
         char text[96];
         pause_text(st, text, sizeof text);
         record(c, p->step + 1, ds, "StepPaused", false, "%s", text);
-        if (st->has_pause) timer_at(c, p, c->sim->now + st->pause, TIMER_PAUSE_END);
         p->pause_over = st->has_pause && st->pause == 0;
+        if (st->has_pause && !p->pause_over)
+            timer_at(c, p, c->sim->now + st->pause, TIMER_PAUSE_END);
     }
     if (p->state != PLAN_PAUSED) return;
     bool waited = st->has_pause ? p->pause_over : st->analysis.on;
@@ -286,6 +290,10 @@ static void abort_plan(Cluster *c, PlanRun *p, DsId id, const PodCounts *k, int3
 static void measure(Cluster *c, PlanRun *p, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
+    if (!ds->exists) {
+        plan_end(p);
+        return;
+    }
     const PlanAnalysis *a = &cur_step(p)->analysis;
     PodCounts k = count_pods(c, ds, a->not_ready_grace);
     int32_t limit = units_scale(a->max_failed, k.updated, true);
@@ -296,8 +304,9 @@ static void measure(Cluster *c, PlanRun *p, DsId id)
     timer_at(c, p, c->sim->now + a->interval, TIMER_ANALYSIS);
     if (p->state != PLAN_PAUSED || p->analysis_passed || ++p->checks_passed < a->checks) return;
     p->analysis_passed = true;
-    record(c, p->step + 1, ds, "AnalysisPassed", false, "%d passing measurements: %d of %d updated pods failing, limit %d",
-           p->checks_passed, k.failing, k.updated, limit);
+    record(c, p->step + 1, ds, "AnalysisPassed", false,
+           "%d passing measurements: %d of %d updated pods failing, limit %d", p->checks_passed,
+           k.failing, k.updated, limit);
     reconcile(c, p, id);
 }
 
@@ -308,11 +317,7 @@ static void on_timer(void *ctx, Sim *sim, const Event *ev)
     PlanRun *p = &c->plans[ev->subject];
     if (ev->aux == TIMER_RECONCILE) p->reconcile_pending = false;
     if (p->state == PLAN_IDLE || (ev->aux != TIMER_RECONCILE && ev->gen != p->gen)) return;
-    DsId id = cluster_find_ds(c, p->spec->daemonset);
-    if (id.i == ID_NONE) {
-        plan_end(p);
-        return;
-    }
+    DsId id = p->ds;
     switch ((PlanTimer)ev->aux) {
     case TIMER_PAUSE_END: p->pause_over = true; /* fall through */
     case TIMER_RECONCILE: reconcile(c, p, id); break;
@@ -327,27 +332,32 @@ const DaemonSetSpec *rolloutplan_admit(Cluster *c, DsId id, const DaemonSetSpec 
     DaemonSet *ds = cluster_ds(c, id);
     PlanRun *p = plan_of(c, ds->name);
     if (!p || p->writing || !spec->kruise.on) return spec;
+    if (p->state != PLAN_IDLE && p->ds.i != id.i) plan_end(p);     /* its DaemonSet was deleted */
     const char *from = ds->spec->template_.canonical, *to = spec->template_.canonical;
     if (from && to && !strcmp(from, to))
         return p->state == PLAN_IDLE ? spec : with_partition(c, spec, p->partition, false);
     uint32_t target = UINT32_MAX;
     for (uint32_t i = 0; i < ds->revs.n && to; i++)
-        if (ds->revs.v[i].spec->template_.canonical && !strcmp(ds->revs.v[i].spec->template_.canonical, to))
+        if (ds->revs.v[i].spec->template_.canonical &&
+            !strcmp(ds->revs.v[i].spec->template_.canonical, to))
             target = i;
     if (p->state != PLAN_IDLE && target == p->stable) {
         plan_end(p);
-        record(c, p->step + 1, ds, "RolledBack", false, "back to the stable revision %lld: partition 0",
+        record(c, p->step + 1, ds, "RolledBack", false,
+               "back to the stable revision %lld: partition 0",
                (long long)ds->revs.v[p->stable].number);
         p->partition = 0;
         return with_partition(c, spec, 0, true);
     }
     if (p->state == PLAN_IDLE) {
+        p->ds = id;
         p->stable = ds->cur;
-        record(c, 0, ds, "Started", false, "a new template; stable revision %lld; webhook partition %d",
+        record(c, 0, ds, "Started", false,
+               "a new template; stable revision %lld; webhook partition %d",
                (long long)ds->revs.v[ds->cur].number, WEBHOOK_PARTITION);
     } else {
-        record(c, p->step + 1, ds, "Restarted", false, "another new template during step %u; the plan starts over",
-               p->step + 1);
+        record(c, p->step + 1, ds, "Restarted", false,
+               "another new template during step %u; the plan starts over", p->step + 1);
     }
     p->partition = step_begin(c, p, ds, 0);
     return with_partition(c, spec, p->partition, true);
@@ -356,21 +366,23 @@ const DaemonSetSpec *rolloutplan_admit(Cluster *c, DsId id, const DaemonSetSpec 
 void rolloutplan_status_written(Cluster *c, DsId id)
 {
     PlanRun *p = plan_of(c, cluster_ds(c, id)->name);
-    if (!p || p->state == PLAN_IDLE || p->reconcile_pending) return;
+    if (!p || p->state == PLAN_IDLE || p->ds.i != id.i || p->reconcile_pending) return;
     p->reconcile_pending = true;
     timer_at(c, p, c->sim->now, TIMER_RECONCILE);
 }
 
-bool rolloutplan_running(const Cluster *c, const DaemonSet *ds)
+static const PlanRun *running_plan(const Cluster *c, const DaemonSet *ds)
 {
     const PlanRun *p = plan_of(c, ds->name);
-    return p && p->state != PLAN_IDLE;
+    return p && p->state != PLAN_IDLE && p->ds.i == (uint32_t)(ds - c->dsets.v) ? p : NULL;
 }
+
+bool rolloutplan_running(const Cluster *c, const DaemonSet *ds) { return running_plan(c, ds); }
 
 bool rolloutplan_hold(const Cluster *c, const DaemonSet *ds, char *buf, size_t n)
 {
-    const PlanRun *p = plan_of(c, ds->name);
-    if (!p || p->state == PLAN_IDLE) return false;
+    const PlanRun *p = running_plan(c, ds);
+    if (!p) return false;
     char what[96];
     if (p->state == PLAN_PAUSED) pause_text(cur_step(p), what, sizeof what);
     else snprintf(what, sizeof what, "batch updating");

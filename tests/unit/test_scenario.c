@@ -54,14 +54,15 @@ static void expect_error(const char *text, int line, int col, const char *msg)
 
 #define HEAD "apiVersion: daemonsim/v1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
 
-/* A scenario with one inline DaemonSet whose spec lines are `ds` (indented 10). */
-static char *with_ds(const char *ds_spec, const char *pod_spec)
+/* A scenario with one inline DaemonSet of `api_version` whose spec lines are
+ * `ds` (indented 10). */
+static char *with_ds_api(const char *api_version, const char *ds_spec, const char *pod_spec)
 {
     static char buf[4096];
     snprintf(buf, sizeof buf,
              HEAD "  daemonSets:\n"
                   "    - manifest:\n"
-                  "        apiVersion: apps/v1\n"
+                  "        apiVersion: %s\n"
                   "        kind: DaemonSet\n"
                   "        metadata: {name: agent}\n"
                   "        spec:\n"
@@ -72,8 +73,13 @@ static char *with_ds(const char *ds_spec, const char *pod_spec)
                   "            spec:\n"
                   "%s"
                   "              containers: [{name: agent, image: \"agent:1\"}]\n",
-             ds_spec, pod_spec);
+             api_version, ds_spec, pod_spec);
     return buf;
+}
+
+static char *with_ds(const char *ds_spec, const char *pod_spec)
+{
+    return with_ds_api("apps/v1", ds_spec, pod_spec);
 }
 
 static const char *sym(const Scenario *s, Sym id) { return strtab_str(s->strs, id); }
@@ -1538,18 +1544,7 @@ static CU_TestInfo manifest_tests[] = {
 static char *with_plan(const char *plans)
 {
     static char buf[4096];
-    snprintf(buf, sizeof buf,
-             HEAD "  daemonSets:\n"
-                  "    - manifest:\n"
-                  "        apiVersion: apps.kruise.io/v1alpha1\n"
-                  "        kind: DaemonSet\n"
-                  "        metadata: {name: agent}\n"
-                  "        spec:\n"
-                  "          selector: {matchLabels: {app: agent}}\n"
-                  "          template:\n"
-                  "            metadata: {labels: {app: agent}}\n"
-                  "            spec: {containers: [{name: agent, image: \"agent:1\"}]}\n"
-                  "  rolloutPlans:\n%s",
+    snprintf(buf, sizeof buf, "%s  rolloutPlans:\n%s", with_ds_api(KRUISE_API_VERSION, "", ""),
              plans);
     return buf;
 }
@@ -1599,16 +1594,16 @@ static void test_rollout_plans(void)
     scenario_free(s);
 
     expect_error(with_plan("    - daemonSet: agent\n      steps: [{replicas: 3}, {replicas: 2}]\n"),
-                 17, 41, "must not be less than the previous step's 3");
+                 18, 41, "must not be less than the previous step's 3");
     expect_error(with_plan("    - daemonSet: agent\n      steps: [{pause: {duration: 1m}}]\n"),
-                 17, 15, "missing required key \"replicas\"");
+                 18, 15, "missing required key \"replicas\"");
     expect_error(with_plan("    - daemonSet: agent\n      steps:\n        - replicas: 1\n"
                            "          analysis: {interval: 0}\n"),
-                 19, 32, "must be greater than 0");
+                 20, 32, "must be greater than 0");
     expect_error(with_plan("    - daemonSet: agent\n      steps:\n        - replicas: 1\n"
                            "          analysis: {checks: 0}\n"),
-                 19, 30, ">= 1");
-    expect_error(with_plan("    - steps: [{replicas: 1}]\n"), 16, 7, "missing required key \"daemonSet\"");
+                 20, 30, ">= 1");
+    expect_error(with_plan("    - steps: [{replicas: 1}]\n"), 17, 7, "missing required key \"daemonSet\"");
 }
 
 static CU_TestInfo scenario_tests[] = {
