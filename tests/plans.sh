@@ -12,6 +12,9 @@
 #    revision 2; rows identical on a second run;
 #  - a pause without duration: the plan waits at step 1 to the end, and
 #    `run` explains the 7 old pods as held by it, `report` shows where it stopped;
+#  - an analysis that passes ends a pause without duration (2 checks: 7m);
+#  - a newer template restarts the plan at step 1, a rollback to the stable
+#    template ends it (workload_update_handler.go handleDaemonSet);
 #  - the strategies example: only the 5% canary (10 of 200) ran the bad release.
 #   plans.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail
@@ -19,15 +22,18 @@ bin=$1 src=$2 work=$3
 rm -rf "$work"; mkdir -p "$work"
 source "$(dirname "$0")/checks.sh"
 want() { equals "$1" "$(sqlite3 "$4" "$3")" "$2"; }     # want NAME EXPECTED SQL DB
-run() {     # run NAME SCENARIO: rows in WORK/NAME.db, stdout in WORK/NAME.out
-    "$bin" run "$2" -q -o "$work/$1.db" >"$work/$1.out" || { echo "FAIL run $1"; fail=$((fail + 1)); }
+run() {     # run NAME SCENARIO: rows in WORK/NAME.db, stdout and stderr in WORK/NAME.out, .err
+    "$bin" run "$2" -q -o "$work/$1.db" >"$work/$1.out" 2>"$work/$1.err" ||
+        { echo "FAIL run $1"; cat "$work/$1.err"; fail=$((fail + 1)); }
 }
 run done "$src/tests/scenarios/plan-completes-three-steps.yaml"
 run bad "$src/tests/scenarios/plan-bad-release-aborts-and-rolls-back.yaml"
 run bad2 "$src/tests/scenarios/plan-bad-release-aborts-and-rolls-back.yaml"
 run hold "$src/tests/scenarios/plan-pause-without-duration-holds.yaml"
+run pass "$src/tests/scenarios/plan-analysis-passes-then-next-step.yaml"
+run again "$src/tests/scenarios/plan-new-template-restarts-and-rollback-ends.yaml"
 run example "$src/scenarios/strategies/plan-auto-rollback.yaml"
-d=$work/done.db b=$work/bad.db h=$work/hold.db e=$work/example.db
+d=$work/done.db b=$work/bad.db h=$work/hold.db e=$work/example.db p=$work/pass.db a=$work/again.db
 
 want "completes: partitions" "1|partition 9|2|partition 5|3|partition 0" \
     "select group_concat(step || '|' || substr(detail, 1, instr(detail, ':') - 1), '|') from rollout_plan_event where what = 'StepUpgrade'" "$d"
@@ -58,6 +64,16 @@ grep -qF "7 available pods of an older revision, held by rollout plan step 1 of 
 
 "$bin" report "$h" | grep -Eq '^1 +agent +1 +StepPaused +333\.735 +waiting for manual approval$' ||
     { echo "FAIL pause without duration: report's plan table"; "$bin" report "$h"; fail=1; }
+
+want "analysis: passes at its second measurement after the batch, step 2 at once" \
+    "1|AnalysisPassed|420.0,2|StepUpgrade|420.0" \
+    "select group_concat(step || '|' || what || '|' || t) from rollout_plan_event where what in ('AnalysisPassed', 'StepUpgrade') and t > 300" "$p"
+
+want "new template: restarts at step 1, rollback ends it" \
+    "0|Started,1|StepUpgrade,1|BatchReady,1|StepPaused,1|Restarted,1|StepUpgrade,1|BatchReady,1|StepPaused,1|RolledBack" \
+    "select group_concat(step || '|' || what) from rollout_plan_event" "$a"
+want "new template: one pod per revision, all on the node updated first" "2|1,3|1,4|1|1" \
+    "select group_concat(revision || '|' || n) || '|' || (select count(distinct node) from pod_event where phase = 'Created') from (select revision, count(distinct pod) as n from pod_event where phase = 'Created' group by revision)" "$a"
 
 want "example: canary exposure" "10" \
     "select count(distinct pod) from pod_event where revision = 2 and phase = 'Created'" "$e"
