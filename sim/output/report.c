@@ -455,6 +455,30 @@ static void json_key(FILE *out, const char *key, bool first)
 /* params is JSON already (store.h): embedded as it is, null if missing. */
 static void json_raw(FILE *out, const char *json) { fputs(json ? json : "null", out); }
 
+/* "plans": each rollout plan's last transition, for runs that had a plan. */
+static void write_json_plans(const ReportRun *run, FILE *out)
+{
+    if (run->n_plans == 0) return;
+    json_key(out, "plans", false);
+    fputc('[', out);
+    for (size_t k = 0; k < run->n_plans; k++) {
+        const StorePlanEvent *p = &run->plans[k];
+        fputs(k ? ",\n    {" : "\n    {", out);
+        json_key(out, "daemonset", true);
+        json_write_string(out, p->daemonset);
+        json_key(out, "step", false);
+        fprintf(out, "%" PRId64, p->step);
+        json_key(out, "last", false);
+        json_write_string(out, p->what);
+        json_key(out, "t", false);
+        json_real(out, p->t);
+        json_key(out, "detail", false);
+        json_write_string(out, p->detail);
+        fputc('}', out);
+    }
+    fputs("\n  ]", out);
+}
+
 static void write_json_runs(const ReportData *d, FILE *out)
 {
     fputc('[', out);
@@ -496,7 +520,9 @@ static void write_json_runs(const ReportData *d, FILE *out)
             json_real(out, ro->unavailable_pod_seconds);
             fputc('}', out);
         }
-        fputs(d->runs[i].n_rollouts ? "\n  ]}" : "]}", out);
+        fputs(d->runs[i].n_rollouts ? "\n  ]" : "]", out);
+        write_json_plans(&d->runs[i], out);
+        fputc('}', out);
     }
     fputs(d->n_runs ? "\n]\n" : "]\n", out);
 }
