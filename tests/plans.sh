@@ -15,6 +15,8 @@
 #  - an analysis that passes ends a pause without duration (2 checks: 7m);
 #  - a newer template restarts the plan at step 1, a rollback to the stable
 #    template ends it (workload_update_handler.go handleDaemonSet);
+#  - failureThreshold (context.go IsBatchReady): 50% lets a batch with a
+#    crash-looping pod count as ready, 0 does not;
 #  - the strategies example: only the 5% canary (10 of 200) ran the bad release.
 #   plans.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail
@@ -22,9 +24,10 @@ bin=$1 src=$2 work=$3
 rm -rf "$work"; mkdir -p "$work"
 source "$(dirname "$0")/checks.sh"
 want() { equals "$1" "$(sqlite3 "$4" "$3")" "$2"; }     # want NAME EXPECTED SQL DB
-run() {     # run NAME SCENARIO: rows in WORK/NAME.db, stdout and stderr in WORK/NAME.out, .err
-    "$bin" run "$2" -q -o "$work/$1.db" >"$work/$1.out" 2>"$work/$1.err" ||
-        { echo "FAIL run $1"; cat "$work/$1.err"; fail=$((fail + 1)); }
+run() {     # run NAME SCENARIO [ARGS]: rows in WORK/NAME.db, stdout and stderr in WORK/NAME.out, .err
+    local name=$1 scenario=$2; shift 2
+    "$bin" run "$scenario" "$@" -q -o "$work/$name.db" >"$work/$name.out" 2>"$work/$name.err" ||
+        { echo "FAIL run $name"; cat "$work/$name.err"; fail=$((fail + 1)); }
 }
 run done "$src/tests/scenarios/plan-completes-three-steps.yaml"
 run bad "$src/tests/scenarios/plan-bad-release-aborts-and-rolls-back.yaml"
@@ -32,6 +35,8 @@ run bad2 "$src/tests/scenarios/plan-bad-release-aborts-and-rolls-back.yaml"
 run hold "$src/tests/scenarios/plan-pause-without-duration-holds.yaml"
 run pass "$src/tests/scenarios/plan-analysis-passes-then-next-step.yaml"
 run again "$src/tests/scenarios/plan-new-template-restarts-and-rollback-ends.yaml"
+run ft50 "$src/tests/scenarios/plan-failure-threshold-tolerates-unready.yaml"
+run ft0 "$src/tests/scenarios/plan-failure-threshold-tolerates-unready.yaml" --set 'spec.rolloutPlans[0].failureThreshold=0' 
 run example "$src/scenarios/strategies/plan-auto-rollback.yaml"
 d=$work/done.db b=$work/bad.db h=$work/hold.db e=$work/example.db p=$work/pass.db a=$work/again.db
 
@@ -74,6 +79,11 @@ want "new template: restarts at step 1, rollback ends it" \
     "select group_concat(step || '|' || what) from rollout_plan_event" "$a"
 want "new template: one pod per revision, all on the node updated first" "2|1,3|1,4|1|1" \
     "select group_concat(revision || '|' || n) || '|' || (select count(distinct node) from pod_event where phase = 'Created') from (select revision, count(distinct pod) as n from pod_event where phase = 'Created' group by revision)" "$a"
+
+want "failureThreshold 50%: the batch is ready with 2 of 4 Ready" "BatchReady|4 updated, 2 ready, 4 wanted" \
+    "select what || '|' || detail from rollout_plan_event where what = 'BatchReady'" "$work/ft50.db"
+want "failureThreshold 0: the batch never is" "Started,StepUpgrade" \
+    "select group_concat(what) from rollout_plan_event" "$work/ft0.db"
 
 want "example: canary exposure" "10" \
     "select count(distinct pod) from pod_event where revision = 2 and phase = 'Created'" "$e"
