@@ -17,6 +17,7 @@
 #    template ends it (workload_update_handler.go handleDaemonSet);
 #  - failureThreshold (context.go IsBatchReady): 50% lets a batch with a
 #    crash-looping pod count as ready, 0 does not;
+#  - a sweep over the canary's size: the same rows on 1 and 2 workers;
 #  - the strategies example: only the 5% canary (10 of 200) ran the bad release.
 #   plans.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail
@@ -88,5 +89,18 @@ want "failureThreshold 0: the batch never is" "Started,StepUpgrade" \
 want "example: canary exposure" "10" \
     "select count(distinct pod) from pod_event where revision = 2 and phase = 'Created'" "$e"
 want "example: rolled back" "RolledBack" "select what from rollout_plan_event order by rowid desc limit 1" "$e"
+# A sweep over plans (the canary's size) gives the same rows with 1 and 2 workers.
+vary='spec.rolloutPlans[0].steps[0].replicas=1,20%'
+rows="select point, n, n_converged, converge_mean, exposure_mean from sweep_point order by point;
+      select w.point, w.seed, e.t, e.step, e.what, e.detail from rollout_plan_event e
+        join sweep_run w on w.run_id = e.run_id order by w.point, w.seed, e.t, e.step, e.what"
+for j in 1 2; do
+    "$bin" sweep "$src/scenarios/strategies/plan-auto-rollback.yaml" --vary "$vary" --seeds 2 -j $j \
+        -o "$work/sweep$j.db" >/dev/null 2>"$work/sweep$j.err" || { echo "FAIL sweep -j $j"; fail=$((fail + 1)); }
+done
+equals "sweep over plans: same rows with -j 1 and -j 2" "$(sqlite3 "$work/sweep1.db" "$rows")" "$(sqlite3 "$work/sweep2.db" "$rows")"
+want "sweep over plans: exposure is the canary" "1.0|20.0" \
+    "select group_concat(exposure_mean, '|') from sweep_point" "$work/sweep1.db"
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
