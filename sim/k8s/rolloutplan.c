@@ -13,7 +13,10 @@
  *  - the canary steps (pkg/controller/rollout/rollout_canary.go,
  *    doCanaryPaused): a ready batch pauses for pause.duration, or without
  *    one waits for manual confirmation; a last step of "100%" does not
- *    pause; Finalize sets partition 0.
+ *    pause; Finalize sets partition 0;
+ *  - rollout_progressing.go: a newer template restarts the plan from the
+ *    first step (handleContinuousRelease), the stable template back ends it
+ *    (handleRollbackDirectly, then finalising with partition 0).
  * Kruise Rollout's own metrics analysis is a placeholder
  * (doCanaryMetricsAnalysis); the analysis here reads the simulated cluster
  * the way an Argo Rollouts AnalysisRun reads a metric (a measurement every
