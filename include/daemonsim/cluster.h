@@ -84,10 +84,16 @@ typedef struct {
     uint64_t dropped;           /* Events the filter discarded */
 } EventSpamFilter;
 
+/* API calls of the DaemonSet controller, failed ones included. */
+typedef struct {
+    uint64_t creates, deletes, status_updates, gets, revisions, events, failures;
+} ApiCalls;
+
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
     RS_WATCH, RS_SCHEDULE, RS_IMAGE_PULL, RS_CONTAINER_START, RS_READINESS,
-    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS__COUNT
+    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE,
+    RS_API_ERRORS, RS__COUNT
 } RngStream;
 
 /* A topology.kubernetes.io/zone as the node lifecycle controller tracks it (§7.1). */
@@ -110,6 +116,7 @@ typedef struct {
     VEC(DaemonSet) dsets;
     Rng *rng[RS__COUNT];
     ApiClient ds_api;           /* the DaemonSet controller's client */
+    ApiCalls ds_calls;          /* what went through it */
     uint32_t idle_workers;
     U32Vec ready_queue;         /* DaemonSets waiting for a worker, FIFO */
     size_t ready_head;
@@ -146,7 +153,8 @@ typedef struct {
     X(DS_SYNC_DONE)                                                              \
     X(API_CREATE_POD)                                                            \
     X(API_DELETE_POD)                                                            \
-    X(API_WRITE_STATUS)
+    X(API_WRITE_STATUS)                                                          \
+    X(API_CALL_FAILED)      /* a pod create or delete is refused (aux says which) */
 
 typedef enum {
 #define X(k) EV_##k,

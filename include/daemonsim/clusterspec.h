@@ -24,6 +24,12 @@ typedef struct {
     SrcPos pos;
 } NodePoolSpec;
 
+/* controlPlane.apiErrors: the probability that one API call of the
+ * DaemonSet controller fails, per verb (0 = never, the default). */
+typedef struct {
+    double create, delete_, status;
+} ApiErrors;
+
 typedef struct {
     double api_qps;                 /* client rate limit of the controller manager: 20 */
     uint32_t api_burst;             /* 30 */
@@ -35,6 +41,7 @@ typedef struct {
     SimTime pod_gc_period;          /* 20s */
     SimTime pod_gc_quarantine;      /* 40s */
     bool candidate_order_by_name;   /* controlPlane.candidateOrder: name (default random) */
+    ApiErrors api_errors;           /* injected failures (default none) */
 } ControlPlane;
 
 #endif

@@ -309,6 +309,28 @@ static bool cp_order(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+static bool cp_probability(YCtx *c, const YNode *n, void *dst)
+{
+    if (!yget_double(c, n, dst)) return false;
+    double p = *(double *)dst;
+    if (p < 0 || p > 1) {
+        yerr(c, n, "must be a probability between 0 and 1, got %s", n->text);
+        return false;
+    }
+    return true;
+}
+
+static const YField api_error_fields[] = {
+    YFIELD("create", cp_probability, ApiErrors, create, 0),
+    YFIELD("delete", cp_probability, ApiErrors, delete_, 0),
+    YFIELD("status", cp_probability, ApiErrors, status, 0),
+};
+
+static bool cp_api_errors(YCtx *c, const YNode *n, void *dst)
+{
+    return ymap_walk(c, n, api_error_fields, DS_ARRAY_LEN(api_error_fields), dst, 0, NULL);
+}
+
 static const YField control_plane_fields[] = {
     YFIELD("apiQps", cp_qps, ControlPlane, api_qps, 0),
     YFIELD("apiBurst", cp_count, ControlPlane, api_burst, 0),
@@ -320,6 +342,7 @@ static const YField control_plane_fields[] = {
     YFIELD("podGCPeriod", yf_duration_pos, ControlPlane, pod_gc_period, 0),
     YFIELD("podGCQuarantine", yf_duration, ControlPlane, pod_gc_quarantine, 0),
     YFIELD("candidateOrder", cp_order, ControlPlane, candidate_order_by_name, 0),
+    YFIELD("apiErrors", cp_api_errors, ControlPlane, api_errors, 0),
 };
 
 static bool parse_priority_classes(Loader *L, const YNode *n)
@@ -1205,6 +1228,9 @@ void scenario_print_summary(const Scenario *s, FILE *out)
             cp->candidate_order_by_name ? "name" : "random order");
     fprintf(out, "  nodeMonitorPeriod %s, nodeMonitorGracePeriod %s, nodeStartupGracePeriod %s, "
                  "podGCPeriod %s, podGCQuarantine %s\n", p[0], p[1], p[2], p[3], p[4]);
+    const ApiErrors *ae = &cp->api_errors;
+    if (ae->create > 0 || ae->delete_ > 0 || ae->status > 0)
+        fprintf(out, "  apiErrors: create %g, delete %g, status %g\n", ae->create, ae->delete_, ae->status);
     fprintf(out, "events: %u\n", s->nactions);
     for (uint32_t i = 0; i < s->nactions; i++) print_action(s, &s->actions[i], out);
     fprintf(out, "expectations: %u\n", s->nexpects);

@@ -42,6 +42,7 @@ static const char *const stream_names[RS__COUNT] = {
     [RS_CANDIDATES] = "candidates",
     [RS_NAMES] = "names",
     [RS_FAILURE] = "failure",
+    [RS_API_ERRORS] = "apiErrors",
 };
 
 void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
@@ -579,6 +580,7 @@ static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetS
             ds->revs.v[found].number = next;
             ds->revs.v[found].spec = spec;
             ds->revs.v[found].live = true;
+            ds->revs.v[found].written = false;     /* the controller renumbers it */
         }
         ds->cur = found;
     }

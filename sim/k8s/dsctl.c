@@ -19,6 +19,15 @@
 #define EXPECTATIONS_TTL (5 * SIM_MIN)
 #define BACKOFF_INITIAL SIM_S
 #define BACKOFF_MAX (15 * SIM_MIN)
+/* client-go workqueue.DefaultControllerRateLimiter's per-item part
+ * (ItemExponentialFailureRateLimiter): 5 ms doubling to 1000 s. */
+#define REQUEUE_BASE (5 * SIM_MS)
+#define REQUEUE_MAX (1000 * SIM_S)
+/* controller_utils.go SlowStartInitialBatchSize. */
+#define SLOW_START_INITIAL_BATCH 1
+
+/* Which pod call failed (EV_API_CALL_FAILED aux). */
+enum { CALL_CREATE, CALL_DELETE };
 
 /* ---- eligibility and availability (§2, §11) ---------------------------------- */
 
@@ -343,6 +352,8 @@ void dsctl_free(Cluster *c)
         idxset_free(&k->old_unavail_run);
         idxset_free(&k->old_unavail_norun);
         idxset_free(&k->both_new_avail);
+        VEC_FREE(k->call_create);
+        VEC_FREE(k->call_delete);
         free(k->backoff);
         free(k);
         c->dsets.v[i].ctl = NULL;
@@ -509,34 +520,96 @@ static void manage(Cluster *c, DaemonSet *ds, DsId id)
     }
 }
 
-/* Issues the planned calls through the rate limiter (§5.4): at most
- * burstReplicas of each; returns when the last call is sent. */
-static SimTime sync_nodes(Cluster *c, DaemonSet *ds, DsId id)
+/* syncNodes (§5.4): at most burstReplicas creates and deletes, expected
+ * before they are sent; the calls themselves go out from calls_next(). */
+static void calls_plan(Cluster *c, DaemonSet *ds)
 {
-    SimTime now = c->sim->now, last = now;
+    DsCtl *k = ds->ctl;
     uint32_t burst = c->cp.burst_replicas;
     size_t ncreate = DS_MIN(c->plan_create.n, burst), ndelete = DS_MIN(c->plan_delete.n, burst);
-    ds->ctl->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = now,
-                             .present = true};
-    for (size_t i = 0; i < ncreate; i++) {
-        PodId p = pod_create(c, id, (NodeId){c->plan_create.v[i]}, now);
-        if (c->sync_mode) {
-            pod_materialize(c, p);
-            continue;
-        }
-        last = api_client_acquire(&c->ds_api, now);
-        sim_at(c->sim, last, EV_API_CREATE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    k->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = c->sim->now,
+                            .present = true};
+    k->call_create.n = k->call_delete.n = 0;
+    for (size_t i = 0; i < ncreate; i++) VEC_PUSH(k->call_create, c->plan_create.v[i]);
+    for (size_t i = 0; i < ndelete; i++) VEC_PUSH(k->call_delete, c->plan_delete.v[i]);
+    k->call_pos = 0;
+    k->batch = (uint32_t)DS_MIN(ncreate, SLOW_START_INITIAL_BATCH);
+}
+
+/* An injected API failure (spec.controlPlane.apiErrors), from its own stream. */
+static bool api_call_fails(Cluster *c, double p)
+{
+    if (p <= 0 || rng_uniform(c->rng[RS_API_ERRORS]) >= p) return false;
+    c->ds_calls.failures++;
+    return true;
+}
+
+/* The time a call leaves: its token of the controller's client. */
+static SimTime call_time(Cluster *c)
+{
+    return c->sync_mode ? c->sim->now : api_client_acquire(&c->ds_api, c->sim->now);
+}
+
+/* One CreatePods. A refused create is taken off the expectations at once
+ * (CreationObserved) and fails the sync. */
+static SimTime create_call(Cluster *c, DaemonSet *ds, DsId id, uint32_t node, bool *failed)
+{
+    SimTime at = call_time(c);
+    c->ds_calls.creates++;
+    if (api_call_fails(c, c->cp.api_errors.create)) {
+        ds->ctl->exp.add--;
+        ds->ctl->sync_failed = *failed = true;
+        if (!c->sync_mode) sim_at(c->sim, at, EV_API_CALL_FAILED, id.i, 0, CALL_CREATE);
+        return at;
     }
-    for (size_t i = 0; i < ndelete; i++) {
-        PodId p = {c->plan_delete.v[i]};
-        if (c->sync_mode) {
-            /* Like upstream's fake pod control, a delete removes the pod at once. */
-            pod_remove(c, p);
-            continue;
-        }
-        last = api_client_acquire(&c->ds_api, now);
-        sim_at(c->sim, last, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    PodId p = pod_create(c, id, (NodeId){node}, c->sim->now);
+    if (c->sync_mode) pod_materialize(c, p);
+    else sim_at(c->sim, at, EV_API_CREATE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    return at;
+}
+
+/* One DeletePod; a refused one is DeletionObserved and fails the sync. */
+static SimTime delete_call(Cluster *c, DaemonSet *ds, DsId id, PodId p)
+{
+    SimTime at = call_time(c);
+    c->ds_calls.deletes++;
+    if (api_call_fails(c, c->cp.api_errors.delete_)) {
+        ds->ctl->exp.del--;
+        ds->ctl->sync_failed = true;
+        if (!c->sync_mode) sim_at(c->sim, at, EV_API_CALL_FAILED, id.i, 0, CALL_DELETE);
+        return at;
     }
+    /* In sync mode, like upstream's fake pod control, a delete removes the pod at once. */
+    if (c->sync_mode) pod_remove(c, p);
+    else sim_at(c->sim, at, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    return at;
+}
+
+/* Sends the next slow-start batch of creates (1, 2, 4, ...; syncNodes with
+ * controller_utils slowStartBatch), or, after the last, every delete at
+ * once; returns when its last call leaves, or -1 when nothing is left. A
+ * batch with a failed create is the last: the creates never tried are taken
+ * off the expectations (LowerExpectations) and left to a later sync. */
+static SimTime calls_next(Cluster *c, DaemonSet *ds, DsId id)
+{
+    DsCtl *k = ds->ctl;
+    SimTime last = -1;
+    uint32_t n = (uint32_t)k->call_create.n;
+    if (k->call_pos < n) {
+        uint32_t end = k->call_pos + k->batch;
+        bool failed = false;
+        for (uint32_t i = k->call_pos; i < end; i++) last = create_call(c, ds, id, k->call_create.v[i], &failed);
+        k->call_pos = end;
+        if (failed && end < n) {
+            k->exp.add -= n - end;
+            k->call_pos = n;
+        }
+        k->batch = DS_MIN(2 * k->batch, n - k->call_pos);
+        return last;
+    }
+    if (k->call_delete.n == 0) return -1;
+    for (size_t i = 0; i < k->call_delete.n; i++) last = delete_call(c, ds, id, (PodId){k->call_delete.v[i]});
+    k->call_delete.n = 0;
     return last;
 }
 
@@ -651,9 +724,9 @@ static bool rolling_update_surge(Cluster *c, DaemonSet *ds, int32_t max_surge)
     return true;
 }
 
-/* Returns when the last call goes out; sets ds->ctl->sync_failed when upstream's
- * rollingUpdate would return an error. */
-static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
+/* Plans the rolling update's calls; sets ds->ctl->sync_failed when
+ * upstream's rollingUpdate would return an error. */
+static void rolling_update(Cluster *c, DaemonSet *ds)
 {
     int32_t desired = (int32_t)ds->view.desired;
     int32_t max_surge = units_scale(ds->spec->max_surge, desired, true);
@@ -664,14 +737,26 @@ static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
     if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
     else if (!rolling_update_surge(c, ds, max_surge)) {
         ds->ctl->sync_failed = true;
-        return c->sim->now;
+        return;
     }
-    return sync_nodes(c, ds, id);
+    calls_plan(c, ds);
+}
+
+/* constructHistory (update.go): the current template's ControllerRevision
+ * is created — or, on a rollback, its number raised with an update — before
+ * the sync does anything else, through the controller's client. */
+static void history_write_current(Cluster *c, DaemonSet *ds)
+{
+    Revision *r = &ds->revs.v[ds->cur];
+    if (r->written) return;
+    r->written = true;
+    call_time(c);
+    c->ds_calls.revisions++;
 }
 
 /* Old revisions beyond revisionHistoryLimit go, oldest first, unless a pod
- * still runs them (§12). */
-static void cleanup_history(DaemonSet *ds)
+ * still runs them (§12, update.go cleanupHistory: one Delete each). */
+static void cleanup_history(Cluster *c, DaemonSet *ds)
 {
     int64_t old = 0;
     for (uint32_t i = 0; i < ds->revs.n; i++)
@@ -686,45 +771,87 @@ static void cleanup_history(DaemonSet *ds)
         }
         if (victim == UINT32_MAX) break;
         ds->revs.v[victim].live = false;
+        call_time(c);
+        c->ds_calls.revisions++;
         to_kill--;
     }
 }
 
 static void status_phase(Cluster *c, DsId id);
+static void status_resync(Cluster *c, const DaemonSet *ds, DsId id);
+
+static void sync_continue(Cluster *c, DsId id);
+
+/* The sync's result goes back to the work queue: an error is retried with
+ * per-item exponential back-off (AddRateLimited), success resets it
+ * (Forget). Unit tests call the sync directly, without the queue. */
+static void sync_end(Cluster *c, DsId id)
+{
+    DsCtl *k = cluster_ds(c, id)->ctl;
+    if (!k->sync_failed) {
+        k->failed_syncs = 0;
+    } else if (!c->sync_mode) {
+        SimTime delay = REQUEUE_BASE;
+        for (uint32_t i = 0; i < k->failed_syncs && delay < REQUEUE_MAX; i++) delay *= 2;
+        dsctl_enqueue(c, id, DS_MIN(delay, REQUEUE_MAX));
+        k->failed_syncs++;
+    }
+    sync_finish(c, id);
+}
 
 /* One syncDaemonSet (§4). Decisions are taken now, from the view; the API
  * calls go out through the rate limiter, and the worker stays busy until the
- * last one (and the status write) has been sent. */
+ * last one (and the status write) has returned. */
 void dsctl_sync(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    SimTime now = c->sim->now, last = now;
     c->syncs++;
+    ds->ctl->sync_failed = false;
     /* Gone, or being deleted (deletionTimestamp set): no pod actions and no
      * status write (§4 step 4). */
     if (!ds->exists || ds->deleting) {
-        sync_finish(c, id);
+        sync_end(c, id);
         return;
     }
     if (selector_is_empty(&ds->spec->selector)) {
         recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true, "SelectingAll",
                         "This daemon set is selecting all pods. A non-empty selector is required.");
-        sync_finish(c, id);
+        sync_end(c, id);
         return;
     }
-    ds->ctl->sync_observed = expectations_satisfied(ds, now);
-    ds->ctl->sync_failed = false;
-    if (ds->ctl->sync_observed) {
-        manage(c, ds, id);
-        last = sync_nodes(c, ds, id);
-        if (expectations_satisfied(ds, now) && ds->spec->strategy == STRATEGY_ROLLING_UPDATE) {
-            SimTime sent = rolling_update(c, ds, id);
-            if (sent > last) last = sent;
-        }
-        if (!ds->ctl->sync_failed) cleanup_history(ds);
+    history_write_current(c, ds);
+    ds->ctl->sync_observed = expectations_satisfied(ds, c->sim->now);
+    ds->ctl->in_update = false;
+    if (!ds->ctl->sync_observed) {
+        status_phase(c, id);
+        return;
     }
-    if (last > now) sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);
-    else status_phase(c, id);
+    manage(c, ds, id);
+    calls_plan(c, ds);
+    sync_continue(c, id);
+}
+
+/* updateDaemonSet after each batch of calls returns: more calls, or the
+ * rolling update once manage's calls are done and observed, then history
+ * cleanup (skipped after an error) and the status write. */
+static void sync_continue(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    for (;;) {
+        SimTime last = calls_next(c, ds, id);
+        if (last >= 0) {
+            if (c->sync_mode) continue;
+            sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);
+            return;
+        }
+        if (ds->ctl->in_update || ds->ctl->sync_failed || ds->spec->strategy != STRATEGY_ROLLING_UPDATE ||
+            !expectations_satisfied(ds, c->sim->now))
+            break;
+        ds->ctl->in_update = true;
+        rolling_update(c, ds);
+    }
+    if (!ds->ctl->sync_failed) cleanup_history(c, ds);
+    status_phase(c, id);
 }
 
 static bool status_differs(const DsStatus *a, const DsStatus *b)
@@ -734,38 +861,56 @@ static bool status_differs(const DsStatus *a, const DsStatus *b)
            a->unavailable != b->unavailable || a->misscheduled != b->misscheduled;
 }
 
-/* Status write of a sync (§10): skipped when nothing changed. */
+/* Status write of a sync (§10, storeDaemonSetStatus): skipped when the
+ * counters are unchanged and observedGeneration is current — so a lagging
+ * observedGeneration costs a write even when this sync may not raise it.
+ * A refused UpdateStatus is followed by one GET and one more UpdateStatus
+ * (StatusUpdateRetries = 1); both failing fails the sync. */
 static void status_phase(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    int32_t mrs = ds->spec->min_ready_seconds;
-    if (mrs > 0 && ds->view.ready != ds->view.available) dsctl_enqueue(c, id, mrs * SIM_S);
-    bool generation_news = ds->ctl->sync_observed && ds->status.observed_generation < ds->generation;
-    if (!status_differs(&ds->view, &ds->status) && !generation_news) {
-        sync_finish(c, id);
+    if (!status_differs(&ds->view, &ds->status) && ds->status.observed_generation >= ds->generation) {
+        status_resync(c, ds, id);
+        sync_end(c, id);
         return;
     }
+    double p = c->cp.api_errors.status;
+    SimTime at = call_time(c);
+    c->ds_calls.status_updates++;
+    bool failed = api_call_fails(c, p);
+    if (failed) {
+        call_time(c);
+        c->ds_calls.gets++;
+        at = call_time(c);
+        c->ds_calls.status_updates++;
+        failed = api_call_fails(c, p);
+    }
     if (c->sync_mode) {
-        Event ev = {.at = c->sim->now, .kind = EV_API_WRITE_STATUS, .subject = id.i};
+        Event ev = {.at = c->sim->now, .kind = EV_API_WRITE_STATUS, .subject = id.i, .aux = failed};
         c->sim->handlers[EV_API_WRITE_STATUS](c, c->sim, &ev);
         return;
     }
-    sim_at(c->sim, api_client_acquire(&c->ds_api, c->sim->now), EV_API_WRITE_STATUS, id.i, 0, 0);
+    sim_at(c->sim, at, EV_API_WRITE_STATUS, id.i, 0, failed);
 }
 
 static void on_sync_done(void *ctx, Sim *sim, const Event *ev)
 {
     (void)sim;
-    status_phase(ctx, (DsId){ev->subject});
+    sync_continue(ctx, (DsId){ev->subject});
 }
 
 static void on_write_status(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
     DaemonSet *ds = &c->dsets.v[ev->subject];
-    int64_t observed = ds->status.observed_generation;
+    if (ev->aux) {
+        ds->ctl->sync_failed = true;
+        sync_end(c, (DsId){ev->subject});
+        return;
+    }
+    DsStatus before = ds->status;
     ds->status = ds->view;
-    ds->status.observed_generation = ds->ctl->sync_observed ? ds->generation : observed;
+    ds->status.observed_generation = ds->ctl->sync_observed ? ds->generation : before.observed_generation;
     Rollout *r = active_rollout(ds);
     if (r && ds->status.observed_generation >= ds->generation &&
         ds->status.updated >= ds->status.desired && ds->status.available >= ds->status.desired &&
@@ -774,11 +919,35 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
         r->completed = sim->now;
     }
     if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
-    /* The write is a DaemonSet update, and the update handler enqueues on
-     * every update (§14; upstream-cases C57): one more sync after the watch. */
-    if (!c->sync_mode)
+    status_resync(c, ds, (DsId){ev->subject});
+    /* A write that changes the object is a DaemonSet update, and the update
+     * handler enqueues on every update (§14; upstream-cases C57): one more
+     * sync after the watch. An unchanged object makes no watch event. */
+    bool changed = status_differs(&before, &ds->status) ||
+                   before.observed_generation != ds->status.observed_generation;
+    if (!c->sync_mode && changed)
         dsctl_enqueue(c, (DsId){ev->subject}, cluster_draw(c, RS_WATCH, &c->timing.watch));
-    sync_finish(c, (DsId){ev->subject});
+    sync_end(c, (DsId){ev->subject});
+}
+
+/* The resync after minReadySeconds that a stored status asks for. */
+static void status_resync(Cluster *c, const DaemonSet *ds, DsId id)
+{
+    int32_t mrs = ds->spec->min_ready_seconds;
+    if (mrs > 0 && ds->view.ready != ds->view.available) dsctl_enqueue(c, id, mrs * SIM_S);
+}
+
+/* A pod call the API server refused: the pod control's Warning Event
+ * (controller_utils.go RealPodControl: FailedCreate, FailedDelete). */
+static void on_api_call_failed(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    bool create = ev->aux == CALL_CREATE;
+    recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, c->dsets.v[ev->subject].name, true,
+                    create ? "FailedCreate" : "FailedDelete",
+                    "Error %s: Internal error occurred: injected by spec.controlPlane.apiErrors",
+                    create ? "creating" : "deleting");
 }
 
 /* ---- API calls landing ---------------------------------------------------------- */
@@ -934,6 +1103,7 @@ void dsctl_register(Cluster *c)
     sim_on(c->sim, EV_API_CREATE_POD, on_api_create, c);
     sim_on(c->sim, EV_API_DELETE_POD, on_api_delete, c);
     sim_on(c->sim, EV_API_WRITE_STATUS, on_write_status, c);
+    sim_on(c->sim, EV_API_CALL_FAILED, on_api_call_failed, c);
 }
 
 /* ---- kubectl rollout status (§16) ----------------------------------------------- */

@@ -68,6 +68,12 @@ struct DsCtl {
     uint32_t old_on_gone;       /* DN_OLD_ON_GONE nodes */
     bool sync_observed;         /* the running sync began with expectations satisfied */
     bool sync_failed;           /* the running sync hit an error upstream would return */
+    bool in_update;             /* the calls in flight are the rolling update's */
+    uint32_t failed_syncs;      /* consecutive syncs that returned an error (AddRateLimited) */
+    /* The running sync's pod calls (syncNodes, §5.4). */
+    U32Vec call_create;         /* nodes to create a pod on, in slow-start batches */
+    U32Vec call_delete;         /* pods to delete once the creates are done */
+    uint32_t call_pos, batch;   /* next create and the size of its batch */
     IdxSet need_pod;            /* nodes: shouldRun and no pod (manage, case A) */
     IdxSet to_delete;           /* pods manage deletes (duplicates, case C, §5.3) */
     IdxSet failed_nodes;        /* nodes with a failed pod (backoff decided at sync) */
