@@ -665,10 +665,13 @@ static uint32_t adopt_revision(DaemonSet *ds, const Revision *from)
 }
 
 /* Controller-ref claiming (§5.1): an orphan that is not being deleted and
- * whose labels match the selector is adopted. Its labels are its template's. */
+ * whose labels match the selector is adopted. Its labels are its template's.
+ * An empty selector claims nothing: syncDaemonSet stops at SelectingAll
+ * before getNodesToDaemonPods claims pods (upstream-cases C23). */
 void cluster_adopt_orphans(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
+    if (selector_is_empty(&ds->spec->selector)) return;
     for (size_t i = 0; i < c->pods.n; i++) {
         Pod *p = &c->pods.v[i];
         DaemonSet *owner = &c->dsets.v[p->ds.i];

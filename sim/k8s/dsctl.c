@@ -724,18 +724,26 @@ static bool rolling_update_surge(Cluster *c, DaemonSet *ds, int32_t max_surge)
     return true;
 }
 
+DsNodeCounts dsctl_node_counts(const DaemonSet *ds)
+{
+    DsNodeCounts n = {.desired = (int32_t)ds->view.desired};
+    n.max_surge = units_scale(ds->spec->max_surge, n.desired, true);
+    n.max_unavailable = units_scale(ds->spec->max_unavailable, n.desired, true);
+    /* Both zero only gets past validation with percentages of a small count. */
+    if (n.desired > 0 && n.max_surge == 0 && n.max_unavailable == 0) n.max_unavailable = 1;
+    /* A desired node is "current" exactly when some pod is mapped to it. */
+    n.empty = (int32_t)(ds->view.desired - ds->view.current);
+    return n;
+}
+
 /* Plans the rolling update's calls; sets ds->ctl->sync_failed when
  * upstream's rollingUpdate would return an error. */
 static void rolling_update(Cluster *c, DaemonSet *ds)
 {
-    int32_t desired = (int32_t)ds->view.desired;
-    int32_t max_surge = units_scale(ds->spec->max_surge, desired, true);
-    int32_t max_unavailable = units_scale(ds->spec->max_unavailable, desired, true);
-    /* Both zero only gets past validation with percentages of a small count. */
-    if (desired > 0 && max_surge == 0 && max_unavailable == 0) max_unavailable = 1;
+    DsNodeCounts n = dsctl_node_counts(ds);
     c->plan_create.n = c->plan_delete.n = 0;
-    if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
-    else if (!rolling_update_surge(c, ds, max_surge)) {
+    if (n.max_surge == 0) rolling_update_unavailable(c, ds, n.max_unavailable);
+    else if (!rolling_update_surge(c, ds, n.max_surge)) {
         ds->ctl->sync_failed = true;
         return;
     }

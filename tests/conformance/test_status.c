@@ -1,8 +1,8 @@
 /* Conformance, upstream-cases.md §G: status and errors
  * (daemon_controller_test.go). Section numbers §N refer to
- * daemonset-behaviour.md. The model has no failing API server, so the
- * error-injection cases (C53-C56) are in EXCLUDED.md; C57 is ported without
- * its informer and expectation internals. */
+ * daemonset-behaviour.md. The error cases (C53-C56) fail calls through
+ * spec.controlPlane.apiErrors; C57 is ported without its informer and
+ * expectation internals. */
 #include "fixture.h"
 #include "harness.h"
 
@@ -102,11 +102,147 @@ static void test_C57_TestExpectationsOnRecreate(void)
     fx_free(f);
 }
 
+/* The world of C53/C54: DS foo on 100 nodes, the API server accepting only
+ * the first 10 creates (FakePodControl.CreateLimit 10), one sync. */
+static Fx *create_limit_world(UpdateStrategy s, DsId *ds)
+{
+    Fx *f = fx_new_strategy(s);
+    fx_set_create_limit(f, 10);
+    fx_add_nodes(f, 100, NULL, 0);
+    *ds = fx_create_ds(f);
+    fx_sync(f, *ds);
+    return f;
+}
+
+/* C53 TestSimpleDaemonSetPodCreateErrors (§5.4; daemon_controller.go
+ * syncNodes, controller_utils.go SlowStartInitialBatchSize): batches of 1,
+ * 2, 4 succeed, the batch of 8 has 3 accepted and 5 refused creates, and the
+ * 85 creates never tried are skipped: 10 pods, 15 create calls, at most
+ * 1+2+4+8. The status written by the same sync counts the 10. */
+static void test_C53_TestSimpleDaemonSetPodCreateErrors(void)
+{
+    for (int i = 0; i < 2; i++) {
+        DsId ds;
+        Fx *f = create_limit_world(fx_strategies[i], &ds);
+        EXPECT_SYNC(f, 10, 0, 0);
+        int expected_limit = 0;
+        for (int pass = 0; expected_limit <= 10; pass++) expected_limit += 1 << pass;
+        CU_ASSERT_TRUE(f->c.ds_calls.creates <= (uint64_t)expected_limit);
+        EXPECT_EQ_I64(f->c.ds_calls.creates, 15);
+        CU_ASSERT_TRUE(f->status_writes > 0);
+        const DsStatus *st = &cluster_ds(&f->c, ds)->status;
+        EXPECT_EQ_I64(st->desired, 100);
+        EXPECT_EQ_I64(st->current, 10);
+        EXPECT_EQ_I64(st->updated, 10);
+        fx_free(f);
+    }
+}
+
+/* C54 TestDaemonSetPodCreateExpectationsError (§5.4, §14): the same sync
+ * leaves the expectations satisfied — the 5 refused creates were
+ * CreationObserved and the 85 skipped ones lowered. */
+static void test_C54_TestDaemonSetPodCreateExpectationsError(void)
+{
+    for (int i = 0; i < 2; i++) {
+        DsId ds;
+        Fx *f = create_limit_world(fx_strategies[i], &ds);
+        const Expectations *e = &cluster_ds(&f->c, ds)->ctl->exp;
+        CU_ASSERT_TRUE(e->present);
+        EXPECT_EQ_I64(e->add, 0);
+        EXPECT_EQ_I64(e->del, 0);
+        fx_free(f);
+    }
+}
+
+/* C55 TestSimpleDaemonSetUpdatesStatusError (§4 step 8; syncDaemonSet): one
+ * node. Creates refused: the sync returns an error after one create call.
+ * Status updates refused: the error too, after UpdateStatus, GET,
+ * UpdateStatus. Both: an error, and the status write was still tried. */
+static void test_C55_TestSimpleDaemonSetUpdatesStatusError(void)
+{
+    static const struct { double create, status; int pods, updates; } rows[] = {
+        {1, 0, 0, 1},
+        {0, 1, 1, 2},
+        {1, 1, 0, 2},
+    };
+    for (int i = 0; i < 2; i++) {
+        for (size_t r = 0; r < DS_ARRAY_LEN(rows); r++) {
+            Fx *f = fx_new_strategy(fx_strategies[i]);
+            f->c.cp.api_errors.create = rows[r].create;
+            f->c.cp.api_errors.status = rows[r].status;
+            fx_add_nodes(f, 1, NULL, 0);
+            DsId ds = fx_create_ds(f);
+            fx_sync(f, ds);
+            CU_ASSERT_TRUE(fx_sync_failed(f, ds));
+            EXPECT_EQ_I64(f->c.ds_calls.creates, 1);
+            EXPECT_EQ_I64(f->creates, rows[r].pods);
+            EXPECT_EQ_I64(f->c.ds_calls.status_updates, rows[r].updates);
+            fx_free(f);
+        }
+    }
+}
+
+/* C56 TestStoreDaemonSetStatus (§10; storeDaemonSetStatus with
+ * StatusUpdateRetries 1): UpdateStatus and GET calls for 0, 1 and 2 refused
+ * updates. The row with a failing GET is left out: only create, delete and
+ * status calls can fail in the model. */
+static void test_C56_TestStoreDaemonSetStatus(void)
+{
+    static const struct { const char *pattern; int updates, gets; bool ok; } rows[] = {
+        {"P", 1, 0, true},
+        {"FP", 2, 1, true},
+        {"FF", 2, 1, false},
+    };
+    for (size_t r = 0; r < DS_ARRAY_LEN(rows); r++) {
+        Fx *f = fx_new();
+        fx_add_nodes(f, 1, NULL, 0);
+        DsId ds = fx_create_ds(f);
+        f->c.cp.api_errors.status = 0.5;
+        fx_script_api_errors(f, 0.5, rows[r].pattern);
+        fx_sync(f, ds);
+        EXPECT_EQ_I64(f->c.ds_calls.status_updates, rows[r].updates);
+        EXPECT_EQ_I64(f->c.ds_calls.gets, rows[r].gets);
+        CU_ASSERT_EQUAL(fx_sync_failed(f, ds), !rows[r].ok);
+        EXPECT_EQ_I64(f->status_writes, rows[r].ok ? 1 : 0);
+        EXPECT_EQ_I64(cluster_ds(&f->c, ds)->status.current, rows[r].ok ? 1 : 0);
+        fx_free(f);
+    }
+}
+
+/* C79 TestUpdateStatusDespitePodCreationFailure (§4 step 8): an admission
+ * step admits only 2 pod creations; on 5 nodes exactly 2 pods exist, and
+ * once they are Ready the status says numberReady 2, although every sync's
+ * creates keep failing. */
+static void test_C79_TestUpdateStatusDespitePodCreationFailure(void)
+{
+    for (int i = 0; i < 2; i++) {
+        Fx *f = fx_new_strategy(fx_strategies[i]);
+        fx_set_create_limit(f, 2);
+        fx_add_nodes(f, 5, NULL, 0);
+        DsId ds = fx_create_ds(f);
+        fx_sync(f, ds);
+        CU_ASSERT_TRUE(fx_sync_failed(f, ds));
+        fx_mark_pods_ready(f, ds);
+        fx_sync(f, ds);
+        CU_ASSERT_TRUE(fx_sync_failed(f, ds));
+        EXPECT_EQ_I64(fx_count_pods(f, ds, NODE_NONE, true), 2);
+        const DsStatus *st = &cluster_ds(&f->c, ds)->status;
+        EXPECT_EQ_I64(st->ready, 2);
+        EXPECT_EQ_I64(st->desired, 5);
+        fx_free(f);
+    }
+}
+
 static CU_TestInfo tests[] = {
     {"C50 TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods",
      test_C50_TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods},
     {"C51 TestNumberReadyStatus", test_C51_TestNumberReadyStatus},
     {"C52 TestObservedGeneration", test_C52_TestObservedGeneration},
+    {"C53 TestSimpleDaemonSetPodCreateErrors", test_C53_TestSimpleDaemonSetPodCreateErrors},
+    {"C54 TestDaemonSetPodCreateExpectationsError", test_C54_TestDaemonSetPodCreateExpectationsError},
+    {"C55 TestSimpleDaemonSetUpdatesStatusError", test_C55_TestSimpleDaemonSetUpdatesStatusError},
+    {"C56 TestStoreDaemonSetStatus", test_C56_TestStoreDaemonSetStatus},
+    {"C79 TestUpdateStatusDespitePodCreationFailure", test_C79_TestUpdateStatusDespitePodCreationFailure},
     {"C57 TestExpectationsOnRecreate", test_C57_TestExpectationsOnRecreate},
     CU_TEST_INFO_NULL,
 };
