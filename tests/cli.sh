@@ -41,6 +41,15 @@ sed 's/numberAvailable: 5, numberMisscheduled: 0}/numberAvailable: 4, numberMiss
     "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" >"$work/cli-fail.yaml"
 check run-expect-fails 1 "$bin" run "$work/cli-fail.yaml" -q -o "$work/cli-b.db"
 contains expect-message "$work/err" "numberAvailable = 5, expected 4"
+# An update that overlaps an unfinished placement warns on stderr (even with
+# -q) and in the warning table; one on an already running DaemonSet does not.
+check run-overlap 0 "$bin" run "$src/tests/scenarios/8.2-update-overlapping-placement-warns.yaml" -q -o "$work/cli-w.db"
+contains overlap-warning "$work/err" 'warning at 20s: daemon set "fresh": update starts before the placement of revision 1 has converged'
+if grep -q steady "$work/err"; then fail=$((fail + 1)); echo "FAIL overlap: steady warned"; else pass=$((pass + 1)); fi
+if command -v sqlite3 >/dev/null; then
+    rows=$(sqlite3 "$work/cli-w.db" "SELECT t || '|' || daemonset FROM warning")
+    [[ $rows == "20.0|fresh" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL warning rows: '$rows'"; }
+fi
 # 25 failing checks: the first 20 are printed, then one line counts the rest.
 cp "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" "$work/cli-many.yaml"
 for i in $(seq 1 25); do

@@ -73,6 +73,8 @@ typedef struct {
      * object's kind and name, Normal or Warning, reason and message. */
     void (*k8s_event)(void *ctx, SimTime t, const char *kind, const char *name,
                       const char *type, const char *reason, const char *message);
+    /* Something about the run the user should know (not a Kubernetes Event). */
+    void (*warning)(void *ctx, SimTime t, const DaemonSet *ds, const char *message);
 } Sink;
 
 /* The event correlator's spam filter (recorder.c): one token bucket per
@@ -201,6 +203,10 @@ void cluster_kubelet_stop(Cluster *c, NodeId n);
 void cluster_kubelet_start(Cluster *c, NodeId n);
 
 DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec);
+/* The cluster as it stands before t = 0 (preload.c): every DaemonSet whose
+ * spec says already_running has its pods, seen by the controller, whose
+ * status is written; call once, after the initial nodes and DaemonSets. */
+void cluster_preload(Cluster *c);
 void cluster_update_ds(Cluster *c, DsId ds, const DaemonSetSpec *spec);
 /* Rollback to revision number `to` (0: the previous one). Returns false and a
  * message in `why` when there is nothing to roll back to. */

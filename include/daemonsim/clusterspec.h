@@ -8,6 +8,14 @@
 #include "daemonsim/dsspec.h"
 #include "daemonsim/labels.h"
 
+/* The Ready condition an imported node starts with (nodesFrom), as its
+ * kubelet last reported it (daemonset-behaviour.md §7.2, §7.3). */
+typedef enum {
+    NODE_START_READY,
+    NODE_START_NOT_READY,       /* Ready=False: the kubelet reports NotReady */
+    NODE_START_UNKNOWN,         /* Ready=Unknown: the kubelet is silent */
+} NodeStart;
+
 typedef struct {
     Sym name;
     uint32_t count;
@@ -17,6 +25,7 @@ typedef struct {
     const Taint *taints;
     uint32_t ntaints;
     bool unschedulable;
+    NodeStart start;            /* imported nodes only; NODE_START_READY otherwise */
     Resources allocatable;      /* default: cpu 4, memory 16Gi, pods 110 */
     Resources used;             /* requests of other workloads already running */
     int32_t used_priority;      /* priority of that load, for preemption */

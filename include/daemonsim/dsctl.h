@@ -17,6 +17,7 @@ void dsctl_ds_added(Cluster *c, DsId ds);       /* build the view of a new Daemo
 void dsctl_grow_views(Cluster *c, uint32_t cap);
 void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */
 void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
+void dsctl_pod_preloaded(Cluster *c, PodId p);  /* a pod that exists before t = 0 enters the view */
 void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);
 void dsctl_node_changed(Cluster *c, NodeId n);  /* labels/taints/add/delete, via watch */
 /* Why a DaemonSet's pod should not run on a node (§2), in the order

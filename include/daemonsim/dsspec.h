@@ -73,6 +73,7 @@ typedef struct {
     UpdateStrategy strategy;            /* default RollingUpdate */
     IntOrPercent max_unavailable;       /* default 1 */
     IntOrPercent max_surge;             /* default 0 */
+    bool already_running;               /* spec.daemonSets[].alreadyRunning: its pods run at t = 0 */
     SrcPos pos;                         /* where the manifest starts */
 } DaemonSetSpec;
 

@@ -27,6 +27,7 @@ typedef struct {
     bool exists;                /* registered and not deleted */
     bool unschedulable;         /* spec.unschedulable (cordon) */
     bool kubelet_up;            /* the kubelet is running and reporting */
+    bool kubelet_not_ready;     /* ...but reports Ready=False (imported) until nodeReady */
     CondStatus ready;           /* Ready condition as the node object shows it */
     SimTime ready_changed;      /* last transition of `ready` */
     Resources allocatable;

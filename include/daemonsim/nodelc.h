@@ -11,5 +11,8 @@ void nodelc_register(Cluster *c);
 void nodelc_node_added(Cluster *c, NodeId n);
 void nodelc_node_removed(Cluster *c, NodeId n);
 void nodelc_labels_changed(Cluster *c, NodeId n);
+/* An imported node that is not Ready at t = 0 gets the NoExecute taint of its
+ * condition through the zone limiter, unless it already carries it. */
+void nodelc_node_imported(Cluster *c, NodeId n);
 
 #endif

@@ -80,6 +80,9 @@ int store_rollout(Store *s, const StoreRollout *r);
 /* A Kubernetes Event: involved object kind and name, Normal or Warning. */
 int store_k8s_event(Store *s, double t, const char *kind, const char *name, const char *type,
                     const char *reason, const char *message);
+/* A warning about the run (e.g. an update that overlaps an unfinished
+ * rollout); daemonset may be NULL. */
+int store_warning(Store *s, double t, const char *daemonset, const char *message);
 /* Flushes buffered rows, fills in the run's end figures, builds the indexes
  * (first time only) and commits. On failure the run is rolled back, so a
  * following store_run_abort() is a harmless no-op. */

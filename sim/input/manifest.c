@@ -1,10 +1,10 @@
 /* manifest.c: an apps/v1 DaemonSet manifest into a DaemonSetSpec, with the
  * API server's defaulting and validation (daemonset-behaviour.md §13).
  *
- * The DaemonSet object and its spec are checked strictly (unknown keys are
- * errors), while metadata, the pod spec and containers accept unknown keys,
- * because real manifests carry many fields that change neither placement
- * nor timing; every key that is read is still type-checked. Messages follow
+ * Unknown fields anywhere are rejected first by the strict schema walk
+ * (schema.h); the tables here then read the fields the model uses, so the
+ * ones that change neither placement nor timing pass unread; every key that
+ * is read is type-checked. Messages follow
  * upstream's wording ("may not be set when maxUnavailable is non-zero") after
  * the field path. The pod's effective request is, per resource, the larger of
  * the containers' sum and the largest init container, with requests
@@ -12,6 +12,8 @@
  * become host ports. The template's canonical text is the revision identity
  * (§1). */
 #include "manifest.h"
+
+#include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1087,20 +1089,12 @@ static bool spec_history(YCtx *c, const YNode *n, void *dst)
     return yf_i32_nonneg(c, n, &mf->ds->revision_history_limit);
 }
 
-static bool spec_template_generation(YCtx *c, const YNode *n, void *dst)
-{
-    (void)dst;
-    int64_t v;
-    return yget_int(c, n, 0, INT64_MAX, &v);
-}
-
 static const YField ds_spec_fields[] = {
     {"selector", spec_selector, 0, 0},
     {"template", spec_template, 0, YF_REQUIRED},
     {"updateStrategy", spec_update_strategy, 0, 0},
     {"minReadySeconds", spec_min_ready, 0, 0},
     {"revisionHistoryLimit", spec_history, 0, 0},
-    {"templateGeneration", spec_template_generation, 0, 0},
 };
 
 /* ValidateRollingUpdateDaemonSet: exactly one of the two may be non-zero. */
@@ -1172,7 +1166,7 @@ bool manifest_parse(YCtx *c, const YNode *root, const PriorityClasses *pcs, Daem
         {"spec", root_spec, 0, YF_REQUIRED},
         {"status", yf_ignore, 0, 0},
     };
-    if (!manifest_check_kind(c, root)) return false;
+    if (!manifest_check_kind(c, root) || !schema_check_daemonset(c, root)) return false;
     static const PriorityClasses none = {0};
     /* Defaults (SetDefaults_DaemonSet, pod defaults): §13.1. */
     memset(out, 0, sizeof *out);

@@ -1,16 +1,22 @@
 /* nodes_import.c: `cluster.nodesFrom`, nodes taken from `kubectl get nodes
  * -o yaml` or `-o json` output (a v1 List of Nodes, or a single Node).
  *
- * Real lists run to hundreds of megabytes, mostly images, managedFields and
- * conditions, so the file is streamed one item at a time and only name,
- * labels, taints, spec.unschedulable and status.allocatable are built
+ * Real lists run to hundreds of megabytes, mostly images and managedFields,
+ * so the file is streamed one item at a time and only name, labels, taints,
+ * spec.unschedulable, status.allocatable and status.conditions are built
  * (ydoc_stream_items). Each node becomes a NodePoolSpec of count 1 with its
  * real name; the pool name is the file's base name unless `pool:` says
- * otherwise, so `{pool: nodes}` targets every node of nodes.yaml. Taints
- * that the node lifecycle controller manages (not-ready, unreachable,
- * pressure, unschedulable; daemonset-behaviour.md §7.1) are dropped: they
- * describe the cluster's state at export time, which the simulation rebuilds
- * itself. */
+ * otherwise, so `{pool: nodes}` targets every node of nodes.yaml.
+ *
+ * A node keeps the state the dump shows: its Ready condition (False: the
+ * kubelet reports NotReady; Unknown: the kubelet is silent) and its taints.
+ * The NoSchedule taints the node lifecycle controller derives from the
+ * conditions (not-ready, unreachable, memory-, disk-, pid-pressure,
+ * network-unavailable; daemonset-behaviour.md §7.1) are rebuilt from the
+ * conditions, so a dump taken before the controller's pass gets them too; the
+ * NoExecute not-ready/unreachable taint is kept when it matches the Ready
+ * condition (otherwise the simulated controller places it through its zone
+ * limiter); the unschedulable taint follows spec.unschedulable (§7.4). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +31,7 @@ static bool keep_node_path(const char *const *path, int depth)
 {
     static const char *const keep2[][2] = {
         {"metadata", "name"}, {"metadata", "labels"}, {"spec", "taints"},
-        {"spec", "unschedulable"}, {"status", "allocatable"},
+        {"spec", "unschedulable"}, {"status", "allocatable"}, {"status", "conditions"},
     };
     if (depth == 1)
         return !strcmp(path[0], "metadata") || !strcmp(path[0], "spec") ||
@@ -39,30 +45,94 @@ static bool keep_node_path(const char *const *path, int depth)
     return true;
 }
 
-static bool is_managed_taint(const char *key)
+#define TAINT_PREFIX "node.kubernetes.io/"
+
+/* Condition taints, by the condition that sets them to NoSchedule (§7.1). */
+static const struct {
+    const char *condition;
+    const char *taint;
+} condition_taints[] = {
+    {"MemoryPressure", TAINT_PREFIX "memory-pressure"},
+    {"DiskPressure", TAINT_PREFIX "disk-pressure"},
+    {"PIDPressure", TAINT_PREFIX "pid-pressure"},
+    {"NetworkUnavailable", TAINT_PREFIX "network-unavailable"},
+};
+
+typedef struct {
+    NodeStart ready;
+    bool pressure[DS_ARRAY_LEN(condition_taints)];
+} Conditions;
+
+/* Whether a taint of the dump is kept as it is: the ones the lifecycle
+ * controller derives from the conditions are rebuilt instead. */
+static bool keep_dump_taint(const char *key, TaintEffect effect, NodeStart ready)
 {
-    static const char *const managed[] = {
-        "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
-        "node.kubernetes.io/unschedulable", "node.kubernetes.io/memory-pressure",
-        "node.kubernetes.io/disk-pressure", "node.kubernetes.io/pid-pressure",
-        "node.kubernetes.io/network-unavailable",
-    };
-    for (size_t i = 0; i < DS_ARRAY_LEN(managed); i++)
-        if (!strcmp(key, managed[i])) return true;
-    return false;
+    if (strncmp(key, TAINT_PREFIX, strlen(TAINT_PREFIX))) return true;
+    const char *name = key + strlen(TAINT_PREFIX);
+    bool not_ready = !strcmp(name, "not-ready"), unreachable = !strcmp(name, "unreachable");
+    if (not_ready || unreachable)
+        return effect == EFFECT_NO_EXECUTE &&
+               ready == (not_ready ? NODE_START_NOT_READY : NODE_START_UNKNOWN);
+    if (!strcmp(name, "unschedulable")) return false;
+    for (size_t i = 0; i < DS_ARRAY_LEN(condition_taints); i++)
+        if (!strcmp(key, condition_taints[i].taint)) return false;
+    return true;
 }
 
-static bool import_taints(YCtx *c, const YNode *n, NodePoolSpec *p)
+static bool import_taints(YCtx *c, const YNode *n, const Conditions *cond, NodePoolSpec *p)
 {
-    if (!yget_seq(c, n)) return false;
-    Taint *t = arena_alloc(c->out, (n->n ? n->n : 1) * sizeof *t);
+    uint32_t given = n ? n->n : 0;
+    if (n && !yget_seq(c, n)) return false;
+    Taint *t = arena_alloc(c->out, (given + 1 + DS_ARRAY_LEN(condition_taints)) * sizeof *t);
     uint32_t k = 0;
-    for (uint32_t i = 0; i < n->n; i++) {
+    for (uint32_t i = 0; i < given; i++) {
         if (!k8s_parse_taint(c, n->items[i], &t[k])) return false;
-        if (!is_managed_taint(strtab_str(c->strs, t[k].key))) k++;
+        if (keep_dump_taint(strtab_str(c->strs, t[k].key), t[k].effect, cond->ready)) k++;
     }
+    if (cond->ready != NODE_START_READY) {
+        const char *key = cond->ready == NODE_START_NOT_READY ? TAINT_PREFIX "not-ready"
+                                                              : TAINT_PREFIX "unreachable";
+        t[k++] = (Taint){strtab_intern(c->strs, key), SYM_EMPTY, EFFECT_NO_SCHEDULE};
+    }
+    for (size_t i = 0; i < DS_ARRAY_LEN(condition_taints); i++)
+        if (cond->pressure[i])
+            t[k++] = (Taint){strtab_intern(c->strs, condition_taints[i].taint), SYM_EMPTY,
+                             EFFECT_NO_SCHEDULE};
     p->taints = t;
     p->ntaints = k;
+    return true;
+}
+
+/* status.conditions: Ready and the pressure conditions; other types and
+ * fields (reasons, heartbeat times) are not modelled. */
+static bool import_conditions(YCtx *c, const YNode *n, Conditions *out)
+{
+    static const char *const statuses[] = {"True", "False", "Unknown"};
+    if (!yget_seq(c, n)) return false;
+    for (uint32_t i = 0; i < n->n; i++) {
+        const YNode *item = n->items[i];
+        if (!yget_map(c, item)) return false;
+        const YNode *type = ymap_get(item, "type"), *status = ymap_get(item, "status");
+        const char *ty;
+        int st;
+        if (!type || ynode_is_null(type)) {
+            yerr_at(c, item->pos, "a node condition needs a type");
+            return false;
+        }
+        if (!yget_str(c, type, &ty)) return false;
+        if (!status || ynode_is_null(status)) {
+            yerr_at(c, item->pos, "node condition %s needs a status", ty);
+            return false;
+        }
+        if (!yget_enum(c, status, statuses, 3, &st)) return false;
+        if (!strcmp(ty, "Ready")) {
+            out->ready = st == 0 ? NODE_START_READY : st == 1 ? NODE_START_NOT_READY
+                                                              : NODE_START_UNKNOWN;
+            continue;
+        }
+        for (size_t k = 0; k < DS_ARRAY_LEN(condition_taints); k++)
+            if (!strcmp(ty, condition_taints[k].condition)) out->pressure[k] = st == 0;
+    }
     return true;
 }
 
@@ -113,19 +183,25 @@ static bool import_node(YCtx *c, const YNode *item, void *arg)
     const YNode *labels = ymap_get(md, "labels");
     if (labels && !ynode_is_null(labels) && !k8s_parse_labels(c, labels, &p.labels, &p.nlabels))
         return false;
+    const YNode *taints = NULL, *unsched = NULL, *alloc = NULL, *conds = NULL;
     if (spec && !ynode_is_null(spec)) {
         if (!yget_map(c, spec)) return false;
-        const YNode *taints = ymap_get(spec, "taints"), *unsched = ymap_get(spec, "unschedulable");
-        if (taints && !ynode_is_null(taints) && !import_taints(c, taints, &p)) return false;
-        if (unsched && !ynode_is_null(unsched) && !yget_bool(c, unsched, &p.unschedulable))
-            return false;
+        taints = ymap_get(spec, "taints");
+        unsched = ymap_get(spec, "unschedulable");
     }
     if (status && !ynode_is_null(status)) {
         if (!yget_map(c, status)) return false;
-        const YNode *alloc = ymap_get(status, "allocatable");
-        if (alloc && !ynode_is_null(alloc) && !import_allocatable(c, alloc, &p.allocatable))
-            return false;
+        alloc = ymap_get(status, "allocatable");
+        conds = ymap_get(status, "conditions");
     }
+    Conditions cond = {.ready = NODE_START_READY};
+    if (conds && !ynode_is_null(conds) && !import_conditions(c, conds, &cond)) return false;
+    p.start = cond.ready;
+    if (!import_taints(c, taints && !ynode_is_null(taints) ? taints : NULL, &cond, &p)) return false;
+    if (unsched && !ynode_is_null(unsched) && !yget_bool(c, unsched, &p.unschedulable))
+        return false;
+    if (alloc && !ynode_is_null(alloc) && !import_allocatable(c, alloc, &p.allocatable))
+        return false;
     VEC_PUSH(L->pools, p);
     return true;
 }

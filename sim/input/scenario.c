@@ -646,12 +646,24 @@ bool loader_add_daemonsets(Loader *L, const YNode *entry, SimTime at, uint32_t *
     return true;
 }
 
+/* Entries of spec.daemonSets may also say `alreadyRunning: true` (the
+ * DaemonSets of createDaemonSet events may not): taken off the entry before
+ * the shared entry parser sees it. */
 static bool parse_daemonsets(Loader *L, const YNode *n)
 {
-    if (!yget_seq(&L->c, n)) return false;
+    YCtx *c = &L->c;
+    if (!yget_seq(c, n)) return false;
     for (uint32_t i = 0; i < n->n; i++) {
+        YNode *entry = n->items[i];
+        const YNode *running = ymap_get(entry, "alreadyRunning");
+        bool already = false;
+        if (running) {
+            if (!ynode_is_null(running) && !yget_bool(c, running, &already)) return false;
+            ymap_remove(entry, "alreadyRunning");
+        }
         uint32_t first, count;
-        if (!loader_add_daemonsets(L, n->items[i], 0, &first, &count)) return false;
+        if (!loader_add_daemonsets(L, entry, 0, &first, &count)) return false;
+        for (uint32_t k = first; k < first + count; k++) L->specs.v[k].already_running = already;
     }
     return true;
 }
@@ -1037,11 +1049,17 @@ static void print_pools(const Scenario *s, FILE *out)
             i++;
             continue;
         }
-        uint32_t j = i;
-        while (j < s->npools && s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name)
-            j++;
+        uint32_t j = i, not_ready = 0, unknown = 0, cordoned = 0;
+        for (; j < s->npools && s->pools[j].node_name != SYM_NONE && s->pools[j].name == p->name; j++) {
+            not_ready += s->pools[j].start == NODE_START_NOT_READY;
+            unknown += s->pools[j].start == NODE_START_UNKNOWN;
+            cordoned += s->pools[j].unschedulable;
+        }
         fprintf(out, "  imported %-12s %6u nodes, e.g. %s\n", strtab_str(s->strs, p->name), j - i,
                 strtab_str(s->strs, p->node_name));
+        if (not_ready || unknown || cordoned)
+            fprintf(out, "       at start: %u NotReady, %u Unknown, %u cordoned\n", not_ready,
+                    unknown, cordoned);
         i = j;
     }
 }
@@ -1055,9 +1073,10 @@ static void print_spec(const Scenario *s, uint32_t i, FILE *out)
     fmt_iop(ds->max_surge, ms, sizeof ms);
     fmt_quantity(t->requests.cpu, false, cpu, sizeof cpu);
     fmt_quantity(t->requests.memory, true, mem, sizeof mem);
-    fprintf(out, "  [%u] %s/%s  image %s\n", i, strtab_str(s->strs, ds->namespace_),
+    fprintf(out, "  [%u] %s/%s  image %s%s\n", i, strtab_str(s->strs, ds->namespace_),
             strtab_str(s->strs, ds->name),
-            t->image != SYM_EMPTY ? strtab_str(s->strs, t->image) : "-");
+            t->image != SYM_EMPTY ? strtab_str(s->strs, t->image) : "-",
+            ds->already_running ? "  (already running)" : "");
     if (ds->strategy == STRATEGY_ROLLING_UPDATE)
         fprintf(out, "       RollingUpdate maxUnavailable %s maxSurge %s", mu, ms);
     else

@@ -1168,8 +1168,7 @@ bool yget_enum(YCtx *c, const YNode *n, const char *const *names, size_t count, 
 
 /* ---- the table walker ------------------------------------------------------------- */
 
-/* Edit distance, for "did you mean": small keys only. */
-static int edit_distance(const char *a, const char *b)
+int ystr_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 40 || lb > 40) return 99;
@@ -1202,7 +1201,7 @@ static void report_unknown_key(YCtx *c, const YNode *map, const YNode *key, cons
     for (size_t i = 0; i < nfields; i++) {
         if (w < sizeof list)
             w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", i ? ", " : "", fields[i].key);
-        int dist = edit_distance(key->text, fields[i].key);
+        int dist = ystr_distance(key->text, fields[i].key);
         if (dist < best) {
             best = dist;
             snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", fields[i].key);

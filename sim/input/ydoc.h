@@ -98,6 +98,10 @@ void ynode_path(const YNode *n, char *buf, size_t size);
 YNode *ymap_get(const YNode *map, const char *key);
 YPair *ymap_pair(const YNode *map, const char *key);
 
+/* Case-insensitive edit distance of two short keys, for "did you mean"
+ * (99 beyond 40 characters). */
+int ystr_distance(const char *a, const char *b);
+
 /* Reports an error at n, prefixed by n's path (unless n came from --set). */
 void yerr(YCtx *c, const YNode *n, const char *fmt, ...) DS_PRINTF(3, 4);
 void yerr_at(YCtx *c, SrcPos pos, const char *fmt, ...) DS_PRINTF(3, 4);

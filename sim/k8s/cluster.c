@@ -148,15 +148,21 @@ NodeId cluster_add_node(Cluster *c, const NodePoolSpec *pool, uint32_t pool_inde
     n.ntaints = pool->ntaints;
     n.exists = true;
     n.unschedulable = pool->unschedulable;
-    n.kubelet_up = true;
+    /* An imported node starts as its kubelet last reported it (§7.2, §7.3). */
+    bool imported_down = c->sim->now == 0 && pool->start != NODE_START_READY;
+    n.kubelet_up = !(imported_down && pool->start == NODE_START_UNKNOWN);
+    n.kubelet_not_ready = imported_down && pool->start == NODE_START_NOT_READY;
     n.allocatable = pool->allocatable;
     n.used = pool->used;
     n.used_priority = pool->used_priority;
     n.pods = POD_NONE;
     n.timing = pool->timing;
-    n.silent_since = SIM_NEVER;
-    /* Nodes present at the start are Ready; later ones report Ready after startup. */
-    n.ready = c->sim->now == 0 ? COND_TRUE : COND_FALSE;
+    n.silent_since = n.kubelet_up ? SIM_NEVER : 0;
+    /* Nodes present at the start are Ready (or as imported); later ones
+     * report Ready after startup. */
+    n.ready = c->sim->now > 0 ? COND_FALSE
+              : !imported_down ? COND_TRUE
+              : pool->start == NODE_START_NOT_READY ? COND_FALSE : COND_UNKNOWN;
     n.ready_changed = c->sim->now;
     VEC_PUSH(c->nodes, n);
     Node *np = &c->nodes.v[id.i];
@@ -168,7 +174,9 @@ NodeId cluster_add_node(Cluster *c, const NodePoolSpec *pool, uint32_t pool_inde
     }
     nodelc_node_added(c, id);
     cluster_emit_node(c, np, NE_ADDED, strtab_str(c->strs, pool->name));
-    if (np->ready != COND_TRUE) {
+    if (imported_down) {
+        nodelc_node_imported(c, id);
+    } else if (np->ready != COND_TRUE) {
         const Timing *t = np->timing ? np->timing : &c->timing;
         sim_after(c->sim, cluster_draw(c, RS_NODE_STARTUP, &t->node_startup), EV_NODE_STARTED,
                   id.i, np->gen, 0);
@@ -590,10 +598,28 @@ static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetS
     dsctl_enqueue(c, id, watch_delay(c));
 }
 
+/* A new template while the previous placement or rollout is still going:
+ * the figures of the two mix, which is rarely what a study meant. */
+static void warn_overlap(Cluster *c, const DaemonSet *ds)
+{
+    if (!c->sink.warning || ds->rollouts.n == 0) return;
+    const Rollout *r = &ds->rollouts.v[ds->rollouts.n - 1];
+    if (r->completed != SIM_NEVER) return;
+    bool placement = ds->rollouts.n == 1 && r->rev == 0 && !ds->revs.v[0].spec->already_running;
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "update starts before the %s of revision %lld has converged (%lld of %lld desired "
+             "pods updated and available); its rollout figures include that one's",
+             placement ? "placement" : "rollout", (long long)r->revision,
+             (long long)ds->view.updated_available, (long long)ds->view.desired);
+    c->sink.warning(c->sink.ctx, c->sim->now, ds, msg);
+}
+
 void cluster_update_ds(Cluster *c, DsId id, const DaemonSetSpec *spec)
 {
     DaemonSet *ds = cluster_ds(c, id);
     if (!ds->exists) return;
+    if (!same_template(ds->spec, spec)) warn_overlap(c, ds);
     ds_set_template(c, ds, id, spec);
 }
 

@@ -1064,6 +1064,19 @@ void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
     dsnode_refresh(c, ds, p->node.i);
 }
 
+/* The informer's initial list: the pod is in the view as it is, with no
+ * expectation to observe and no enqueue (the caller refreshes the nodes). */
+void dsctl_pod_preloaded(Cluster *c, PodId id)
+{
+    Pod *p = cluster_pod(c, id);
+    DaemonSet *ds = cluster_ds(c, p->ds);
+    p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
+                        .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
+    ds->revs.v[p->rev].pods++;
+    p->seen_next = ds->ctl->nodes[p->node.i].pods;
+    ds->ctl->nodes[p->node.i].pods = id;
+}
+
 /* minReadySeconds passed for a Ready pod: its availability changes the view
  * (the controller itself is woken by its own delayed enqueues). */
 static void on_pod_available(void *ctx, Sim *sim, const Event *ev)

@@ -3,7 +3,8 @@
  * readiness delay; once it sees a deletion it stops the pod within the grace
  * period and removes it. A kubelet that is down or on a node that is not
  * Ready does nothing: its pods wait (a pod deleted there stays Terminating,
- * §7.3) until kubelet_resume() replays what it missed. Bad releases fail
+ * §7.3) until kubelet_resume() replays what it missed; only a kubelet that
+ * reports NotReady (imported state) still stops deleted pods. Bad releases fail
  * here: CrashLoopBackOff pods run but never become Ready; ImagePullBackOff
  * pods never start. */
 #include "daemonsim/kubelet.h"
@@ -48,7 +49,11 @@ static void terminate(Cluster *c, PodId id)
 static void advance(Cluster *c, PodId id)
 {
     Pod *p = cluster_pod(c, id);
-    if (!p->exists || !p->bound || !node_runs_pods(cluster_node(c, p->node))) return;
+    if (!p->exists || !p->bound) return;
+    const Node *n = cluster_node(c, p->node);
+    /* A kubelet that reports NotReady is alive: it still stops deleted pods. */
+    bool stops_only = n->exists && n->kubelet_not_ready && p->deleting;
+    if (!node_runs_pods(n) && !stops_only) return;
     if (p->deleting) {
         terminate(c, id);
         return;

@@ -18,6 +18,9 @@
 #define LARGE_CLUSTER_SIZE 50
 #define UNHEALTHY_ZONE_THRESHOLD 0.55
 
+/* aux of EV_NODE_NO_EXECUTE: take a limiter token first (imported nodes). */
+#define NO_EXECUTE_QUEUE 1
+
 static Sym sym(Cluster *c, const char *s) { return strtab_intern(c->strs, s); }
 
 /* ---- zones ------------------------------------------------------------------- */
@@ -96,14 +99,16 @@ void cluster_kubelet_stop(Cluster *c, NodeId id)
 {
     Node *n = cluster_node(c, id);
     if (!n->exists || !n->kubelet_up) return;
+    /* A kubelet that reported NotReady had posted its Ready condition. */
+    bool posted = n->ready == COND_TRUE || n->ready_changed > 0 || n->kubelet_not_ready;
     n->kubelet_up = false;
+    n->kubelet_not_ready = false;
     n->silent_since = c->sim->now;
     n->gen++;
     cluster_emit_node(c, n, NE_KUBELET_STOPPED, "");
     kubelet_freeze(c, id);
     /* The first monitor pass after the grace period notices the silence. */
-    SimTime grace = n->ready == COND_TRUE || n->ready_changed > 0 ? c->cp.node_monitor_grace
-                                                                   : c->cp.node_startup_grace;
+    SimTime grace = posted ? c->cp.node_monitor_grace : c->cp.node_startup_grace;
     SimTime period = c->cp.node_monitor_period;
     SimTime due = c->sim->now + grace;
     sim_at(c->sim, (due / period + 1) * period, EV_NODE_GRACE_EXPIRED, id.i, n->gen, 0);
@@ -112,8 +117,9 @@ void cluster_kubelet_stop(Cluster *c, NodeId id)
 void cluster_kubelet_start(Cluster *c, NodeId id)
 {
     Node *n = cluster_node(c, id);
-    if (!n->exists || n->kubelet_up) return;
+    if (!n->exists || (n->kubelet_up && !n->kubelet_not_ready)) return;
     n->kubelet_up = true;
+    n->kubelet_not_ready = false;
     n->silent_since = SIM_NEVER;
     n->gen++;
     cluster_emit_node(c, n, NE_KUBELET_STARTED, "");
@@ -123,6 +129,20 @@ void cluster_kubelet_start(Cluster *c, NodeId id)
     cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), true, EFFECT_ALL);
     /* Pods that lost readiness while the node was away probe again. */
     kubelet_resume(c, id);
+}
+
+/* The NoExecute twin of a condition taint waits for the zone's limiter (one
+ * token per node). */
+static void queue_no_execute(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    Zone *z = &c->zones.v[n->zone];
+    double rate = zone_rate(c, z);
+    if (rate <= 0) return;
+    SimTime interval = (SimTime)((double)SIM_S / rate);
+    SimTime at = z->tat > c->sim->now ? z->tat : c->sim->now;
+    z->tat = at + interval;
+    sim_at(c->sim, at, EV_NODE_NO_EXECUTE, id.i, n->gen, 0);
 }
 
 /* Ready -> Unknown: conditions, taints, and every pod on the node NotReady
@@ -136,6 +156,8 @@ static void on_grace_expired(void *ctx, Sim *sim, const Event *ev)
     if (n->gen != ev->gen || !n->exists || n->kubelet_up) return;
     set_ready(c, id, COND_UNKNOWN);
     Sym key = sym(c, "node.kubernetes.io/unreachable");
+    /* A node that reported NotReady swaps its not-ready taints for unreachable ones. */
+    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), true, EFFECT_ALL);
     cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE});
     n = cluster_node(c, id);
     for (PodId o = n->pods; o.i != ID_NONE; o = c->pods.v[o.i].next_on_node)
@@ -147,14 +169,7 @@ static void on_grace_expired(void *ctx, Sim *sim, const Event *ev)
             cluster_remove_taint(c, (NodeId){i}, key, false, EFFECT_NO_EXECUTE);
         return;
     }
-    /* The NoExecute twin waits for the zone's limiter (one token per node). */
-    Zone *z = &c->zones.v[n->zone];
-    double rate = zone_rate(c, z);
-    if (rate <= 0) return;
-    SimTime interval = (SimTime)((double)SIM_S / rate);
-    SimTime at = z->tat > sim->now ? z->tat : sim->now;
-    z->tat = at + interval;
-    sim_at(sim, at, EV_NODE_NO_EXECUTE, id.i, n->gen, 0);
+    queue_no_execute(c, id);
 }
 
 static void on_no_execute(void *ctx, Sim *sim, const Event *ev)
@@ -164,8 +179,29 @@ static void on_no_execute(void *ctx, Sim *sim, const Event *ev)
     NodeId id = {ev->subject};
     Node *n = cluster_node(c, id);
     if (n->gen != ev->gen || !n->exists || n->ready == COND_TRUE) return;
+    if (ev->aux == NO_EXECUTE_QUEUE) {
+        if (!all_zones_fully_disrupted(c)) queue_no_execute(c, id);
+        return;
+    }
     if (zone_rate(c, &c->zones.v[n->zone]) <= 0) return;
-    cluster_add_taint(c, id, (Taint){sym(c, "node.kubernetes.io/unreachable"), SYM_EMPTY, EFFECT_NO_EXECUTE});
+    /* not-ready for Ready=False, unreachable for Unknown; never both (§7.1). */
+    bool unknown = n->ready == COND_UNKNOWN;
+    Sym key = sym(c, unknown ? "node.kubernetes.io/unreachable" : "node.kubernetes.io/not-ready");
+    Sym other = sym(c, unknown ? "node.kubernetes.io/not-ready" : "node.kubernetes.io/unreachable");
+    cluster_remove_taint(c, id, other, false, EFFECT_NO_EXECUTE);
+    cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_EXECUTE});
+}
+
+void nodelc_node_imported(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    bool unknown = n->ready == COND_UNKNOWN;
+    cluster_emit_node(c, n, unknown ? NE_UNKNOWN : NE_NOT_READY, "imported");
+    Sym key = sym(c, unknown ? "node.kubernetes.io/unreachable" : "node.kubernetes.io/not-ready");
+    for (uint32_t i = 0; i < n->ntaints; i++)
+        if (n->taints[i].key == key && n->taints[i].effect == EFFECT_NO_EXECUTE) return;
+    /* The first monitor pass, once every node is counted in its zone. */
+    sim_at(c->sim, c->sim->now, EV_NODE_NO_EXECUTE, id.i, n->gen, NO_EXECUTE_QUEUE);
 }
 
 static void on_node_started(void *ctx, Sim *sim, const Event *ev)

@@ -47,7 +47,10 @@ void progress_print_summary(FILE *out, const Cluster *c)
         const DsStatus *s = &ds->status;
         char sel[256], age[64];
         node_selector_text(c, &ds->spec->template_, sel, sizeof sel);
-        units_format_age(c->sim->now - ds->rollouts.v[0].started, age, sizeof age);
+        /* An already running DaemonSet is as old as the simulated timeline. */
+        SimTime born = ds->rollouts.n && !ds->revs.v[0].spec->already_running
+                           ? ds->rollouts.v[0].started : 0;
+        units_format_age(c->sim->now - born, age, sizeof age);
         fprintf(out, "%-*s  %7lld  %7lld  %7lld  %10lld  %9lld  %-13s  %s\n", w,
                 strtab_str(c->strs, ds->name), (long long)s->desired, (long long)s->current,
                 (long long)s->ready, (long long)s->updated, (long long)s->available, sel, age);

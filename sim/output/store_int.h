@@ -21,7 +21,8 @@
 #define STORE_CACHE_KIB 262144
 
 /* Buffered tables; run_id is parameter ?1 of every row, the columns follow. */
-enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_K8S_EVENT, TAB_COUNT };
+enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_K8S_EVENT, TAB_WARNING,
+       TAB_COUNT };
 
 typedef struct {
     const char *name;
@@ -108,7 +109,7 @@ struct Store {
     int nattached;      /* merge sources attached as ds_merge_0..; detached after the sweep */
     bool bulk;          /* a bulk sweep switched the journal to DELETE until it ends */
     bool memory;        /* ":memory:" (its journal mode cannot change) */
-    int64_t version;    /* the file's schema version: STORE_SCHEMA_VERSION, or 1 read-only */
+    int64_t version;    /* the file's schema version: STORE_SCHEMA_VERSION, or older read-only */
     int64_t run_id;
     RowBuf buf[TAB_COUNT];
     char err[STORE_ERR_MAX];

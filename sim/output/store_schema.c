@@ -17,6 +17,29 @@
  * added since version 1 come last in their tables, in the order the
  * migration below adds them, so that a migrated file and a new one have the
  * same shape. */
+/* Added in version 3. */
+/* The Kubernetes Events the model records (schema 3). */
+#define K8S_EVENT_TABLE_SQL                                 \
+    "CREATE TABLE k8s_event (\n"                            \
+    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"        \
+    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n" \
+    "  t REAL NOT NULL,\n"                                  \
+    "  kind TEXT NOT NULL,\n"                               \
+    "  name TEXT NOT NULL,\n"                               \
+    "  reason TEXT NOT NULL,\n"                             \
+    "  message TEXT NOT NULL,\n"                            \
+    "  type TEXT NOT NULL\n"                                \
+    ") STRICT;\n"
+
+#define WARNING_TABLE_SQL                                   \
+    "CREATE TABLE warning (\n"                              \
+    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"        \
+    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n" \
+    "  t REAL NOT NULL,\n"                                  \
+    "  daemonset TEXT,\n"                                   \
+    "  message TEXT NOT NULL\n"                             \
+    ") STRICT;\n"
+
 static const char store_schema_sql[] =
     "CREATE TABLE run (\n"
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -111,22 +134,15 @@ static const char store_schema_sql[] =
     "  FOREIGN KEY (sweep_id, point) REFERENCES sweep_point(sweep_id, point)\n"
     "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
     ") STRICT;\n"
-    "CREATE TABLE k8s_event (\n"
-    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"
-    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
-    "  t REAL NOT NULL,\n"
-    "  kind TEXT NOT NULL,\n"
-    "  name TEXT NOT NULL,\n"
-    "  reason TEXT NOT NULL,\n"
-    "  message TEXT NOT NULL,\n"
-    "  type TEXT NOT NULL\n"
-    ") STRICT;\n"
+    K8S_EVENT_TABLE_SQL
     /* time to converge spelled out once, for plain-SQL charts */
     "CREATE VIEW rollout_summary AS\n"
     "  SELECT r.run_id, run.scenario, run.seed, r.daemonset, r.revision,\n"
     "         r.started, r.completed, r.completed - r.started AS time_to_converge,\n"
     "         r.max_unavailable, r.unavailable_pod_seconds\n"
-    "  FROM rollout AS r JOIN run ON run.id = r.run_id;\n";
+    "  FROM rollout AS r JOIN run ON run.id = r.run_id;\n"
+    /* last, where a migration adds it, so that both files have one shape */
+    WARNING_TABLE_SQL;
 
 /* Version 1 to 2: ds_status.updated_available (NULL in rows written before),
  * the sweep's figure DaemonSet, status and wall time, and per point the
@@ -145,18 +161,8 @@ static const char store_migrate_v1_sql[] =
     "ALTER TABLE sweep_point ADD COLUMN exposure_p99 REAL;\n"
     "UPDATE sweep_point SET not_converged = n - n_converged;\n";
 
-/* Version 2 to 3: the Kubernetes Events the model records. */
-static const char store_migrate_v2_sql[] =
-    "CREATE TABLE k8s_event (\n"
-    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"
-    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
-    "  t REAL NOT NULL,\n"
-    "  kind TEXT NOT NULL,\n"
-    "  name TEXT NOT NULL,\n"
-    "  reason TEXT NOT NULL,\n"
-    "  message TEXT NOT NULL,\n"
-    "  type TEXT NOT NULL\n"
-    ") STRICT;\n";
+/* Version 2 to 3: the Kubernetes Events the model records and the run's warnings. */
+static const char store_migrate_v2_sql[] = K8S_EVENT_TABLE_SQL WARNING_TABLE_SQL;
 
 /* store_migrations[v] takes a file from version v to v + 1. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {

@@ -24,6 +24,7 @@ const TableSpec store_tables[TAB_COUNT] = {
                      "unavailable_pod_seconds",
                      6},
     [TAB_K8S_EVENT] = {"k8s_event", "t, kind, name, reason, message, type", 6},
+    [TAB_WARNING] = {"warning", "t, daemonset, message", 3},
 };
 
 /* params always comes back as valid JSON: the compact object, or (should a

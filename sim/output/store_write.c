@@ -141,6 +141,18 @@ int store_node_event(Store *s, double t, const char *node, const char *kind,
     return row_end(s, TAB_NODE_EVENT);
 }
 
+int store_warning(Store *s, double t, const char *daemonset, const char *message)
+{
+    Cell *c = row_begin(s, TAB_WARNING);
+    if (!c) return -1;
+    if (!message) return row_fail(s, "message");
+    RowBuf *b = &s->buf[TAB_WARNING];
+    cell_real(&c[0], t);
+    cell_text(b, &c[1], daemonset);
+    cell_text(b, &c[2], message);
+    return row_end(s, TAB_WARNING);
+}
+
 int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus *st)
 {
     Cell *c = row_begin(s, TAB_DS_STATUS);
@@ -274,8 +286,8 @@ int store_run_commit(Store *s, const StoreRunEnd *end)
     }
     if (s->run_failed) goto fail;
     /* rollout first: the run's summary rows matter most to a reader */
-    static const int order[] = {TAB_ROLLOUT, TAB_DS_STATUS, TAB_POD_EVENT, TAB_NODE_EVENT,
-                                TAB_K8S_EVENT};
+    static const int order[] = {TAB_ROLLOUT, TAB_WARNING, TAB_DS_STATUS, TAB_POD_EVENT,
+                                TAB_NODE_EVENT, TAB_K8S_EVENT};
     _Static_assert(DS_ARRAY_LEN(order) == TAB_COUNT, "every buffered table is flushed");
     for (size_t i = 0; i < DS_ARRAY_LEN(order); i++)
         if (flush_table(s, order[i]) < 0) goto fail;

@@ -167,7 +167,10 @@ void expect_check_pod_created(Run *r, const Pod *p)
 void expect_check_always(Run *r, const DaemonSet *ds)
 {
     if (!has_inv(r, INV_MAX_UNAVAILABLE) && !has_inv(r, INV_MAX_SURGE)) return;
-    if (ds->spec->strategy != STRATEGY_ROLLING_UPDATE || ds->rollouts.n < 2) return;
+    /* Updates only: the placement from nothing is rollout 0 unless the
+     * DaemonSet was already running. */
+    size_t placements = ds->revs.v[0].spec->already_running ? 0 : 1;
+    if (ds->spec->strategy != STRATEGY_ROLLING_UPDATE || ds->rollouts.n <= placements) return;
     const Rollout *ro = &ds->rollouts.v[ds->rollouts.n - 1];
     if (ro->completed != SIM_NEVER) return;
     size_t di = (size_t)(ds - r->c.dsets.v);
@@ -236,6 +239,12 @@ void expect_finish(Run *r)
             continue;
         }
         const DaemonSet *ds = cluster_ds(&r->c, id);
+        if (ds->rollouts.n == 0) {
+            expect_fail(r, "rolloutCompleteWithin", name, "no rollout",
+                        "rolloutCompleteWithin: daemonset %s was already running and had no "
+                        "rollout (line %d)", name, e->pos.line);
+            continue;
+        }
         const Rollout *ro = &ds->rollouts.v[ds->rollouts.n - 1];
         char want[64], took[64], within[72];
         units_format_duration(e->within, want, sizeof want);

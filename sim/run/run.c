@@ -62,6 +62,20 @@ static void on_k8s_event(void *ctx, SimTime t, const char *kind, const char *nam
     store_check(r, store_k8s_event(r->store, sim_to_seconds(t), kind, name, type, reason, message));
 }
 
+/* On stderr even with -q (it is not progress), and in the database. */
+static void on_warning(void *ctx, SimTime t, const DaemonSet *ds, const char *message)
+{
+    Run *r = ctx;
+    const char *name = ds ? sym(r, ds->name) : NULL;
+    if (r->opt->err) {
+        char when[64];
+        units_format_duration(t, when, sizeof when);
+        fprintf(r->opt->err, "%s: warning at %s: %s%s%s%s\n", r->s->path, when,
+                name ? "daemon set \"" : "", name ? name : "", name ? "\": " : "", message);
+    }
+    if (r->store) store_check(r, store_warning(r->store, sim_to_seconds(t), name, message));
+}
+
 static void write_status_row(Run *r, SimTime t, const DaemonSet *ds)
 {
     if (!r->store) return;
@@ -155,7 +169,8 @@ void run_check_converged(Run *r)
     for (size_t i = 0; i < r->c.dsets.n; i++) {
         const DaemonSet *ds = &r->c.dsets.v[i];
         if (!ds->exists) continue;
-        if (ds->rollouts.n == 0 || ds->rollouts.v[ds->rollouts.n - 1].completed == SIM_NEVER) return;
+        /* No rollout at all: it was already running (alreadyRunning). */
+        if (ds->rollouts.n > 0 && ds->rollouts.v[ds->rollouts.n - 1].completed == SIM_NEVER) return;
         if (ds->spec->strategy == STRATEGY_ON_DELETE &&
             (ds->status.updated < ds->status.desired || ds->status.available < ds->status.desired))
             return;
@@ -230,7 +245,7 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
                  opt->seed);
     r->c.check = opt->check;
     r->c.sink = (Sink){.ctx = r, .pod_event = on_pod_event, .node_event = on_node_event,
-                       .k8s_event = on_k8s_event,
+                       .k8s_event = on_k8s_event, .warning = on_warning,
                        .status_written = on_status_written, .view_changed = on_view_changed};
     sim_on(&r->sim, EV_SAMPLE, on_sample, r);
     actions_register(r);
@@ -239,6 +254,7 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     for (uint32_t i = 0; i < r->s->npools; i++)
         for (uint32_t k = 0; k < r->s->pools[i].count; k++) cluster_add_node(&r->c, &r->s->pools[i], i);
     for (uint32_t i = 0; i < r->s->ninitial; i++) cluster_create_ds(&r->c, &r->s->specs[i]);
+    cluster_preload(&r->c);
     actions_schedule(r);
     expect_schedule(r);
 

@@ -679,7 +679,7 @@ static void test_manifest_validation(void)
         {"          updateStrategy: {type: Recreate}\n", "", 12, 34, "must be one of RollingUpdate, OnDelete"},
         {"          minReadySeconds: -1\n", "", 12, 28, "must be >= 0, got -1"},
         {"          revisionHistoryLimit: \"10\"\n", "", 12, 33, "expected an integer"},
-        {"          replicas: 3\n", "", 12, 11, "unknown key \"replicas\""},
+        {"          replicas: 3\n", "", 12, 11, "unknown field \"spec.replicas\" in DaemonSetSpec"},
         {"", "              activeDeadlineSeconds: 30\n", 15, 38, "not Supported"},
         {"", "              hostNetwork: \"true\"\n", 15, 28, "expected true or false"},
         {"", "              priorityClassName: [high]\n", 15, 34, "expected a string, got a sequence"},
@@ -819,6 +819,120 @@ static void test_imported_nodes(void)
     EXPECT_STR(sym(s, g1->taints[0].value), "present");
     CU_ASSERT_TRUE(g1->pos.line > 0);
     scenario_free(s);
+}
+
+static bool has_taint(const Scenario *s, const NodePoolSpec *p, const char *key, TaintEffect e)
+{
+    for (uint32_t i = 0; i < p->ntaints; i++)
+        if (!strcmp(sym(s, p->taints[i].key), key) && p->taints[i].effect == e) return true;
+    return false;
+}
+
+/* The state of imported nodes: the Ready condition and the NoSchedule
+ * taints the node lifecycle controller derives from the conditions
+ * (daemonset-behaviour.md §7.1; upstream doNoScheduleTaintingPass), rebuilt
+ * when the dump lacks them; NoExecute kept only when it matches Ready. */
+static void test_imported_node_state(void)
+{
+    Diag d;
+    Scenario *s = load(HEAD "  cluster:\n    nodesFrom:\n"
+                            "      - " MANIFESTS "nodes-three-unknown.yaml\n"
+                            "      - " MANIFESTS "nodes-cordoned-notready.yaml\n", &d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    const char *unr = "node.kubernetes.io/unreachable", *nr = "node.kubernetes.io/not-ready";
+    const NodePoolSpec *ready = node_named(s, "ip-10-0-0-17"), *u3 = node_named(s, "ip-10-0-3-17"),
+                       *u8 = node_named(s, "ip-10-0-8-17"), *cord = node_named(s, "ip-10-1-1-21"),
+                       *notready = node_named(s, "ip-10-1-4-21");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ready);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u3);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u8);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cord);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(notready);
+    EXPECT_EQ_I64(ready->start, NODE_START_READY);
+    EXPECT_EQ_I64(ready->ntaints, 0);
+    EXPECT_EQ_I64(u3->start, NODE_START_UNKNOWN);
+    EXPECT_EQ_I64(u3->ntaints, 2);
+    CU_ASSERT_TRUE(has_taint(s, u3, unr, EFFECT_NO_SCHEDULE));
+    CU_ASSERT_TRUE(has_taint(s, u3, unr, EFFECT_NO_EXECUTE));
+    /* exported before the NoExecute pass: the simulation's limiter adds it */
+    EXPECT_EQ_I64(u8->start, NODE_START_UNKNOWN);
+    EXPECT_EQ_I64(u8->ntaints, 1);
+    CU_ASSERT_TRUE(has_taint(s, u8, unr, EFFECT_NO_SCHEDULE));
+    /* cordoned: the unschedulable taint follows spec.unschedulable (added at run time) */
+    EXPECT_EQ_I64(cord->start, NODE_START_READY);
+    CU_ASSERT_TRUE(cord->unschedulable);
+    EXPECT_EQ_I64(cord->ntaints, 0);
+    EXPECT_EQ_I64(notready->start, NODE_START_NOT_READY);
+    EXPECT_EQ_I64(notready->ntaints, 2);
+    CU_ASSERT_TRUE(has_taint(s, notready, nr, EFFECT_NO_SCHEDULE));
+    CU_ASSERT_TRUE(has_taint(s, notready, nr, EFFECT_NO_EXECUTE));
+    scenario_free(s);
+
+    /* JSON: pressure conditions give their taints; taints that contradict
+     * the conditions go; a node without conditions is Ready; user taints stay. */
+    const char *json =
+        "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+        " {\"kind\": \"Node\", \"metadata\": {\"name\": \"p\"},\n"
+        "  \"spec\": {\"taints\": [{\"key\": \"node.kubernetes.io/unreachable\", \"effect\": \"NoExecute\"},\n"
+        "                          {\"key\": \"node.kubernetes.io/not-ready\", \"effect\": \"NoSchedule\"},\n"
+        "                          {\"key\": \"team\", \"value\": \"a\", \"effect\": \"NoSchedule\"}]},\n"
+        "  \"status\": {\"conditions\": [{\"type\": \"Ready\", \"status\": \"True\"},\n"
+        "    {\"type\": \"MemoryPressure\", \"status\": \"True\"}, {\"type\": \"DiskPressure\", \"status\": \"False\"},\n"
+        "    {\"type\": \"PIDPressure\", \"status\": \"True\"}, {\"type\": \"NetworkUnavailable\", \"status\": \"False\"}]}},\n"
+        " {\"kind\": \"Node\", \"metadata\": {\"name\": \"bare\"}},\n"
+        " {\"kind\": \"Node\", \"metadata\": {\"name\": \"down\"},\n"
+        "  \"status\": {\"conditions\": [{\"type\": \"Ready\", \"status\": \"False\", \"reason\": \"KubeletNotReady\"}]}}]}\n";
+    tmp_write("pressure.json", json);
+    char text[1024];
+    snprintf(text, sizeof text, HEAD "  cluster:\n    nodesFrom: [%s/pressure.json]\n", tmpdir);
+    s = load(text, &d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    const NodePoolSpec *p = node_named(s, "p"), *bare = node_named(s, "bare"),
+                       *down = node_named(s, "down");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bare);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(down);
+    EXPECT_EQ_I64(p->start, NODE_START_READY);
+    EXPECT_EQ_I64(p->ntaints, 3);
+    CU_ASSERT_TRUE(has_taint(s, p, "team", EFFECT_NO_SCHEDULE));
+    CU_ASSERT_TRUE(has_taint(s, p, "node.kubernetes.io/memory-pressure", EFFECT_NO_SCHEDULE));
+    CU_ASSERT_TRUE(has_taint(s, p, "node.kubernetes.io/pid-pressure", EFFECT_NO_SCHEDULE));
+    EXPECT_EQ_I64(bare->start, NODE_START_READY);
+    EXPECT_EQ_I64(bare->ntaints, 0);
+    EXPECT_EQ_I64(down->start, NODE_START_NOT_READY);
+    EXPECT_EQ_I64(down->ntaints, 1);
+    CU_ASSERT_TRUE(has_taint(s, down, "node.kubernetes.io/not-ready", EFFECT_NO_SCHEDULE));
+    scenario_free(s);
+
+    /* Bad conditions are input errors at the condition. */
+    tmp_write("badcond.yaml", "kind: Node\nmetadata: {name: x}\nstatus:\n  conditions:\n"
+                              "  - {type: Ready, status: Maybe}\n");
+    snprintf(text, sizeof text, HEAD "  cluster:\n    nodesFrom: [%s/badcond.yaml]\n", tmpdir);
+    expect_error(text, -1, 0, "must be one of True, False, Unknown");
+    tmp_write("nostatus.yaml", "kind: Node\nmetadata: {name: x}\nstatus:\n  conditions:\n"
+                               "  - {type: Ready}\n");
+    snprintf(text, sizeof text, HEAD "  cluster:\n    nodesFrom: [%s/nostatus.yaml]\n", tmpdir);
+    expect_error(text, -1, 0, "node condition Ready needs a status");
+}
+
+/* alreadyRunning: a key of spec.daemonSets entries only. */
+static void test_already_running(void)
+{
+    Diag d;
+    Scenario *s = load(HEAD "  daemonSets:\n"
+                            "    - {file: " MANIFESTS "fluentd-elasticsearch.yaml, alreadyRunning: true}\n"
+                            "    - " MANIFESTS "node-exporter.yaml\n", &d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    EXPECT_EQ_I64(s->ninitial, 2);
+    CU_ASSERT_TRUE(s->specs[0].already_running);
+    CU_ASSERT_FALSE(s->specs[1].already_running);
+    scenario_free(s);
+    expect_error(HEAD "  daemonSets:\n"
+                      "    - {file: " MANIFESTS "fluentd-elasticsearch.yaml, alreadyRunning: yes}\n",
+                 -1, 0, "expected true or false");
+    expect_error(HEAD "  events:\n    - at: 1m\n      createDaemonSet:\n"
+                      "        {file: " MANIFESTS "node-exporter.yaml, alreadyRunning: true}\n",
+                 -1, 0, "unknown key \"alreadyRunning\"");
 }
 
 static void test_events(void)
@@ -1436,6 +1550,8 @@ static CU_TestInfo scenario_tests[] = {
     {"timing and control plane", test_timing_and_control_plane},
     {"full scenario", test_full_scenario},
     {"imported nodes", test_imported_nodes},
+    {"imported node state", test_imported_node_state},
+    {"alreadyRunning", test_already_running},
     {"events", test_events},
     {"expectations", test_expectations},
     {"summary", test_summary},

@@ -116,7 +116,7 @@ static void test_open_creates_schema(void)
     EXPECT_STR(q(s, "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND "
                     "type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"),
                "ds_status|1\nk8s_event|1\nnode_event|1\npod_event|1\nrollout|1\nrun|1\n"
-               "sweep|1\nsweep_point|1\nsweep_run|1\n");
+               "sweep|1\nsweep_point|1\nsweep_run|1\nwarning|1\n");
     /* indexes come with the first commit, not before */
     EXPECT_STR(q(s, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"),
                "0\n");
@@ -184,6 +184,8 @@ static void test_rows_round_trip(void)
                          .completed = -1, .max_unavailable = 1, .unavailable_pod_seconds = 0.5};
     CU_ASSERT_EQUAL(store_rollout(s, &done), 0);
     CU_ASSERT_EQUAL(store_rollout(s, &open), 0);
+    CU_ASSERT_EQUAL(store_warning(s, 600.0, "fluentd", "update overlaps"), 0);
+    CU_ASSERT_EQUAL(store_warning(s, 700.0, NULL, "no daemonset"), 0);
     StoreRunEnd end = {.sim_seconds = 4100.25, .wall_seconds = 0.125, .events = 123456789,
                        .expect_failures = 2};
     CU_ASSERT_EQUAL_FATAL(store_run_commit(s, &end), 0);
@@ -203,6 +205,8 @@ static void test_rows_round_trip(void)
                "1.25|workers-1|NotReady|NULL\n2.5|workers-1|Taint|'a,b \"c\"\nd'\n");
     EXPECT_STR(q(s, "SELECT * FROM ds_status"), "1|3.0|fluentd|1|2|3|4|5|6|7|8\n");
     EXPECT_STR(q(s, "SELECT updated_available FROM ds_status"), "8\n");
+    EXPECT_STR(q(s, "SELECT t, quote(daemonset), message FROM warning ORDER BY rowid"),
+               "600.0|'fluentd'|update overlaps\n700.0|NULL|no daemonset\n");
     EXPECT_STR(q(s, "SELECT daemonset, revision, time_to_converge FROM rollout_summary "
                     "ORDER BY started"),
                "node-exporter|3|\nfluentd|2|3423.5\n");
@@ -629,6 +633,37 @@ static void test_sweep_tables(void)
     store_close(s);
 }
 
+/* A version 2 file (a new one without the warning table) is read as it is
+ * read-only and gets the table when opened for writing. */
+static void test_schema_v2_migration(void)
+{
+    if (system("sqlite3 -version >/dev/null 2>&1") != 0) {
+        printf("\n    (sqlite3 shell not found: skipped) ");
+        return;
+    }
+    Store *s = open_ok("v2.db");
+    EXPECT_EQ_I64(write_small_run(s, &info_demo, 1), 1);
+    store_close(s);
+    char cmd[1024], err[256] = "";
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'DROP TABLE warning; DROP TABLE k8s_event; PRAGMA user_version = 2'",
+             tmp_path("v2.db"));
+    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+    Store *r = store_open_readonly(tmp_path("v2.db"), err, sizeof err);
+    EXPECT_STR(err, "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    EXPECT_STR(q(r, "SELECT * FROM pragma_user_version"), "2\n");
+    store_close(r);
+    s = open_ok("v2.db");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
+    int64_t id;
+    CU_ASSERT_EQUAL_FATAL(store_run_begin(s, &info_demo, &id), 0);
+    CU_ASSERT_EQUAL(store_warning(s, 1.5, "ds", "late"), 0);
+    StoreRunEnd end = {.sim_seconds = 2};
+    CU_ASSERT_EQUAL(store_run_commit(s, &end), 0);
+    EXPECT_STR(q(s, "SELECT run_id, t, daemonset, message FROM warning"), "2|1.5|ds|late\n");
+    store_close(s);
+}
+
 /* A version 1 file (tests/unit/schema-v1.sql, made with the sqlite3 shell)
  * is read as it is by a read-only handle and migrated by a writing one. */
 static void test_schema_v1_migration(void)
@@ -678,6 +713,7 @@ static void test_schema_v1_migration(void)
     Store *s = open_ok("v1.db");
     EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
     EXPECT_STR(q(s, "SELECT count(*) FROM k8s_event"), "0\n");
+    EXPECT_STR(q(s, "SELECT count(*) FROM warning"), "0\n");
     EXPECT_STR(q(s, "SELECT quote(updated_available) FROM ds_status"), "NULL\n");
     EXPECT_STR(q(s, "SELECT not_converged, quote(exposure_mean) FROM sweep_point"), "1|NULL\n");
     EXPECT_STR(q(s, "SELECT status, quote(daemonset) FROM sweep"), "complete|NULL\n");
@@ -879,6 +915,7 @@ static CU_TestInfo store_tests[] = {
     {"read-only directory", test_readonly_directory},
     {"sweep tables", test_sweep_tables},
     {"schema 1 is read and migrated", test_schema_v1_migration},
+    {"schema 2 is read and migrated", test_schema_v2_migration},
     {"merge runs", test_merge_runs},
     {"failed merge leaves nothing", test_merge_failure_leaves_nothing},
     CU_TEST_INFO_NULL,
