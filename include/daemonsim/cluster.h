@@ -155,8 +155,7 @@ typedef struct {
     X(DS_SYNC_DONE)                                                              \
     X(API_CREATE_POD)                                                            \
     X(API_DELETE_POD)                                                            \
-    X(API_WRITE_STATUS)                                                          \
-    X(API_CALL_FAILED)      /* a pod create or delete is refused (aux says which) */
+    X(API_WRITE_STATUS)
 
 typedef enum {
 #define X(k) EV_##k,

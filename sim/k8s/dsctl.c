@@ -26,9 +26,6 @@
 /* controller_utils.go SlowStartInitialBatchSize. */
 #define SLOW_START_INITIAL_BATCH 1
 
-/* Which pod call failed (EV_API_CALL_FAILED aux). */
-enum { CALL_CREATE, CALL_DELETE };
-
 /* ---- eligibility and availability (§2, §11) ---------------------------------- */
 
 DsExclusion dsctl_exclusion(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name,
@@ -534,6 +531,7 @@ static void calls_plan(Cluster *c, DaemonSet *ds)
     for (size_t i = 0; i < ndelete; i++) VEC_PUSH(k->call_delete, c->plan_delete.v[i]);
     k->call_pos = 0;
     k->batch = (uint32_t)DS_MIN(ncreate, SLOW_START_INITIAL_BATCH);
+    k->batch_failed = false;
 }
 
 /* An injected API failure (spec.controlPlane.apiErrors), from its own stream. */
@@ -550,16 +548,34 @@ static SimTime call_time(Cluster *c)
     return c->sync_mode ? c->sim->now : api_client_acquire(&c->ds_api, c->sim->now);
 }
 
-/* One CreatePods. A refused create is taken off the expectations at once
- * (CreationObserved) and fails the sync. */
-static SimTime create_call(Cluster *c, DaemonSet *ds, DsId id, uint32_t node, bool *failed)
+/* The API server refuses a pod call (spec.controlPlane.apiErrors): the pod
+ * control records a Warning Event (controller_utils.go RealPodControl:
+ * FailedCreate, FailedDelete), syncNodes observes the expectation at once
+ * (CreationObserved, DeletionObserved) and the sync fails. Upstream's fake
+ * pod control in unit tests records nothing, so sync mode does not. */
+static void pod_call_refused(Cluster *c, DaemonSet *ds, bool create)
+{
+    if (create) {
+        ds->ctl->exp.add--;
+        ds->ctl->batch_failed = true;
+    } else {
+        ds->ctl->exp.del--;
+    }
+    ds->ctl->sync_failed = true;
+    if (c->sync_mode) return;
+    recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true,
+                    create ? "FailedCreate" : "FailedDelete",
+                    "Error %s: Internal error occurred: injected by spec.controlPlane.apiErrors",
+                    create ? "creating" : "deleting");
+}
+
+/* One CreatePods; the API server decides when it arrives (on_api_create). */
+static SimTime create_call(Cluster *c, DaemonSet *ds, DsId id, uint32_t node)
 {
     SimTime at = call_time(c);
     c->ds_calls.creates++;
-    if (api_call_fails(c, c->cp.api_errors.create)) {
-        ds->ctl->exp.add--;
-        ds->ctl->sync_failed = *failed = true;
-        if (!c->sync_mode) sim_at(c->sim, at, EV_API_CALL_FAILED, id.i, 0, CALL_CREATE);
+    if (c->sync_mode && api_call_fails(c, c->cp.api_errors.create)) {
+        pod_call_refused(c, ds, true);
         return at;
     }
     PodId p = pod_create(c, id, (NodeId){node}, c->sim->now);
@@ -568,47 +584,45 @@ static SimTime create_call(Cluster *c, DaemonSet *ds, DsId id, uint32_t node, bo
     return at;
 }
 
-/* One DeletePod; a refused one is DeletionObserved and fails the sync. */
-static SimTime delete_call(Cluster *c, DaemonSet *ds, DsId id, PodId p)
+/* One DeletePod; the API server decides when it arrives (on_api_delete). */
+static SimTime delete_call(Cluster *c, DaemonSet *ds, PodId p)
 {
     SimTime at = call_time(c);
     c->ds_calls.deletes++;
-    if (api_call_fails(c, c->cp.api_errors.delete_)) {
-        ds->ctl->exp.del--;
-        ds->ctl->sync_failed = true;
-        if (!c->sync_mode) sim_at(c->sim, at, EV_API_CALL_FAILED, id.i, 0, CALL_DELETE);
-        return at;
+    if (!c->sync_mode) {
+        sim_at(c->sim, at, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    } else if (api_call_fails(c, c->cp.api_errors.delete_)) {
+        pod_call_refused(c, ds, false);
+    } else {
+        /* Like upstream's fake pod control, a delete removes the pod at once. */
+        pod_remove(c, p);
     }
-    /* In sync mode, like upstream's fake pod control, a delete removes the pod at once. */
-    if (c->sync_mode) pod_remove(c, p);
-    else sim_at(c->sim, at, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
     return at;
 }
 
 /* Sends the next slow-start batch of creates (1, 2, 4, ...; syncNodes with
  * controller_utils slowStartBatch), or, after the last, every delete at
  * once; returns when its last call leaves, or -1 when nothing is left. A
- * batch with a failed create is the last: the creates never tried are taken
+ * batch with a refused create is the last: the creates never tried are taken
  * off the expectations (LowerExpectations) and left to a later sync. */
 static SimTime calls_next(Cluster *c, DaemonSet *ds, DsId id)
 {
     DsCtl *k = ds->ctl;
     SimTime last = -1;
     uint32_t n = (uint32_t)k->call_create.n;
+    if (k->call_pos < n && k->batch_failed) {
+        k->exp.add -= n - k->call_pos;
+        k->call_pos = n;
+    }
     if (k->call_pos < n) {
         uint32_t end = k->call_pos + k->batch;
-        bool failed = false;
-        for (uint32_t i = k->call_pos; i < end; i++) last = create_call(c, ds, id, k->call_create.v[i], &failed);
+        for (uint32_t i = k->call_pos; i < end; i++) last = create_call(c, ds, id, k->call_create.v[i]);
         k->call_pos = end;
-        if (failed && end < n) {
-            k->exp.add -= n - end;
-            k->call_pos = n;
-        }
-        k->batch = DS_MIN(2 * k->batch, n - k->call_pos);
+        k->batch = DS_MIN(2 * k->batch, n - end);
         return last;
     }
     if (k->call_delete.n == 0) return -1;
-    for (size_t i = 0; i < k->call_delete.n; i++) last = delete_call(c, ds, id, (PodId){k->call_delete.v[i]});
+    for (size_t i = 0; i < k->call_delete.n; i++) last = delete_call(c, ds, (PodId){k->call_delete.v[i]});
     k->call_delete.n = 0;
     return last;
 }
@@ -945,19 +959,6 @@ static void status_resync(Cluster *c, const DaemonSet *ds, DsId id)
     if (mrs > 0 && ds->view.ready != ds->view.available) dsctl_enqueue(c, id, mrs * SIM_S);
 }
 
-/* A pod call the API server refused: the pod control's Warning Event
- * (controller_utils.go RealPodControl: FailedCreate, FailedDelete). */
-static void on_api_call_failed(void *ctx, Sim *sim, const Event *ev)
-{
-    Cluster *c = ctx;
-    (void)sim;
-    bool create = ev->aux == CALL_CREATE;
-    recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, c->dsets.v[ev->subject].name, true,
-                    create ? "FailedCreate" : "FailedDelete",
-                    "Error %s: Internal error occurred: injected by spec.controlPlane.apiErrors",
-                    create ? "creating" : "deleting");
-}
-
 /* ---- API calls landing ---------------------------------------------------------- */
 
 /* The pod control's Event on the DaemonSet for each call that succeeds
@@ -979,6 +980,12 @@ static void on_api_create(void *ctx, Sim *sim, const Event *ev)
         pod_release(c, (PodId){ev->subject});
         return;
     }
+    if (api_call_fails(c, c->cp.api_errors.create)) {
+        DaemonSet *ds = &c->dsets.v[p->ds.i];
+        pod_release(c, (PodId){ev->subject});
+        pod_call_refused(c, ds, true);
+        return;
+    }
     pod_materialize(c, (PodId){ev->subject});
     record_pod_call(c, p, "SuccessfulCreate", "Created");
 }
@@ -989,6 +996,10 @@ static void on_api_delete(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
+    if (api_call_fails(c, c->cp.api_errors.delete_)) {
+        pod_call_refused(c, &c->dsets.v[p->ds.i], false);
+        return;
+    }
     pod_begin_delete(c, (PodId){ev->subject});
     record_pod_call(c, p, "SuccessfulDelete", "Deleted");
 }
@@ -1124,7 +1135,6 @@ void dsctl_register(Cluster *c)
     sim_on(c->sim, EV_API_CREATE_POD, on_api_create, c);
     sim_on(c->sim, EV_API_DELETE_POD, on_api_delete, c);
     sim_on(c->sim, EV_API_WRITE_STATUS, on_write_status, c);
-    sim_on(c->sim, EV_API_CALL_FAILED, on_api_call_failed, c);
 }
 
 /* ---- kubectl rollout status (§16) ----------------------------------------------- */

@@ -74,6 +74,7 @@ struct DsCtl {
     U32Vec call_create;         /* nodes to create a pod on, in slow-start batches */
     U32Vec call_delete;         /* pods to delete once the creates are done */
     uint32_t call_pos, batch;   /* next create and the size of its batch */
+    bool batch_failed;          /* a create of the last batch was refused */
     IdxSet need_pod;            /* nodes: shouldRun and no pod (manage, case A) */
     IdxSet to_delete;           /* pods manage deletes (duplicates, case C, §5.3) */
     IdxSet failed_nodes;        /* nodes with a failed pod (backoff decided at sync) */

@@ -4,7 +4,10 @@
  * spec.controlPlane.apiErrors; C57 is ported without its informer and
  * expectation internals. */
 #include "fixture.h"
+#include "fixture_more.h"
 #include "harness.h"
+
+#include "daemonsim/apiclient.h"
 
 /* C50 TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods (§4 step 8, §10):
  * the status written by the sync that created the pods already counts them. */
@@ -233,6 +236,78 @@ static void test_C79_TestUpdateStatusDespitePodCreationFailure(void)
     }
 }
 
+static SimTime secs(double t) { return (SimTime)(t * (double)SIM_S + 0.5); }
+
+/* Pods of the DaemonSet created (accepted by the API server) in [a, b). */
+static uint32_t pods_created_in(Fx *f, DsId ds, double a, double b)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < f->c.pods.n; i++) {
+        const Pod *p = &f->c.pods.v[i];
+        n += p->exists && p->ds.i == ds.i && p->created >= secs(a) && p->created < secs(b);
+    }
+    return n;
+}
+
+/* syncNodes' slow start against a real clock (daemon_controller.go
+ * syncNodes, controller_utils.go slowStartBatch; C53's world run
+ * asynchronously). apiQps 10, apiBurst 1: one token every 100 ms from t = 0;
+ * the watch is instant and nothing else happens for an hour. The API server
+ * accepts 10 creates. Tokens, derived from the upstream code:
+ *   0.0 ControllerRevision create; batch 1: create 0.1 (its Event 0.2);
+ *   batch 2: 0.3, 0.4 (Events 0.5, 0.6); batch 3: 0.7-1.0 (Events 1.1-1.4);
+ *   batch 4: 1.5-2.2, of which 1.5-1.7 are accepted (pods 8-10) and 1.8-2.2
+ *   refused; Events 2.3-3.0; the 85 creates left are skipped; status 3.1.
+ * The sync failed: AddRateLimited. Its own status write enqueues it at
+ * once, so sync 2 starts at 3.1 and begins again with a batch of 1: one
+ * create at 3.2, refused (FailedCreate 3.3), the rest skipped, no status
+ * change. Sync 5 ms later is already due (dirty): sync 3 starts at 3.2 with a
+ * create at 3.4. The API server accepts creates again from 3.25, so sync 3's
+ * batches are accepted at 3.4 (1 pod; its Event 3.5), 3.6 and 3.7 (2 pods;
+ * Events 3.8, 3.9) and 4.0-4.3 (4 pods). */
+static void test_syncNodes_slowStartBatch_after_refused_create(void)
+{
+    FxmTimes times = {.watch = 0, .schedule = 3600, .image_pull = 3600, .container_start = 1,
+                      .readiness = 1, .termination = 1, .node_startup = 1};
+    Fx *f = fxm_new_async(times);
+    api_client_init(&f->c.ds_api, 10, 1);
+    fx_set_create_limit(f, 10);
+    fx_add_nodes(f, 100, NULL, 0);
+    DsId ds = fx_create_ds(f);
+
+    fxm_run_until(f, secs(3.05));
+    EXPECT_EQ_I64(f->created_total, 10);
+    EXPECT_EQ_I64(f->c.ds_calls.creates, 15);
+    EXPECT_EQ_I64(f->c.ds_calls.revisions, 1);
+    EXPECT_EQ_I64(f->events, 5);
+    EXPECT_STR(f->last_event_reason, "FailedCreate");
+    EXPECT_EQ_I64(pods_created_in(f, ds, 0, 0.15), 1);
+    EXPECT_EQ_I64(pods_created_in(f, ds, 0.25, 0.45), 2);
+    EXPECT_EQ_I64(pods_created_in(f, ds, 0.65, 1.05), 4);
+    EXPECT_EQ_I64(pods_created_in(f, ds, 1.45, 1.75), 3);
+
+    fxm_run_until(f, secs(3.15));
+    const DsStatus *st = &cluster_ds(&f->c, ds)->status;
+    EXPECT_EQ_I64(st->desired, 100);
+    EXPECT_EQ_I64(st->current, 10);
+    EXPECT_EQ_I64(f->c.ds_calls.status_updates, 1);
+    EXPECT_EQ_I64(f->c.ds_calls.creates, 16);
+
+    fxm_run_until(f, secs(3.25));
+    EXPECT_EQ_I64(f->c.ds_calls.creates, 17);
+    EXPECT_EQ_I64(f->events, 6);
+    EXPECT_EQ_I64(cluster_ds(&f->c, ds)->ctl->failed_syncs, 2);
+
+    f->c.cp.api_errors.create = 0;
+    f->create_limit = 0;
+    fxm_run_until(f, secs(4.35));
+    EXPECT_EQ_I64(pods_created_in(f, ds, 3.35, 3.45), 1);
+    EXPECT_EQ_I64(pods_created_in(f, ds, 3.55, 3.75), 2);
+    EXPECT_EQ_I64(pods_created_in(f, ds, 3.95, 4.35), 4);
+    EXPECT_EQ_I64(fx_count_pods(f, ds, NODE_NONE, true), 17);
+    fx_free(f);
+}
+
 static CU_TestInfo tests[] = {
     {"C50 TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods",
      test_C50_TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods},
@@ -243,6 +318,8 @@ static CU_TestInfo tests[] = {
     {"C55 TestSimpleDaemonSetUpdatesStatusError", test_C55_TestSimpleDaemonSetUpdatesStatusError},
     {"C56 TestStoreDaemonSetStatus", test_C56_TestStoreDaemonSetStatus},
     {"C79 TestUpdateStatusDespitePodCreationFailure", test_C79_TestUpdateStatusDespitePodCreationFailure},
+    {"syncNodes slowStartBatch after a refused create (async)",
+     test_syncNodes_slowStartBatch_after_refused_create},
     {"C57 TestExpectationsOnRecreate", test_C57_TestExpectationsOnRecreate},
     CU_TEST_INFO_NULL,
 };
