@@ -8,3 +8,9 @@ endif()
 if(DS_WERROR)
   target_compile_options(ds_warnings INTERFACE -Werror)
 endif()
+
+# Layers held to -Wconversion (implicit narrowing and, in C, sign changes):
+# base and engine, linked PRIVATE in sim/CMakeLists.txt so the flag applies
+# to their own files only.
+add_library(ds_conversion_clean INTERFACE)
+target_compile_options(ds_conversion_clean INTERFACE -Wconversion)

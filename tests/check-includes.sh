@@ -42,7 +42,7 @@ header_layer() {    # header_layer NAME.h
     done
     case $1 in
         base.h) echo base ;;
-        dsspec.h | clusterspec.h | model.h) echo k8s ;;
+        dsspec.h | dsstatus.h | clusterspec.h | model.h) echo k8s ;;
         cli.h) echo cli ;;
         *) echo unknown ;;
     esac

@@ -1,24 +1,12 @@
 #!/usr/bin/env bash
-# The command line's contract (SPEC §2): exit codes, help on stdout, misuse on
+# The command line's contract (docs/cli.md): exit codes, help on stdout, misuse on
 # stderr, nothing written on bad input.
 #   cli.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail
 bin=$1 src=$2 work=$3
 mkdir -p "$work"
 rm -f "$work"/cli-*.db*
-pass=0 fail=0
-
-check() {   # check NAME WANT_STATUS COMMAND...
-    local name=$1 want=$2; shift 2
-    "$@" >"$work/out" 2>"$work/err"
-    local got=$?
-    if [[ $got -eq $want ]]; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $name: exit $got, want $want"; head -3 "$work/err"; fi
-}
-contains() {   # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $1: $2 lacks '$3'"; fi
-}
+source "$(dirname "$0")/checks.sh"
 
 check help 0 "$bin" --help
 contains help-lists-run "$work/out" "run"
@@ -50,6 +38,35 @@ if command -v sqlite3 >/dev/null; then
     rows=$(sqlite3 "$work/cli-w.db" "SELECT t || '|' || daemonset FROM warning")
     [[ $rows == "20.0|fresh" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL warning rows: '$rows'"; }
 fi
+# Recording levels and --no-db (run as for sweep): summary drops the pod
+# events other than creations and all node events; --no-db and -o :memory:
+# write nothing yet print the same table and keep the exit status.
+s74="$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml"
+check run-record-bad 2 "$bin" run "$s74" -q --record some -o "$work/cli-r.db"
+[[ ! -e "$work/cli-r.db" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL bad --record wrote a db"; }
+check run-record-full 0 "$bin" run "$s74" -q --record full -o "$work/cli-rf.db"
+check run-record-summary 0 "$bin" run "$s74" -q --record summary -o "$work/cli-rs.db"
+if command -v sqlite3 >/dev/null; then
+    full=$(sqlite3 "$work/cli-rf.db" "SELECT count(*) FROM pod_event")
+    summ=$(sqlite3 "$work/cli-rs.db" "SELECT count(*) FROM pod_event")
+    created=$(sqlite3 "$work/cli-rf.db" "SELECT count(*) FROM pod_event WHERE phase = 'Created'")
+    nodes=$(sqlite3 "$work/cli-rs.db" "SELECT count(*) FROM node_event")
+    [[ $summ -gt 0 && $summ -eq $created && $summ -lt $full && $nodes -eq 0 ]] && pass=$((pass + 1)) ||
+        { fail=$((fail + 1)); echo "FAIL record summary: $summ pod rows ($created created of $full), $nodes node rows"; }
+fi
+cp "$work/out" "$work/table-db"
+(cd "$work" && rm -rf nodb && mkdir nodb && cd nodb && "$bin" run "$s74" --no-db >../out 2>../err)
+[[ $? -eq 0 && -z $(ls -A "$work/nodb") ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --no-db wrote files or failed"; }
+contains no-db-line "$work/err" "run (not recorded)"
+cmp -s "$work/out" "$work/table-db" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --no-db table differs"; }
+check run-memory 0 "$bin" run "$s74" -q -o :memory:
+[[ ! -e ":memory:" && ! -e "$work/:memory:" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL -o :memory: made a file"; }
+check run-no-db-and-o 2 "$bin" run "$s74" -q --no-db -o "$work/cli-r.db"
+check run-no-db-expect 1 "$bin" run "$work/cli-fail.yaml" -q --no-db
+# The benchmark scenarios of tools/bench stay valid (they are timed, never run here).
+for size in 10k 100k 1m; do
+    check "bench-$size-valid" 0 "$bin" validate "$src/scenarios/bench/rollout-$size.yaml"
+done
 # 25 failing checks: the first 20 are printed, then one line counts the rest.
 cp "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" "$work/cli-many.yaml"
 for i in $(seq 1 25); do

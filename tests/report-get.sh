@@ -11,22 +11,7 @@
 set -uo pipefail
 bin=$1 src=$2 work=$3
 rm -rf "$work"; mkdir -p "$work"
-pass=0 fail=0
-check() {   # check NAME WANT_STATUS COMMAND...
-    local name=$1 want=$2; shift 2
-    "$@" >"$work/out" 2>"$work/err"
-    local got=$?
-    if [[ $got -eq $want ]]; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $name: exit $got, want $want"; head -3 "$work/err"; fi
-}
-contains() {   # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $1: $2 lacks '$3'"; fi
-}
-equals() {     # equals NAME GOT WANT
-    if [[ $2 == "$3" ]]; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $1: got '$2', want '$3'"; fi
-}
+source "$(dirname "$0")/checks.sh"
 
 msg="0/4 nodes are available: 1 Insufficient cpu, 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/4 nodes are available: 1 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling."
 db=$work/pending.db

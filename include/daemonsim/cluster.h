@@ -11,6 +11,7 @@
 #include "daemonsim/model.h"
 #include "daemonsim/rng.h"
 #include "daemonsim/sim.h"
+#include "daemonsim/workqueue.h"
 
 /* What happens to a pod, as the pod_event table records it (column phase). */
 #define POD_EVENT_KINDS(X)                          \
@@ -21,6 +22,7 @@
     X(IMAGE_PULL_BACK_OFF, "ImagePullBackOff")      \
     X(RUNNING, "Running")                           \
     X(CRASH_LOOP_BACK_OFF, "CrashLoopBackOff")      \
+    X(IN_PLACE_UPDATE, "InPlaceUpdate")             \
     X(READY, "Ready")                               \
     X(NOT_READY, "NotReady")                        \
     X(TERMINATING, "Terminating")                   \
@@ -49,6 +51,7 @@ typedef enum {
     X(UNKNOWN, "Unknown")                           \
     X(KUBELET_STOPPED, "KubeletStopped")            \
     X(KUBELET_STARTED, "KubeletStarted")            \
+    X(KUBELET_NOT_READY, "KubeletNotReady")         \
     X(PREEMPTED, "Preempted")
 
 typedef enum {
@@ -60,6 +63,9 @@ typedef enum {
 
 const char *pod_event_name(PodEventKind k);
 const char *node_event_name(NodeEventKind k);
+/* The kind a stored name stands for; false for a name not in the tables. */
+bool pod_event_parse(const char *name, PodEventKind *k);
+bool node_event_parse(const char *name, NodeEventKind *k);
 
 /* What the model reports as it runs; any callback may be NULL. */
 typedef struct {
@@ -88,13 +94,13 @@ typedef struct {
 
 /* API calls of the DaemonSet controller, failed ones included. */
 typedef struct {
-    uint64_t creates, deletes, status_updates, gets, revisions, events, failures;
+    uint64_t creates, deletes, updates, status_updates, gets, revisions, events, failures;
 } ApiCalls;
 
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
     RS_WATCH, RS_SCHEDULE, RS_IMAGE_PULL, RS_CONTAINER_START, RS_READINESS,
-    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE,
+    RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS_LEASE, RS_PREPULL,
     RS_API_ERRORS, RS__COUNT
 } RngStream;
 
@@ -120,15 +126,15 @@ typedef struct {
     ApiClient ds_api;           /* the DaemonSet controller's client */
     ApiCalls ds_calls;          /* what went through it */
     uint32_t idle_workers;
-    U32Vec ready_queue;         /* DaemonSets waiting for a worker, FIFO */
-    size_t ready_head;
+    WorkQueue ds_queue;         /* the DaemonSet controller's work queue */
     Sink sink;
     EventSpamFilter spam;
-    bool sync_mode;             /* creations/deletions observed at once (unit tests, §0) */
+    bool sync_mode;             /* creations/deletions observed at once (unit tests, docs/conformance.md) */
     bool check;                 /* verify incremental state after every sync */
     U32Vec scratch;             /* per-call working lists */
     U32Vec plan_create;         /* nodes a sync creates pods on */
     U32Vec plan_delete;         /* pods a sync deletes */
+    U32Vec plan_update;         /* pods a sync updates in place (Advanced DaemonSet) */
     uint64_t syncs;
     uint32_t *pool_next;        /* next index N for POOL-N names, per pool */
     uint32_t node_cap;          /* node slots of every DaemonSet's controller view */
@@ -151,10 +157,15 @@ typedef struct {
     X(NODE_GRACE_EXPIRED)   /* lifecycle controller notices a silent node */     \
     X(NODE_NO_EXECUTE)      /* zone limiter lets the NoExecute taint through */  \
     X(POD_GC)               /* pod GC removes pods of a deleted node */          \
-    X(DS_ENQUEUE)                                                                \
+    X(NODE_REACHABLE)       /* monitor pass lifts the NoExecute taints */        \
+    X(VICTIMS_GONE)         /* preemption victims finished terminating */        \
+    X(DS_ENQUEUE)           /* the work queue's waiting loop wakes */            \
+    X(DS_SEEN_BY_DSCTL)     /* a DaemonSet add/update reaches the informer */    \
     X(DS_SYNC_DONE)                                                              \
     X(API_CREATE_POD)                                                            \
     X(API_DELETE_POD)                                                            \
+    X(API_PATCH_POD)        /* an in-place update reaches the API server */      \
+    X(PREPULL_DONE)         /* an ImagePullJob finished on one node */           \
     X(API_WRITE_STATUS)
 
 typedef enum {
@@ -200,12 +211,17 @@ void cluster_set_labels(Cluster *c, NodeId n, const Label *set, uint32_t nset,
                         const Sym *remove, uint32_t nremove);
 void cluster_kubelet_stop(Cluster *c, NodeId n);
 void cluster_kubelet_start(Cluster *c, NodeId n);
+/* The kubelet keeps running but posts Ready=False (`reason`, e.g. NetworkPluginNotReady). */
+void cluster_kubelet_report_not_ready(Cluster *c, NodeId n, Sym reason);
 
 DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec);
 /* The cluster as it stands before t = 0 (preload.c): every DaemonSet whose
- * spec says already_running has its pods, seen by the controller, whose
- * status is written; call once, after the initial nodes and DaemonSets. */
-void cluster_preload(Cluster *c);
+ * spec says already_running has its pods, and the pods of the user's
+ * cluster (`existing`; pool_node maps a pool to its first node) are in
+ * place, seen by the controller, whose status is written; call once, after
+ * the initial nodes and DaemonSets. */
+void cluster_preload(Cluster *c, const ExistingPod *existing, uint32_t nexisting,
+                     const uint32_t *pool_node);
 void cluster_update_ds(Cluster *c, DsId ds, const DaemonSetSpec *spec);
 /* Rollback to revision number `to` (0: the previous one). Returns false and a
  * message in `why` when there is nothing to roll back to. */

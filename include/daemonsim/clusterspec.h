@@ -9,7 +9,7 @@
 #include "daemonsim/labels.h"
 
 /* The Ready condition an imported node starts with (nodesFrom), as its
- * kubelet last reported it (daemonset-behaviour.md §7.2, §7.3). */
+ * kubelet last reported it (docs/behaviour.md §7.2, §7.3). */
 typedef enum {
     NODE_START_READY,
     NODE_START_NOT_READY,       /* Ready=False: the kubelet reports NotReady */
@@ -34,10 +34,25 @@ typedef struct {
 } NodePoolSpec;
 
 /* controlPlane.apiErrors: the probability that one API call of the
- * DaemonSet controller fails, per verb (0 = never, the default). */
+ * DaemonSet controller fails, per verb (0 = never, the default): pod
+ * create, pod delete, pod update (an Advanced DaemonSet's in-place update)
+ * and DaemonSet status update. */
 typedef struct {
-    double create, delete_, status;
+    double create, delete_, update, status;
 } ApiErrors;
+
+/* A DaemonSet pod of the user's own cluster (`cluster.podsFrom`), in place
+ * at t = 0 on an imported node. */
+typedef struct {
+    uint32_t ds;                /* index among the DaemonSets that exist at t = 0 */
+    uint32_t pool;              /* its node: an imported node's pool of one */
+    Sym name;
+    Sym revision_hash;          /* its controller-revision-hash label, if any */
+    bool current;               /* of the manifest's own revision (IsPodUpdated) */
+    bool running;               /* status.phase Running */
+    bool ready;                 /* condition Ready True */
+    bool deleting;              /* metadata.deletionTimestamp set */
+} ExistingPod;
 
 typedef struct {
     double api_qps;                 /* client rate limit of the controller manager: 20 */
@@ -45,11 +60,12 @@ typedef struct {
     uint32_t burst_replicas;        /* 250 */
     uint32_t workers;               /* --concurrent-daemonset-syncs: 2 */
     SimTime node_monitor_period;    /* 5s */
-    SimTime node_monitor_grace;     /* 50s */
+    SimTime node_monitor_grace;     /* 50s (40s before 1.32) */
     SimTime node_startup_grace;     /* 60s */
     SimTime pod_gc_period;          /* 20s */
     SimTime pod_gc_quarantine;      /* 40s */
     bool candidate_order_by_name;   /* controlPlane.candidateOrder: name (default random) */
+    uint32_t kubernetes_minor;      /* controlPlane.kubernetesVersion "1.N": N (default newest) */
     ApiErrors api_errors;           /* injected failures (default none) */
 } ControlPlane;
 

@@ -9,15 +9,31 @@
 #include "daemonsim/base.h"
 #include "daemonsim/rng.h"
 
+/* Every distribution, once: X(id, ID, a, a_unit, b, b_unit, clamps).
+ *   id       scenario name (`dist: id`); dist.c draws with draw_<id>() and
+ *            takes the mean with mean_<id>()
+ *   a, b     the scenario keys that fill Dist.a and Dist.b
+ *   a_unit   DUR (a duration, in seconds), NUM (no unit), VALUES (the
+ *            empirical list, into values[]) or NONE (no such parameter)
+ *   clamps   CLAMPS when min: and max: may clamp draws, NO_CLAMPS when the
+ *            distribution's own keys are called min and max
+ * The enum, the names, the scenario loader's key tables, draws and means
+ * all follow from this list. */
+#define DIST_KINDS(X)                                                       \
+    X(constant, CONSTANT, value, DUR, -, NONE, CLAMPS)                      \
+    X(uniform, UNIFORM, min, DUR, max, DUR, NO_CLAMPS)                      \
+    X(exponential, EXPONENTIAL, mean, DUR, -, NONE, CLAMPS)                 \
+    X(normal, NORMAL, mean, DUR, stddev, DUR, CLAMPS)                       \
+    X(lognormal, LOGNORMAL, median, DUR, sigma, NUM, CLAMPS)                \
+    X(gamma, GAMMA, shape, NUM, scale, DUR, CLAMPS)                         \
+    X(weibull, WEIBULL, shape, NUM, scale, DUR, CLAMPS)                     \
+    X(empirical, EMPIRICAL, values, VALUES, -, NONE, CLAMPS)
+
 typedef enum {
-    DIST_CONSTANT,      /* value */
-    DIST_UNIFORM,       /* a = min, b = max */
-    DIST_EXPONENTIAL,   /* a = mean */
-    DIST_NORMAL,        /* a = mean, b = stddev */
-    DIST_LOGNORMAL,     /* a = median, b = sigma */
-    DIST_GAMMA,         /* a = shape, b = scale */
-    DIST_WEIBULL,       /* a = shape, b = scale */
-    DIST_EMPIRICAL,     /* values[] drawn uniformly */
+#define X(id, ID, ...) DIST_##ID,
+    DIST_KINDS(X)
+#undef X
+    DIST__COUNT
 } DistKind;
 
 typedef struct {

@@ -13,12 +13,22 @@ void dsctl_register(Cluster *c);
 /* Frees the controller's state of every DaemonSet. */
 void dsctl_free(Cluster *c);
 void dsctl_ds_added(Cluster *c, DsId ds);       /* build the view of a new DaemonSet */
+/* An in-place update (OpenKruise) moved a pod to revision `rev` under its
+ * own name: the controller reads a pod's revision from the pod itself, so its
+ * view of the node follows at once. */
+void dsctl_pod_revised(Cluster *c, PodId id, uint32_t rev);
 /* Grows every DaemonSet's per-node view from c->node_cap to `cap` slots. */
 void dsctl_grow_views(Cluster *c, uint32_t cap);
 void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */
 void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
 void dsctl_pod_preloaded(Cluster *c, PodId p);  /* a pod that exists before t = 0 enters the view */
+/* enqueueDaemonSetAfter (queue.AddAfter; delay <= 0: queue.Add). */
 void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);
+/* The DaemonSet object changed: its informer event enqueues it after the watch latency. */
+void dsctl_ds_published(Cluster *c, DsId ds);
+/* Is the DaemonSet waiting in the queue (dirty)? Clearing is for driven syncs. */
+bool dsctl_enqueued(const Cluster *c, DsId ds);
+void dsctl_clear_enqueued(Cluster *c, DsId ds);
 void dsctl_node_changed(Cluster *c, NodeId n);  /* labels/taints/add/delete, via watch */
 /* Why a DaemonSet's pod should not run on a node (§2), in the order
  * upstream checks: spec.nodeName, nodeSelector, required node affinity, an
@@ -36,7 +46,7 @@ typedef enum {
 /* The first reason `n` is excluded, and for a taint which one (taint may be NULL). */
 DsExclusion dsctl_exclusion(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name,
                             const Taint **taint);
-/* Eligibility (daemonset-behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
+/* Eligibility (docs/behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
 uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name);
 bool dsctl_pod_available(const Cluster *c, const DaemonSet *ds, const PodSeen *s, SimTime now);
 /* updatedDesiredNodeCounts (update.go) from the controller's view: the

@@ -1,5 +1,5 @@
 /* dsspec.h: a DaemonSet as its manifest declares it, after upstream
- * defaulting and validation (daemonset-behaviour.md §13).
+ * defaulting and validation (docs/behaviour.md §13).
  *
  * The input layer fills these from apps/v1 manifests; the controller reads
  * them. Only fields that change placement or timing are kept, but the pod
@@ -50,6 +50,8 @@ typedef struct {
     uint32_t ntolerations;
     Resources requests;             /* effective pod requests (containers, init containers) */
     const uint16_t *host_ports;     /* hostPort of every container port that sets one */
+    const Sym *host_port_protocols; /* per host port: TCP, UDP or SCTP; NULL: all TCP */
+    const Sym *host_port_ips;       /* per host port: hostIP, SYM_EMPTY = every address; NULL: all */
     uint32_t nhost_ports;
     bool host_network;
     Sym priority_class;             /* SYM_EMPTY if unset */
@@ -57,11 +59,32 @@ typedef struct {
     int64_t termination_grace_seconds;  /* default 30 */
     Sym image;                      /* first container's image, for display */
     const char *canonical;          /* key-sorted dump of spec.template: revision identity */
+    const char *canonical_sans_images;  /* the same with container images blanked: two
+                                         * revisions equal here differ only in images */
     Failure failure;                /* simulation knob, not part of the identity */
     const Timing *timing;           /* per-DaemonSet overrides, or NULL */
 } PodTemplate;
 
 typedef enum { STRATEGY_ROLLING_UPDATE, STRATEGY_ON_DELETE } UpdateStrategy;
+
+/* rollingUpdate.rollingUpdateType of an Advanced DaemonSet; "Surging" is
+ * OpenKruise's deprecated alias for Standard. */
+#define KRUISE_API_VERSION "apps.kruise.io/v1alpha1"
+
+typedef enum { KRUISE_STANDARD, KRUISE_IN_PLACE_IF_POSSIBLE } KruiseUpdateType;
+
+/* The fields OpenKruise's Advanced DaemonSet (apps.kruise.io/v1alpha1) adds
+ * to rollingUpdate; all zero for an apps/v1 DaemonSet. */
+typedef struct {
+    bool on;                        /* the manifest is apps.kruise.io/v1alpha1 */
+    KruiseUpdateType type;          /* default Standard */
+    int32_t partition;              /* nodes kept on old revisions; default 0 */
+    bool paused;                    /* rolling update halted (manage still runs) */
+    bool has_selector;              /* rollingUpdate.selector set: only matching nodes update */
+    LabelSelector selector;
+    int32_t predownload_parallelism;    /* apps.kruise.io/image-predownload-parallelism;
+                                         * 0: the manifest does not ask for pre-download */
+} KruiseStrategy;
 
 typedef struct {
     Sym name;
@@ -73,6 +96,7 @@ typedef struct {
     UpdateStrategy strategy;            /* default RollingUpdate */
     IntOrPercent max_unavailable;       /* default 1 */
     IntOrPercent max_surge;             /* default 0 */
+    KruiseStrategy kruise;
     bool already_running;               /* spec.daemonSets[].alreadyRunning: its pods run at t = 0 */
     SrcPos pos;                         /* where the manifest starts */
 } DaemonSetSpec;

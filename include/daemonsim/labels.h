@@ -2,7 +2,7 @@
  *
  * All strings are interned (Sym), so matching is integer comparison. Label
  * sets are arrays sorted by key with unique keys. The matching rules are the
- * Kubernetes ones (daemonset-behaviour.md §2, §3): selector requirements
+ * Kubernetes ones (docs/behaviour.md §2, §3): selector requirements
  * In/NotIn/Exists/DoesNotExist/Gt/Lt, node-affinity terms ORed with their
  * requirements ANDed, and taints with effect NoSchedule or NoExecute checked
  * against tolerations (PreferNoSchedule never blocks). */

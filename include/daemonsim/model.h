@@ -11,11 +11,15 @@
 #define DAEMONSIM_MODEL_H
 
 #include "daemonsim/dsspec.h"
+#include "daemonsim/dsstatus.h"
 #include "daemonsim/sim.h"
 
 /* ---- nodes ---------------------------------------------------------------- */
 
 typedef enum { COND_TRUE, COND_FALSE, COND_UNKNOWN } CondStatus;
+
+/* The kubelet renews its Lease every leaseDuration (40 s) * 0.25. */
+#define NODE_LEASE_RENEW (10 * SIM_S)
 
 typedef struct {
     Sym name;
@@ -38,6 +42,10 @@ typedef struct {
     PodId pods;                 /* pods targeting this node (truth), linked by next_on_node */
     const Timing *timing;       /* effective latencies for pods on this node */
     SimTime silent_since;       /* kubelet stopped reporting; SIM_NEVER when up */
+    SimTime lease_phase;        /* the kubelet renews its Lease at lease_phase + k * 10 s */
+    bool posted_ready;          /* the kubelet has posted a Ready condition */
+    bool victims_terminating;   /* preemption victims are in their grace period */
+    Resources victims;          /* the part of `used` they free when gone */
     bool dsctl_seen;            /* in the DaemonSet controller's node cache */
     uint32_t zone;              /* index into Cluster.zones */
     bool owns_labels;           /* labels/taints are this node's own copy */
@@ -71,11 +79,14 @@ typedef struct {
     bool deleting;              /* deletionTimestamp set */
     bool image_pulled;
     bool will_fail;             /* bad release: never becomes Ready */
+    bool restarting;            /* in-place update: the kubelet restarts the container */
+    bool patch_pending;         /* an in-place update patch is queued at the client */
     PodPhase phase;
     uint8_t restarts;
     SimTime created;
     SimTime ready_since;        /* lastTransitionTime of Ready */
     SimTime sched_backoff;      /* scheduler back-off of the last failure */
+    SimTime sched_last;         /* time of the last scheduling attempt */
     SimTime avail_at;           /* pending EV_POD_AVAILABLE for the view, if any */
     PodId next_on_node;         /* truth list of the node's pods */
     PodSeen seen;               /* the DaemonSet controller's view */
@@ -93,10 +104,12 @@ typedef struct {
     bool live;                  /* not deleted by history cleanup */
     bool written;               /* its ControllerRevision carries this number (constructHistory wrote it) */
     uint32_t pods;              /* pods on it that the controller has seen (history cleanup) */
+    const Toleration *tolerations;  /* its pods' tolerations: template + automatic (§3) */
+    uint32_t ntolerations;
 } Revision;
 
 typedef struct {
-    int64_t desired, current, ready, updated, available, unavailable, misscheduled;
+    DS_STATUS_COUNTS(DS_STATUS_MEMBER)
     int64_t observed_generation;
     int64_t updated_available;  /* not a status field: desired nodes whose pod is both */
 } DsStatus;
@@ -110,6 +123,15 @@ typedef struct {
     int64_t max_unavailable;
     double unavailable_pod_seconds;
 } Rollout;
+
+/* OpenKruise image pre-download (an ImagePullJob) of one DaemonSet. */
+typedef struct {
+    VEC(uint32_t) pulled;       /* per node: 1 + index of the revision whose image it holds */
+    uint32_t rev;               /* 1 + revision index the job was decided for; 0: none yet */
+    U32Vec queue;               /* nodes still to pull, in order */
+    size_t next;                /* first node of `queue` not started */
+    uint32_t running;           /* pulls in progress */
+} Prepull;
 
 /* The DaemonSet controller's private state (sim/k8s/dsctl_state.h). */
 typedef struct DsCtl DsCtl;
@@ -131,6 +153,7 @@ typedef struct {
     VEC(Rollout) rollouts;
     SimTime view_changed;       /* last change of `view`, for time integrals */
     DsCtl *ctl;                 /* owned by the DaemonSet controller */
+    Prepull prepull;            /* Advanced DaemonSet only */
 } DaemonSet;
 
 #endif

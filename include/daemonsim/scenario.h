@@ -1,4 +1,4 @@
-/* scenario.h: a scenario file as plain data (SPEC.md §3).
+/* scenario.h: a scenario file as plain data (docs/scenario-format.md).
  *
  * scenario_load() reads and validates the whole file, manifests and node
  * imports included, so that a run never starts on bad input. Everything the
@@ -9,10 +9,11 @@
 
 #include <stdio.h>
 
+#include "daemonsim/clusterspec.h"
 #include "daemonsim/diag.h"
 #include "daemonsim/dist.h"
-#include "daemonsim/clusterspec.h"
 #include "daemonsim/dsspec.h"
+#include "daemonsim/dsstatus.h"
 #include "daemonsim/labels.h"
 #include "daemonsim/mem.h"
 
@@ -45,6 +46,7 @@ typedef struct {
     X(UNLABEL, "unlabel")                    \
     X(CREATE_DS, "createDaemonSet")          \
     X(UPDATE_DS, "updateDaemonSet")          \
+    X(PATCH_DS, "patchDaemonSet")            \
     X(ROLLBACK, "rollback")                  \
     X(RESTART_DS, "restartDaemonSet")        \
     X(DELETE_DS, "deleteDaemonSet")          \
@@ -73,6 +75,8 @@ typedef struct {
     uint32_t count;             /* addNodes */
     bool has_for;               /* nodeNotReady: a flap */
     Dist for_;
+    bool kubelet_reports;       /* nodeNotReady: the kubelet posts Ready=False itself */
+    Sym reason;                 /* nodeNotReady: its reason (KubeletNotReady by default) */
     Taint taint;                /* taint */
     Sym key;                    /* untaint */
     bool has_effect;            /* untaint: only this effect */
@@ -88,13 +92,9 @@ typedef struct {
 } Action;
 
 typedef enum {
-    STATUS_DESIRED,
-    STATUS_CURRENT,
-    STATUS_READY,
-    STATUS_UPDATED,
-    STATUS_AVAILABLE,
-    STATUS_UNAVAILABLE,
-    STATUS_MISSCHEDULED,
+#define X(f, K, name) STATUS_##K,
+    DS_STATUS_COUNTS(X)
+#undef X
     STATUS_OBSERVED_GENERATION,
     STATUS__COUNT
 } StatusField;
@@ -142,6 +142,8 @@ typedef struct {
     SimTime sample;             /* default 10s; 0 = every change */
     NodePoolSpec *pools;
     uint32_t npools;
+    ExistingPod *existing_pods; /* cluster.podsFrom: DaemonSet pods at t = 0 */
+    uint32_t nexisting_pods;
     DaemonSetSpec *specs;       /* every DaemonSet spec the scenario mentions */
     uint32_t nspecs;
     uint32_t ninitial;          /* specs[0 .. ninitial) exist at t = 0 */
@@ -175,7 +177,7 @@ bool scenario_file_is_other_kind(const char *path);
 void scenario_print_warnings(const Scenario *s, FILE *out);
 /* The resolved scenario in a few readable lines (daemonsim validate). */
 void scenario_print_summary(const Scenario *s, FILE *out);
-/* The defaults of SPEC §3 and upstream (used when a key is omitted). */
+/* The defaults of docs/scenario-format.md and upstream (used when a key is omitted). */
 Timing timing_defaults(void);
 ControlPlane control_plane_defaults(void);
 

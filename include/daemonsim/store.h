@@ -1,4 +1,4 @@
-/* store.h: the results database (SPEC.md §4). Only sim/output/store*.c include
+/* store.h: the results database (docs/results-database.md). Only sim/output/store*.c include
  * <sqlite3.h>.
  *
  * One file holds many runs. A run is written inside one transaction: rows are
@@ -10,6 +10,7 @@
 #define DAEMONSIM_STORE_H
 
 #include "daemonsim/base.h"
+#include "daemonsim/dsstatus.h"
 #include "daemonsim/mem.h"
 
 typedef struct Store Store;
@@ -34,7 +35,7 @@ typedef struct {
 } StoreRunEnd;
 
 typedef struct {
-    int64_t desired, current, ready, updated, available, unavailable, misscheduled;
+    DS_STATUS_COUNTS(DS_STATUS_MEMBER)
     int64_t updated_available;  /* desired nodes whose pod is updated and available */
 } StoreStatus;
 
@@ -91,7 +92,7 @@ int store_run_commit(Store *s, const StoreRunEnd *end);
  * open. Not async-signal-safe: call it from the main loop, not a handler. */
 void store_run_abort(Store *s);
 
-/* ---- Sweeps (SPEC.md §2 `sweep`) ----
+/* ---- Sweeps (docs/cli.md `sweep`) ----
  *
  * store_sweep_begin() opens a transaction that lasts until store_sweep_commit()
  * or store_sweep_abort(); runs begun inside it nest as savepoints, so an
@@ -171,6 +172,10 @@ typedef struct {
 
 int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
                       size_t nfail, StoreRunFigures *out);
+/* The same for many runs (ids ascending) in one pass over the rollouts;
+ * out[i] describes run_ids[i]. */
+int store_runs_figures(Store *s, const char *daemonset, const int64_t *run_ids, size_t n,
+                       const int64_t *fail_revs, size_t nfail, StoreRunFigures *out);
 /* Commits the sweep; fails (and rolls back) if a run is still open. */
 int store_sweep_commit(Store *s);
 void store_sweep_abort(Store *s);

@@ -79,7 +79,7 @@ typedef struct {
     SweepJob *jobs;             /* in (point, k) order */
     size_t njobs;
     const char *daemonset;      /* whose rollout the figures describe */
-    size_t ntodo;               /* jobs this invocation runs (pending at the start) */
+    size_t npending;            /* jobs this invocation runs (pending at the start) */
     int nworkers;
     char *item_prefix;          /* item j's own database is item_prefix + j */
     bool progress;              /* progress on stderr (not -q) */
@@ -102,9 +102,10 @@ typedef enum {
 SweepPlanStatus sweep_plan(const char *path, const SweepSpec *spec, SweepPlan *plan);
 void sweep_plan_free(SweepPlan *plan);
 
-/* {"vary": [{"key": K, "values": [...]}, ...], "set": {...}, "skipped": [...]} */
+/* {"vary": [{"key": K, "values": [...]}, ...], "set": {...}, "skipped": [...],
+ *  "record": "summary"|"full"} and for a shard "shard": {...}: what --resume
+ * matches a sweep by. */
 char *sweep_params_json(const SweepSpec *spec, const SweepPlan *plan);
-
 
 typedef struct {
     bool interrupted;           /* SIGINT or SIGTERM reached the parent */
@@ -144,8 +145,9 @@ typedef enum {
  * and names the item files. */
 SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *plan,
                                 const char *output, bool resume, char *err, size_t errlen);
-/* Item j reached JOB_DONE, JOB_FAILED or JOB_LOST: stores what can be stored. */
-void sweep_sink_item(SweepSink *k, SweepPlan *plan, size_t j);
+/* Called when an item reached JOB_DONE, JOB_FAILED or JOB_LOST: stores every
+ * finished item whose turn has come. */
+void sweep_sink_store(SweepSink *k, SweepPlan *plan);
 /* The per-point figures over every stored run, and the sweep's status, in
  * one transaction; removes the files of items that did not finish. Fills in
  * plan->points[].summary. Closes the database. 0, or -1 with err. */
@@ -190,8 +192,8 @@ void sweep_mpi_serve(SweepPlan *plan, SweepSink *sink, SweepOutcome *out);
 void sweep_mpi_release(const SweepPlan *plan);
 /* A worker rank: runs what rank 0 sends until told to stop; an exit code. */
 int sweep_mpi_work(const SweepPlan *plan);
-/* MPI_Finalize, or on rank 0 with a failure MPI_Abort (so that the workers,
- * waiting for items, end too). Returns status. */
+/* MPI_Finalize, or MPI_Abort on rank 0 when it stopped while worker ranks
+ * were still running items (they would wait for it forever). Returns status. */
 int sweep_mpi_end(int rank, int status);
 
 /* What the statistics of one point need, wherever the sweep came from. */

@@ -3,7 +3,7 @@
  * Durations: Go syntax (`1h30m`, `250ms`, `1.5s`) or a plain number of
  * seconds. Quantities: Kubernetes resource quantities (`500m`, `2Gi`, `1e3`)
  * kept exactly as integer milli-units. Int-or-percent: `3` or `"25%"`, scaled
- * the way the DaemonSet controller scales it (daemonset-behaviour.md §9). */
+ * the way the DaemonSet controller scales it (docs/behaviour.md §9). */
 #ifndef DAEMONSIM_UNITS_H
 #define DAEMONSIM_UNITS_H
 

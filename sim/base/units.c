@@ -8,7 +8,7 @@
  * exponent (e3) suffix. They are computed exactly in decimal digits and kept
  * as integer milli-units, rounded up like Quantity.MilliValue. Int-or-percent
  * scaling is intstr.GetScaledValueFromIntOrPercent done in integers
- * (daemonset-behaviour.md §9). Every parser returns NULL or a static message. */
+ * (docs/behaviour.md §9). Every parser returns NULL or a static message. */
 #include "daemonsim/units.h"
 
 #include <stdio.h>

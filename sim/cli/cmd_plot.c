@@ -2,7 +2,7 @@
  *
  * Parses the options, checks what can be checked without the database (the
  * output's extension, gnuplot on PATH), opens the database read-only and
- * hands the rest to plot.c. Exit status follows SPEC.md §2: 2 for bad usage
+ * hands the rest to plot.c. Exit status follows docs/cli.md: 2 for bad usage
  * and for asking for something the database does not hold, 3 when the
  * database cannot be read, gnuplot is missing or fails. */
 #include <errno.h>
@@ -130,7 +130,7 @@ int cmd_plot(int argc, char **argv)
                              plot_kind_name(po.kind));
         goto done;
     }
-    /* before anything is read or written, as the SPEC asks */
+    /* before anything is read or written, as docs/cli.md says */
     if (!plot_gnuplot_found()) {
         fprintf(stderr, "daemonsim plot: gnuplot not found (apt-get install gnuplot-nox)\n");
         status = EXIT_RUNTIME;

@@ -3,7 +3,7 @@
  *
  * Parses the options, opens the database read-only (a missing file is an
  * error, never created) and hands the rest to report.c. The exit status
- * follows SPEC.md §2: 2 for bad usage and for a run id the database does not
+ * follows docs/cli.md: 2 for bad usage and for a run id the database does not
  * hold, 3 when the file cannot be read as a daemonsim database or stdout
  * cannot be written. */
 #include <errno.h>
@@ -70,7 +70,7 @@ int cmd_report(int argc, char **argv)
     opterr = 0;
     optind = 0; /* glibc: 0 also resets the state of an earlier parse */
     /* ':' first: a missing argument is told apart from an unknown option.
-     * No '+': options may follow DB, as in the SPEC's synopsis. */
+     * No '+': options may follow DB, as in the synopsis of docs/cli.md. */
     while ((ch = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         switch (ch) {
         case 'r': {

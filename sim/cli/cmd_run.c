@@ -14,8 +14,15 @@
 static const char run_help[] =
     "Usage: daemonsim run SCENARIO.yaml [-o DB] [--seed N] [--set KEY=VALUE]...\n"
     "                     [--until DURATION] [-q | --watch] [--check]\n"
+    "                     [--record summary|full | --no-db]\n"
     "Simulate one scenario and append the run to a results database.\n\n"
-    "  -o, --output DB      database file (default: results/<scenario name>.db)\n"
+    "  -o, --output DB      database file (default: results/<scenario name>.db);\n"
+    "                       :memory: records nothing, as --no-db does\n"
+    "      --record LEVEL   full (default): every pod, node and Kubernetes event;\n"
+    "                       summary: runs, rollouts, sampled status and pod\n"
+    "                       creations only (the rows every chart needs)\n"
+    "      --no-db          record nothing: the answer is the printed table and\n"
+    "                       the exit status\n"
     "      --seed N         seed for every random stream (default: spec.seed)\n"
     "      --set KEY=VALUE  override a scenario value: a path such as\n"
     "                       spec.cluster.nodePools[workers].count, or an alias:\n"
@@ -54,11 +61,13 @@ int cmd_run(int argc, char **argv)
         {"set", required_argument, NULL, 's'},    {"until", required_argument, NULL, 'u'},
         {"quiet", no_argument, NULL, 'q'},        {"watch", no_argument, NULL, 'w'},
         {"check", no_argument, NULL, 'c'},        {"help", no_argument, NULL, 'h'},
+        {"record", required_argument, NULL, 'r'}, {"no-db", no_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
     uint64_t seed = 0;
-    bool has_seed = false, check = false;
+    bool has_seed = false, check = false, no_db = false;
+    RecordLevel record = RECORD_FULL;
     SimTime until = 0;
     ProgressMode progress = PROGRESS_NORMAL;
     Override *ovr = NULL;
@@ -96,11 +105,26 @@ int cmd_run(int argc, char **argv)
         case 'q': progress = PROGRESS_QUIET; break;
         case 'w': progress = PROGRESS_WATCH; break;
         case 'c': check = true; break;
+        case 'r':
+            if (strcmp(optarg, "summary") != 0 && strcmp(optarg, "full") != 0) {
+                status = cli_misuse("run", "--record takes summary or full, not '%s'", optarg);
+                goto out;
+            }
+            record = !strcmp(optarg, "summary") ? RECORD_SUMMARY : RECORD_FULL;
+            break;
+        case 'n': no_db = true; break;
         case 'h': status = cli_usage("run", run_help, EXIT_OK); goto out;
         default:
             status = cli_misuse("run", "unknown option '%s'", argv[optind - 1]);
             goto out;
         }
+    }
+    /* SQLite's own name for a database that vanishes on close: writing rows
+     * nobody can read would only cost time, so it means the same as --no-db. */
+    if (db && !strcmp(db, ":memory:")) no_db = true;
+    if (no_db && db && strcmp(db, ":memory:") != 0) {
+        status = cli_misuse("run", "--no-db and -o %s contradict each other", db);
+        goto out;
     }
     if (optind != argc - 1) {
         status = cli_misuse("run", "%s", optind >= argc ? "missing SCENARIO file" : "more than one SCENARIO file");
@@ -117,7 +141,9 @@ int cmd_run(int argc, char **argv)
     }
     scenario_print_warnings(sc, stderr);
     char *default_db = NULL;
-    if (!db) {
+    if (no_db) {
+        db = NULL;
+    } else if (!db) {
         size_t n = strlen(sc->name) + 16;
         default_db = xmalloc(n);
         snprintf(default_db, n, "results/%s.db", sc->name);
@@ -126,14 +152,18 @@ int cmd_run(int argc, char **argv)
     char *params = cli_params_json(ovr, novr, has_seed, seed);
     RunOptions ro = {.scenario = sc, .seed = has_seed ? seed : sc->seed, .db_path = db,
                      .params_json = params, .until = until, .progress = progress, .check = check,
-                     .out = stdout, .err = stderr};
+                     .record = record, .out = stdout, .err = stderr};
     RunResult res;
     char err[512] = "";
     if ((default_db && ensure_results_dir(db) != 0) || run_scenario(&ro, &res, err, sizeof err) != 0) {
-        fprintf(stderr, "daemonsim run: %s: %s\n", db, err[0] ? err : strerror(errno));
+        fprintf(stderr, "daemonsim run: %s: %s\n", db ? db : "(no database)", err[0] ? err : strerror(errno));
         status = EXIT_RUNTIME;
     } else {
-        if (progress != PROGRESS_QUIET)
+        if (progress != PROGRESS_QUIET && !db)
+            fprintf(stderr, "run (not recorded): %s simulated in %.3f s of wall time, %llu events%s\n",
+                    sc->name, res.wall_seconds, (unsigned long long)res.events,
+                    res.converged ? ", converged" : "");
+        else if (progress != PROGRESS_QUIET)
             fprintf(stderr, "run %lld: %s simulated in %.3f s of wall time, %llu events%s\n",
                     (long long)res.run_id, sc->name, res.wall_seconds,
                     (unsigned long long)res.events, res.converged ? ", converged" : "");

@@ -1,5 +1,5 @@
 /* cmd_sweep.c: `daemonsim sweep`, many runs of one scenario over a grid of
- * parameter values, summarised per parameter point (SPEC.md §2). The options
+ * parameter values, summarised per parameter point (docs/cli.md). The options
  * become a SweepSpec here; planning, the worker processes, the database and
  * the statistics are the sweep layer's (sim/sweep/, sweep.h). */
 #include <errno.h>
@@ -270,7 +270,7 @@ int cmd_sweep(int argc, char **argv)
 
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     long jobs = a.jobs ? a.jobs : (cores > 0 ? cores : 1);
-    jobs = DS_MIN(jobs, (long)plan.ntodo);
+    jobs = DS_MIN(jobs, (long)plan.npending);
     plan.nworkers = (int)DS_MAX(jobs, 1);
     plan.progress = !a.quiet;
     plan.tty = isatty(fileno(stderr));
@@ -281,7 +281,7 @@ int cmd_sweep(int argc, char **argv)
             fprintf(stderr, ", shard %u/%u", a.spec.shard, a.spec.nshards);
         if (sink.resumed)
             fprintf(stderr, ", %zu stored before", sink.resumed);
-        if (a.mpi) fprintf(stderr, ", %zu to run on %d MPI ranks\n", plan.ntodo, sweep_mpi_size());
+        if (a.mpi) fprintf(stderr, ", %zu to run on %d MPI ranks\n", plan.npending, sweep_mpi_size());
         else fprintf(stderr, " on %d workers\n", plan.nworkers);
     }
 

@@ -18,15 +18,10 @@
 /* 2^63 ns: a draw at or beyond this (292 years) saturates at SIM_NEVER. */
 #define DIST_MAX_NS 9223372036854775808.0
 
-static const char *const dist_names[] = {
-    [DIST_CONSTANT] = "constant",
-    [DIST_UNIFORM] = "uniform",
-    [DIST_EXPONENTIAL] = "exponential",
-    [DIST_NORMAL] = "normal",
-    [DIST_LOGNORMAL] = "lognormal",
-    [DIST_GAMMA] = "gamma",
-    [DIST_WEIBULL] = "weibull",
-    [DIST_EMPIRICAL] = "empirical",
+static const char *const dist_names[DIST__COUNT] = {
+#define X(id, ID, ...) [DIST_##ID] = #id,
+    DIST_KINDS(X)
+#undef X
 };
 
 const char *dist_kind_name(DistKind k)
@@ -39,6 +34,7 @@ const char *dist_kind_name(DistKind k)
  * comparisons also reject NaN. */
 const char *dist_check(const Dist *d)
 {
+    if ((unsigned)d->kind >= DIST__COUNT) return "unknown distribution";
     switch (d->kind) {
     case DIST_CONSTANT:
         if (!isfinite(d->a)) return "value must be finite";
@@ -78,8 +74,7 @@ const char *dist_check(const Dist *d)
             if (!(d->values[i] >= 0)) return "values must be >= 0";
         }
         break;
-    default:
-        return "unknown distribution";
+    case DIST__COUNT: break;
     }
     if (d->has_min && !(d->min >= 0 && isfinite(d->min))) return "min must be >= 0";
     if (d->has_max && !(d->max >= 0 && isfinite(d->max))) return "max must be >= 0";
@@ -87,29 +82,41 @@ const char *dist_check(const Dist *d)
     return NULL;
 }
 
-static double dist_draw_normal(double mean, double stddev, gsl_rng *g)
+/* ---- draws, one per DIST_KINDS entry ---------------------------------------- */
+
+static double draw_constant(const Dist *d, gsl_rng *g) { (void)g; return d->a; }
+static double draw_uniform(const Dist *d, gsl_rng *g) { return gsl_ran_flat(g, d->a, d->b); }
+static double draw_exponential(const Dist *d, gsl_rng *g) { return gsl_ran_exponential(g, d->a); }
+static double draw_lognormal(const Dist *d, gsl_rng *g)
+{
+    return gsl_ran_lognormal(g, log(d->a), d->b);
+}
+static double draw_gamma(const Dist *d, gsl_rng *g) { return gsl_ran_gamma(g, d->a, d->b); }
+static double draw_weibull(const Dist *d, gsl_rng *g) { return gsl_ran_weibull(g, d->b, d->a); }
+
+static double draw_normal(const Dist *d, gsl_rng *g)
 {
     for (int i = 0; i < DIST_NORMAL_TRIES; i++) {
-        double x = mean + gsl_ran_gaussian(g, stddev);
+        double x = d->a + gsl_ran_gaussian(g, d->b);
         if (x >= 0) return x;
     }
     return 0;
 }
 
+static double draw_empirical(const Dist *d, gsl_rng *g)
+{
+    return d->values[gsl_rng_uniform_int(g, d->nvalues)];
+}
+
 double dist_draw_seconds(const Dist *d, Rng *r)
 {
     gsl_rng *g = rng_gsl(r);
-    double x;
+    double x = 0;
     switch (d->kind) {
-    case DIST_CONSTANT: x = d->a; break;
-    case DIST_UNIFORM: x = gsl_ran_flat(g, d->a, d->b); break;
-    case DIST_EXPONENTIAL: x = gsl_ran_exponential(g, d->a); break;
-    case DIST_NORMAL: x = dist_draw_normal(d->a, d->b, g); break;
-    case DIST_LOGNORMAL: x = gsl_ran_lognormal(g, log(d->a), d->b); break;
-    case DIST_GAMMA: x = gsl_ran_gamma(g, d->a, d->b); break;
-    case DIST_WEIBULL: x = gsl_ran_weibull(g, d->b, d->a); break;
-    case DIST_EMPIRICAL: x = d->values[gsl_rng_uniform_int(g, d->nvalues)]; break;
-    default: x = 0; break;
+#define X(id, ID, ...) case DIST_##ID: x = draw_##id(d, g); break;
+    DIST_KINDS(X)
+#undef X
+    case DIST__COUNT: break;
     }
     if (d->has_min && x < d->min) x = d->min;
     if (d->has_max && x > d->max) x = d->max;
@@ -133,11 +140,28 @@ SimTime dist_draw(const Dist *d, Rng *r)
     return dist_round_ns(ns);
 }
 
-/* The mean of what dist_draw_normal returns: a draw is kept with probability
+/* ---- means, one per DIST_KINDS entry (before clamping) ----------------------- */
+
+static double mean_constant(const Dist *d) { return d->a; }
+static double mean_uniform(const Dist *d) { return (d->a + d->b) / 2; }
+static double mean_exponential(const Dist *d) { return d->a; }
+static double mean_lognormal(const Dist *d) { return d->a * exp(d->b * d->b / 2); }
+static double mean_gamma(const Dist *d) { return d->a * d->b; }
+static double mean_weibull(const Dist *d) { return d->b * tgamma(1 + 1 / d->a); }
+
+static double mean_empirical(const Dist *d)
+{
+    double sum = 0;
+    for (size_t i = 0; i < d->nvalues; i++) sum += d->values[i];
+    return d->nvalues ? sum / (double)d->nvalues : 0;
+}
+
+/* The mean of what draw_normal returns: a draw is kept with probability
  * p = P(X >= 0), and then has the lower-truncated mean; after 64 misses it
  * is 0. */
-static double dist_mean_normal(double mean, double stddev)
+static double mean_normal(const Dist *d)
 {
+    double mean = d->a, stddev = d->b;
     if (stddev == 0) return mean >= 0 ? mean : 0;
     double alpha = -mean / stddev;
     double p = gsl_cdf_ugaussian_Q(alpha);
@@ -150,18 +174,10 @@ static double dist_mean_normal(double mean, double stddev)
 double dist_mean(const Dist *d)
 {
     switch (d->kind) {
-    case DIST_CONSTANT: return d->a;
-    case DIST_UNIFORM: return (d->a + d->b) / 2;
-    case DIST_EXPONENTIAL: return d->a;
-    case DIST_NORMAL: return dist_mean_normal(d->a, d->b);
-    case DIST_LOGNORMAL: return d->a * exp(d->b * d->b / 2);
-    case DIST_GAMMA: return d->a * d->b;
-    case DIST_WEIBULL: return d->b * tgamma(1 + 1 / d->a);
-    case DIST_EMPIRICAL: {
-        double sum = 0;
-        for (size_t i = 0; i < d->nvalues; i++) sum += d->values[i];
-        return d->nvalues ? sum / (double)d->nvalues : 0;
-    }
+#define X(id, ID, ...) case DIST_##ID: return mean_##id(d);
+    DIST_KINDS(X)
+#undef X
+    case DIST__COUNT: break;
     }
     return 0;
 }

@@ -13,7 +13,7 @@
 #include "ydoc.h"
 
 /* One distinct template of a DaemonSet, numbered like ControllerRevisions
- * (daemonset-behaviour.md §12), so that rollback events can be followed. */
+ * (docs/behaviour.md §12), so that rollback events can be followed. */
 typedef struct {
     YNode *tree;
     const char *canonical;
@@ -48,6 +48,8 @@ typedef struct Loader {
     const char *dir;            /* the scenario's folder, with a trailing '/', or "" */
     PriorityClasses pcs;
     VEC(NodePoolSpec) pools;
+    VEC(ExistingPod) existing_pods;
+    const YNode *pods_from;     /* cluster.podsFrom, read once the DaemonSets are known */
     uint32_t ndeclared;         /* pools[0 .. ndeclared) come from nodePools */
     VEC(DaemonSetSpec) specs;
     VEC(DsChain) chains;
@@ -69,6 +71,8 @@ bool loader_add_daemonsets(Loader *L, const YNode *entry, SimTime at, uint32_t *
 /* Parses a manifest tree into a new spec appended to L->specs. */
 bool loader_spec_from_tree(Loader *L, YNode *tree, const Timing *timing, uint32_t *index);
 DsChain *loader_find_chain(Loader *L, Sym name);
+/* A `{cpu, memory, pods}` mapping of quantities (a pool's `used`). */
+bool loader_parse_resources(Loader *L, const YNode *n, Resources *out);
 /* Index of a pool by name, or -1. */
 int32_t loader_find_pool(const Loader *L, Sym name);
 
@@ -78,6 +82,10 @@ bool expects_parse(Loader *L, const YNode *expect);
 
 /* nodes_import.c: every `nodesFrom` entry becomes pools of one node each. */
 bool nodes_import(Loader *L, const YNode *list);
+
+/* pods_import.c: `podsFrom` files: DaemonSet pods of the scenario's
+ * DaemonSets become existing pods, every other running pod load on its node. */
+bool pods_import(Loader *L, const YNode *list);
 
 /* scenario_check.c: after parsing. A cluster too big to number or to fit in
  * memory is an error; events and expectations after the end are warnings. */

@@ -1,5 +1,5 @@
 /* manifest.c: an apps/v1 DaemonSet manifest into a DaemonSetSpec, with the
- * API server's defaulting and validation (daemonset-behaviour.md §13).
+ * API server's defaulting and validation (docs/behaviour.md §13).
  *
  * Unknown fields anywhere are rejected first by the strict schema walk
  * (schema.h); the tables here then read the fields the model uses, so the
@@ -205,12 +205,13 @@ bool manifest_check_kind(YCtx *c, const YNode *root)
     }
     const char *a;
     if (!yget_str(c, api, &a)) return false;
-    if (!strcmp(a, "apps/v1")) return true;
+    if (!strcmp(a, "apps/v1") || !strcmp(a, KRUISE_API_VERSION)) return true;
     if (!strcmp(a, "extensions/v1beta1") || !strcmp(a, "apps/v1beta2"))
         yerr(c, api, "%s no longer serves DaemonSets (removed in Kubernetes 1.16); use apps/v1, "
                      "which also requires spec.selector", a);
     else
-        yerr(c, api, "unsupported apiVersion \"%s\" for a DaemonSet; expected apps/v1", a);
+        yerr(c, api, "unsupported apiVersion \"%s\" for a DaemonSet; expected apps/v1 or "
+                     KRUISE_API_VERSION, a);
     return false;
 }
 
@@ -222,6 +223,7 @@ typedef struct {
     int32_t container_port;
     int32_t host_port;
     Sym protocol;
+    Sym host_ip;                /* SYM_EMPTY: every address (unset or 0.0.0.0) */
 } PortIn;
 
 typedef struct {
@@ -299,11 +301,31 @@ static bool md_annotations(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+/* The DaemonSet's own annotations: as md_annotations, and on an Advanced
+ * DaemonSet the image pre-download parallelism that Kruise's ImagePullJob
+ * reads (apps.kruise.io/image-predownload-parallelism, a positive integer). */
+static bool md_ds_annotations(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    if (!md_annotations(c, n, dst)) return false;
+    const YNode *v = ymap_get(n, "apps.kruise.io/image-predownload-parallelism");
+    if (!v || !mf->ds->kruise.on) return true;
+    char *end = NULL;
+    long p = ynode_is_null(v) ? 0 : strtol(v->text, &end, 10);
+    if (p < 1 || p > INT32_MAX || *end) {
+        yerr(c, v, "must be a positive integer (a string, as annotations are), got \"%s\"",
+             v->text ? v->text : "");
+        return false;
+    }
+    mf->ds->kruise.predownload_parallelism = (int32_t)p;
+    return true;
+}
+
 static const YField metadata_fields[] = {
     {"name", md_name, 0, YF_REQUIRED},
     {"namespace", md_namespace, 0, 0},
     {"labels", md_labels, 0, 0},
-    {"annotations", md_annotations, 0, 0},
+    {"annotations", md_ds_annotations, 0, 0},
 };
 
 /* ---- selectors and affinity ------------------------------------------------------ */
@@ -707,6 +729,15 @@ static bool port_protocol(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+static bool port_host_ip(YCtx *c, const YNode *n, void *dst)
+{
+    const char *s;
+    if (!yget_str(c, n, &s)) return false;
+    /* The NodePorts filter treats an empty hostIP as 0.0.0.0: every address. */
+    ((PortIn *)dst)->host_ip = s[0] == '\0' || strcmp(s, "0.0.0.0") == 0 ? SYM_EMPTY : strtab_intern(c->strs, s);
+    return true;
+}
+
 static bool ctr_ports(YCtx *c, const YNode *n, void *dst)
 {
     static const YField fields[] = {
@@ -714,12 +745,12 @@ static bool ctr_ports(YCtx *c, const YNode *n, void *dst)
         {"hostPort", port_host, 0, 0},
         {"protocol", port_protocol, 0, 0},
         {"name", yf_ignore, 0, 0},
-        {"hostIP", yf_ignore, 0, 0},
+        {"hostIP", port_host_ip, 0, 0},
     };
     ContainerIn *ci = dst;
     if (!yget_seq(c, n)) return false;
     for (uint32_t i = 0; i < n->n; i++) {
-        PortIn p = {.node = n->items[i], .protocol = strtab_intern(c->strs, "TCP")};
+        PortIn p = {.node = n->items[i], .protocol = strtab_intern(c->strs, "TCP"), .host_ip = SYM_EMPTY};
         if (!ymap_walk(c, n->items[i], fields, DS_ARRAY_LEN(fields), &p, 0, NULL)) return false;
         /* The scheduler's host-port filter looks at regular containers only. */
         if (!ci->init) VEC_PUSH(ci->mf->ports, p);
@@ -910,8 +941,10 @@ static bool resolve_host_ports(Mf *mf)
 {
     YCtx *c = mf->c;
     PodTemplate *t = &mf->ds->template_;
-    uint16_t *ports = arena_alloc(c->out, (mf->ports.n ? mf->ports.n : 1) * sizeof *ports);
-    Sym *protos = xmalloc((mf->ports.n ? mf->ports.n : 1) * sizeof *protos);
+    size_t cap = mf->ports.n ? mf->ports.n : 1;
+    uint16_t *ports = arena_alloc(c->out, cap * sizeof *ports);
+    Sym *protos = arena_alloc(c->out, cap * sizeof *protos);
+    Sym *ips = arena_alloc(c->out, cap * sizeof *ips);
     uint32_t n = 0;
     bool ok = true;
     for (size_t i = 0; i < mf->ports.n && ok; i++) {
@@ -936,10 +969,12 @@ static bool resolve_host_ports(Mf *mf)
         }
         if (!ok) break;
         protos[n] = p->protocol;
+        ips[n] = p->host_ip;
         ports[n++] = (uint16_t)p->host_port;
     }
-    free(protos);
     t->host_ports = ports;
+    t->host_port_protocols = protos;
+    t->host_port_ips = ips;
     t->nhost_ports = n;
     return ok;
 }
@@ -1012,6 +1047,17 @@ static bool tmpl_spec(YCtx *c, const YNode *n, void *dst)
     return pod_spec(dst, n);
 }
 
+/* The template with every container's image removed: OpenKruise updates a
+ * pod in place when this is all that changed (inplaceupdate CanUpdateInPlace). */
+static const char *canonical_sans_images(YCtx *c, const YNode *tmpl)
+{
+    YNode *copy = ynode_copy(c, tmpl, NULL, NULL, 0);
+    YNode *ctrs = ymap_get(ymap_get(copy, "spec"), "containers");
+    for (uint32_t i = 0; ctrs && ctrs->kind == YNODE_SEQ && i < ctrs->n; i++)
+        if (ctrs->items[i]->kind == YNODE_MAP) ymap_remove(ctrs->items[i], "image");
+    return ynode_canonical(copy, c->out);
+}
+
 static bool spec_template(YCtx *c, const YNode *n, void *dst)
 {
     static const YField fields[] = {
@@ -1022,6 +1068,7 @@ static bool spec_template(YCtx *c, const YNode *n, void *dst)
     mf->template_node = n;
     if (!ymap_walk(c, n, fields, DS_ARRAY_LEN(fields), mf, 0, NULL)) return false;
     mf->ds->template_.canonical = ynode_canonical(n, c->out);
+    mf->ds->template_.canonical_sans_images = canonical_sans_images(c, n);
     return true;
 }
 
@@ -1047,14 +1094,56 @@ static bool ru_max_surge(YCtx *c, const YNode *n, void *dst)
     return yget_int_or_percent(c, n, &mf->ds->max_surge);
 }
 
+/* Advanced DaemonSet rollingUpdate fields (openkruise/kruise
+ * apis/apps/v1alpha1/daemonset_types.go, RollingUpdateDaemonSet). */
+static bool ru_kruise_type(YCtx *c, const YNode *n, void *dst)
+{
+    static const char *const names[] = {"Standard", "Surging", "InPlaceIfPossible"};
+    Mf *mf = dst;
+    int i;
+    if (!yget_enum(c, n, names, 3, &i)) return false;
+    mf->ds->kruise.type = i == 2 ? KRUISE_IN_PLACE_IF_POSSIBLE : KRUISE_STANDARD;
+    return true;
+}
+
+static bool ru_kruise_partition(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    return yf_i32_nonneg(c, n, &mf->ds->kruise.partition);
+}
+
+static bool ru_kruise_paused(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    return yf_bool(c, n, &mf->ds->kruise.paused);
+}
+
+static bool ru_kruise_selector(YCtx *c, const YNode *n, void *dst)
+{
+    Mf *mf = dst;
+    mf->ds->kruise.has_selector = true;
+    return ymap_walk(c, n, selector_fields, DS_ARRAY_LEN(selector_fields),
+                     &mf->ds->kruise.selector, 0, NULL);
+}
+
 static bool us_rolling_update(YCtx *c, const YNode *n, void *dst)
 {
     static const YField fields[] = {
         {"maxUnavailable", ru_max_unavailable, 0, 0},
         {"maxSurge", ru_max_surge, 0, 0},
     };
+    static const YField kruise_fields[] = {
+        {"maxUnavailable", ru_max_unavailable, 0, 0},
+        {"maxSurge", ru_max_surge, 0, 0},
+        {"rollingUpdateType", ru_kruise_type, 0, 0},
+        {"partition", ru_kruise_partition, 0, 0},
+        {"paused", ru_kruise_paused, 0, 0},
+        {"selector", ru_kruise_selector, 0, 0},
+    };
     Mf *mf = dst;
     mf->rolling_node = n;
+    if (mf->ds->kruise.on)
+        return ymap_walk(c, n, kruise_fields, DS_ARRAY_LEN(kruise_fields), mf, 0, NULL);
     return ymap_walk(c, n, fields, DS_ARRAY_LEN(fields), mf, 0, NULL);
 }
 
@@ -1179,6 +1268,7 @@ bool manifest_parse(YCtx *c, const YNode *root, const PriorityClasses *pcs, Daem
     out->template_.node_name = SYM_EMPTY;
     out->template_.priority_class = SYM_EMPTY;
     out->pos = root->pos;
+    out->kruise.on = !strcmp(ymap_get(root, "apiVersion")->text, KRUISE_API_VERSION);
     Mf mf = {.c = c, .pcs = pcs ? pcs : &none, .ds = out};
     bool ok = ymap_walk(c, root, fields, DS_ARRAY_LEN(fields), &mf, 0, NULL);
     VEC_FREE(mf.ports);

@@ -28,7 +28,7 @@ bool manifest_check_kind(YCtx *c, const YNode *root);
 /* kind of a document, or "" when it has none (multi-document files skip
  * documents of other kinds). */
 const char *manifest_kind(const YNode *root);
-/* Defaults and validates one DaemonSet (daemonset-behaviour.md §13); arrays go
+/* Defaults and validates one DaemonSet (docs/behaviour.md §13); arrays go
  * to c->out. The caller fills template_.failure and template_.timing. */
 bool manifest_parse(YCtx *c, const YNode *root, const PriorityClasses *pcs, DaemonSetSpec *out);
 

@@ -12,7 +12,7 @@
  * kubelet reports NotReady; Unknown: the kubelet is silent) and its taints.
  * The NoSchedule taints the node lifecycle controller derives from the
  * conditions (not-ready, unreachable, memory-, disk-, pid-pressure,
- * network-unavailable; daemonset-behaviour.md §7.1) are rebuilt from the
+ * network-unavailable; docs/behaviour.md §7.1) are rebuilt from the
  * conditions, so a dump taken before the controller's pass gets them too; the
  * NoExecute not-ready/unreachable taint is kept when it matches the Ready
  * condition (otherwise the simulated controller places it through its zone
@@ -255,11 +255,16 @@ static bool check_names(Loader *L)
 
 static bool import_entry(Loader *L, const YNode *n)
 {
-    static const YField fields[] = {YFIELD_CALLER("file", YF_REQUIRED), YFIELD_CALLER("pool", 0)};
+    static const YField fields[] = {YFIELD_CALLER("file", YF_REQUIRED), YFIELD_CALLER("pool", 0),
+                                    YFIELD_CALLER("used", 0), YFIELD_CALLER("usedPriority", 0)};
     YCtx *c = &L->c;
-    const YNode *f[2] = {NULL, NULL};
+    const YNode *f[4] = {NULL, NULL, NULL, NULL};
     if (n->kind == YNODE_SCALAR) f[0] = n;
-    else if (!ymap_walk(c, n, fields, 2, NULL, 0, f)) return false;
+    else if (!ymap_walk(c, n, fields, 4, NULL, 0, f)) return false;
+    Resources used = {0};
+    int64_t used_priority = 0;
+    if (f[2] && !loader_parse_resources(L, f[2], &used)) return false;
+    if (f[3] && !yget_int(c, f[3], INT32_MIN, INT32_MAX, &used_priority)) return false;
     const char *rel;
     if (!yget_str(c, f[0], &rel)) return false;
     ImportState st = {.L = L};
@@ -280,7 +285,26 @@ static bool import_entry(Loader *L, const YNode *n)
              "pool:", strtab_str(c->strs, st.pool));
         return false;
     }
-    return ydoc_stream_items(c, loader_path(L, rel), f[0]->pos, keep_node_path, import_node, &st);
+    size_t first = L->pools.n;
+    if (!ydoc_stream_items(c, loader_path(L, rel), f[0]->pos, keep_node_path, import_node, &st))
+        return false;
+    /* Load declared for the file's nodes, on top of what podsFrom adds. */
+    for (size_t i = first; i < L->pools.n && (f[2] || f[3]); i++) {
+        NodePoolSpec *p = &L->pools.v[i];
+        p->used = used;
+        p->used_priority = (int32_t)used_priority;
+        const char *over = used.cpu > p->allocatable.cpu         ? "cpu"
+                           : used.memory > p->allocatable.memory ? "memory"
+                           : used.pods > p->allocatable.pods     ? "pods"
+                                                                 : NULL;
+        if (over) {
+            const YNode *at = f[2] ? ymap_get(f[2], over) : NULL;
+            yerr(c, at ? at : f[2], "used %s exceeds the allocatable %s of node \"%s\"", over,
+                 over, strtab_str(c->strs, p->node_name));
+            return false;
+        }
+    }
+    return true;
 }
 
 bool nodes_import(Loader *L, const YNode *list)

@@ -12,7 +12,7 @@
  * value carries the position "--set KEY" (line 0), so any later error about
  * it reads `--set KEY: message`.
  *
- * As for sweep points (SPEC.md §2), setting maxSurge to a non-zero value for
+ * As for sweep points (docs/cli.md), setting maxSurge to a non-zero value for
  * some DaemonSets without setting their maxUnavailable also sets
  * maxUnavailable to 0 (a surge rollout); symmetrically, a non-zero
  * maxUnavailable alone sets maxSurge to 0. Otherwise upstream validation

@@ -1,4 +1,4 @@
-/* scenario.c: a scenario file (SPEC.md §3) into a validated Scenario.
+/* scenario.c: a scenario file (docs/scenario-format.md) into a validated Scenario.
  *
  * scenario_load() reads the file, applies --set overrides to the YAML tree,
  * then walks it with one table per mapping: metadata, spec, cluster and node
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "daemonsim/dist.h"
+#include "daemonsim/k8sversion.h"
 #include "loader.h"
 
 /* ---- names and defaults ----------------------------------------------------------- */
@@ -32,13 +33,9 @@ const char *action_kind_name(ActionKind k)
 }
 
 static const char *const status_names[STATUS__COUNT] = {
-    [STATUS_DESIRED] = "desiredNumberScheduled",
-    [STATUS_CURRENT] = "currentNumberScheduled",
-    [STATUS_READY] = "numberReady",
-    [STATUS_UPDATED] = "updatedNumberScheduled",
-    [STATUS_AVAILABLE] = "numberAvailable",
-    [STATUS_UNAVAILABLE] = "numberUnavailable",
-    [STATUS_MISSCHEDULED] = "numberMisscheduled",
+#define X(f, K, name) [STATUS_##K] = name,
+    DS_STATUS_COUNTS(X)
+#undef X
     [STATUS_OBSERVED_GENERATION] = "observedGeneration",
 };
 
@@ -58,8 +55,8 @@ const char *invariant_name(Invariant i)
     return (unsigned)i < DS_ARRAY_LEN(invariant_names) ? invariant_names[i] : "?";
 }
 
-/* SPEC §3's example values; node startup (registration to Ready) is not in
- * SPEC: kubelets typically report Ready 10-30 s after registering. */
+/* The defaults docs/scenario-format.md lists; node startup (registration to Ready)
+ * has no upstream default: kubelets typically report Ready 10-30 s after registering. */
 Timing timing_defaults(void)
 {
     return (Timing){
@@ -73,7 +70,7 @@ Timing timing_defaults(void)
     };
 }
 
-/* Upstream flag defaults (daemonset-behaviour.md §7.1, §17). */
+/* Upstream flag defaults (docs/behaviour.md §7.1, §17). */
 ControlPlane control_plane_defaults(void)
 {
     return (ControlPlane){
@@ -87,6 +84,7 @@ ControlPlane control_plane_defaults(void)
         .pod_gc_period = 20 * SIM_S,
         .pod_gc_quarantine = 40 * SIM_S,
         .candidate_order_by_name = false,
+        .kubernetes_minor = K8S_MINOR_NEWEST,
     };
 }
 
@@ -180,40 +178,28 @@ static bool di_values(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
-#define DIST_COMMON {"dist", yf_ignore, 0, YF_REQUIRED}
-#define DIST_CLAMPS {"min", di_min, 0, 0}, {"max", di_max, 0, 0}
+/* The keys of each distribution, from DIST_KINDS (dist.h). */
+#define DI_FIELD_DUR(ab, key) {#key, di_dur_##ab, 0, YF_REQUIRED},
+#define DI_FIELD_NUM(ab, key) {#key, di_num_##ab, 0, YF_REQUIRED},
+#define DI_FIELD_VALUES(ab, key) {#key, di_values, 0, YF_REQUIRED},
+#define DI_FIELD_NONE(ab, key)
+#define DI_CLAMPS {"min", di_min, 0, 0}, {"max", di_max, 0, 0},
+#define DI_NO_CLAMPS
 
-static const YField dist_constant_fields[] = {DIST_COMMON, {"value", di_dur_a, 0, YF_REQUIRED},
-                                              DIST_CLAMPS};
-static const YField dist_uniform_fields[] = {DIST_COMMON, {"min", di_dur_a, 0, YF_REQUIRED},
-                                             {"max", di_dur_b, 0, YF_REQUIRED}};
-static const YField dist_exponential_fields[] = {DIST_COMMON, {"mean", di_dur_a, 0, YF_REQUIRED},
-                                                 DIST_CLAMPS};
-static const YField dist_normal_fields[] = {DIST_COMMON, {"mean", di_dur_a, 0, YF_REQUIRED},
-                                            {"stddev", di_dur_b, 0, YF_REQUIRED}, DIST_CLAMPS};
-static const YField dist_lognormal_fields[] = {DIST_COMMON, {"median", di_dur_a, 0, YF_REQUIRED},
-                                               {"sigma", di_num_b, 0, YF_REQUIRED}, DIST_CLAMPS};
-static const YField dist_shape_scale_fields[] = {DIST_COMMON, {"shape", di_num_a, 0, YF_REQUIRED},
-                                                 {"scale", di_dur_b, 0, YF_REQUIRED}, DIST_CLAMPS};
-static const YField dist_empirical_fields[] = {DIST_COMMON, {"values", di_values, 0, YF_REQUIRED},
-                                               DIST_CLAMPS};
+#define X(id, ID, akey, a_unit, bkey, b_unit, clamps)                                    \
+    static const YField dist_##id##_fields[] = {                                         \
+        {"dist", yf_ignore, 0, YF_REQUIRED},                                             \
+        DI_FIELD_##a_unit(a, akey) DI_FIELD_##b_unit(b, bkey) DI_##clamps};
+DIST_KINDS(X)
+#undef X
 
 static const struct {
-    const char *name;
-    DistKind kind;
     const YField *fields;
     size_t nfields;
-} dist_kinds[] = {
-#define DK(name, kind, tab) {name, kind, tab, DS_ARRAY_LEN(tab)}
-    DK("constant", DIST_CONSTANT, dist_constant_fields),
-    DK("uniform", DIST_UNIFORM, dist_uniform_fields),
-    DK("exponential", DIST_EXPONENTIAL, dist_exponential_fields),
-    DK("normal", DIST_NORMAL, dist_normal_fields),
-    DK("lognormal", DIST_LOGNORMAL, dist_lognormal_fields),
-    DK("gamma", DIST_GAMMA, dist_shape_scale_fields),
-    DK("weibull", DIST_WEIBULL, dist_shape_scale_fields),
-    DK("empirical", DIST_EMPIRICAL, dist_empirical_fields),
-#undef DK
+} dist_fields[DIST__COUNT] = {
+#define X(id, ID, ...) [DIST_##ID] = {dist_##id##_fields, DS_ARRAY_LEN(dist_##id##_fields)},
+    DIST_KINDS(X)
+#undef X
 };
 
 bool loader_parse_dist(Loader *L, const YNode *n, Dist *out)
@@ -230,18 +216,22 @@ bool loader_parse_dist(Loader *L, const YNode *n, Dist *out)
         yerr(c, n, "expected a duration or a distribution {dist: NAME, ...}, got a sequence");
         return false;
     }
+    const char *names[DIST__COUNT];
+    for (int i = 0; i < DIST__COUNT; i++) names[i] = dist_kind_name((DistKind)i);
     const YNode *kind_node = ymap_get(n, "dist");
     if (!kind_node || ynode_is_null(kind_node)) {
-        yerr(c, n, "missing required key \"dist\" (constant, uniform, exponential, normal, "
-                   "lognormal, gamma, weibull or empirical)");
+        char list[160];
+        size_t w = 0;
+        for (int i = 0; i < DIST__COUNT && w < sizeof list; i++)
+            w += (size_t)snprintf(list + w, sizeof list - w, "%s%s",
+                                  i == 0 ? "" : i == DIST__COUNT - 1 ? " or " : ", ", names[i]);
+        yerr(c, n, "missing required key \"dist\" (%s)", list);
         return false;
     }
-    const char *names[DS_ARRAY_LEN(dist_kinds)];
-    for (size_t i = 0; i < DS_ARRAY_LEN(dist_kinds); i++) names[i] = dist_kinds[i].name;
     int k;
-    if (!yget_enum(c, kind_node, names, DS_ARRAY_LEN(names), &k)) return false;
-    DistIn in = {.L = L, .d = {.kind = dist_kinds[k].kind}};
-    if (!ymap_walk(c, n, dist_kinds[k].fields, dist_kinds[k].nfields, &in, 0, NULL)) return false;
+    if (!yget_enum(c, kind_node, names, DIST__COUNT, &k)) return false;
+    DistIn in = {.L = L, .d = {.kind = (DistKind)k}};
+    if (!ymap_walk(c, n, dist_fields[k].fields, dist_fields[k].nfields, &in, 0, NULL)) return false;
     const char *err = dist_check(&in.d);
     if (err) {
         /* Messages start with the parameter's name: point at it. */
@@ -323,12 +313,29 @@ static bool cp_probability(YCtx *c, const YNode *n, void *dst)
 static const YField api_error_fields[] = {
     YFIELD("create", cp_probability, ApiErrors, create, 0),
     YFIELD("delete", cp_probability, ApiErrors, delete_, 0),
+    YFIELD("update", cp_probability, ApiErrors, update, 0),
     YFIELD("status", cp_probability, ApiErrors, status, 0),
 };
 
 static bool cp_api_errors(YCtx *c, const YNode *n, void *dst)
 {
     return ymap_walk(c, n, api_error_fields, DS_ARRAY_LEN(api_error_fields), dst, 0, NULL);
+}
+
+/* "1.N" for a minor version the model follows (k8sversion.h). */
+static bool cp_version(YCtx *c, const YNode *n, void *dst)
+{
+    const char *s;
+    if (!yget_str(c, n, &s)) return false;
+    char *end = NULL;
+    unsigned long minor = strncmp(s, "1.", 2) == 0 ? strtoul(s + 2, &end, 10) : 0;
+    if (!end || end == s + 2 || *end != '\0' || minor < K8S_MINOR_OLDEST || minor > K8S_MINOR_NEWEST) {
+        yerr(c, n, "unsupported Kubernetes version \"%s\"; expected \"1.%u\" to \"1.%u\"", s,
+             K8S_MINOR_OLDEST, K8S_MINOR_NEWEST);
+        return false;
+    }
+    *(uint32_t *)dst = (uint32_t)minor;
+    return true;
 }
 
 static const YField control_plane_fields[] = {
@@ -342,8 +349,21 @@ static const YField control_plane_fields[] = {
     YFIELD("podGCPeriod", yf_duration_pos, ControlPlane, pod_gc_period, 0),
     YFIELD("podGCQuarantine", yf_duration, ControlPlane, pod_gc_quarantine, 0),
     YFIELD("candidateOrder", cp_order, ControlPlane, candidate_order_by_name, 0),
+    YFIELD("kubernetesVersion", cp_version, ControlPlane, kubernetes_minor, 0),
     YFIELD("apiErrors", cp_api_errors, ControlPlane, api_errors, 0),
 };
+
+/* Settings left unset take the chosen version's defaults. */
+static bool parse_control_plane(Loader *L, const YNode *n)
+{
+    ControlPlane *cp = &L->s->control_plane;
+    cp->node_monitor_grace = 0;     /* a given value is positive */
+    if (n && !ymap_walk(&L->c, n, control_plane_fields, DS_ARRAY_LEN(control_plane_fields), cp, 0, NULL))
+        return false;
+    if (cp->node_monitor_grace == 0)
+        cp->node_monitor_grace = k8s_version_profile(cp->kubernetes_minor).node_monitor_grace;
+    return true;
+}
 
 static bool parse_priority_classes(Loader *L, const YNode *n)
 {
@@ -377,6 +397,11 @@ static const YField resources_fields[] = {
 static bool pool_resources(YCtx *c, const YNode *n, void *dst)
 {
     return ymap_walk(c, n, resources_fields, DS_ARRAY_LEN(resources_fields), dst, 0, NULL);
+}
+
+bool loader_parse_resources(Loader *L, const YNode *n, Resources *out)
+{
+    return pool_resources(&L->c, n, out);
 }
 
 typedef struct {
@@ -528,9 +553,11 @@ static bool parse_pools(Loader *L, const YNode *n)
 
 static bool parse_cluster(Loader *L, const YNode *n)
 {
-    static const YField fields[] = {YFIELD_CALLER("nodePools", 0), YFIELD_CALLER("nodesFrom", 0)};
-    const YNode *found[2];
-    if (!ymap_walk(&L->c, n, fields, 2, NULL, 0, found)) return false;
+    static const YField fields[] = {YFIELD_CALLER("nodePools", 0), YFIELD_CALLER("nodesFrom", 0),
+                                    YFIELD_CALLER("podsFrom", 0)};
+    const YNode *found[3];
+    if (!ymap_walk(&L->c, n, fields, 3, NULL, 0, found)) return false;
+    L->pods_from = found[2];
     if (found[0] && !parse_pools(L, found[0])) return false;
     L->ndeclared = (uint32_t)L->pools.n;
     if (found[1] && !nodes_import(L, found[1])) return false;
@@ -732,13 +759,11 @@ static bool parse_spec(Loader *L, const YNode *n)
     if (f[SP_PRIORITY_CLASSES] && !parse_priority_classes(L, f[SP_PRIORITY_CLASSES])) return false;
     if (f[SP_TIMING_FROM] && !parse_timing_from(L, f[SP_TIMING_FROM])) return false;
     if (f[SP_TIMING] && !loader_parse_timing(L, f[SP_TIMING], &s->timing, &s->timing)) return false;
-    if (f[SP_CONTROL_PLANE] &&
-        !ymap_walk(c, f[SP_CONTROL_PLANE], control_plane_fields, DS_ARRAY_LEN(control_plane_fields),
-                   &s->control_plane, 0, NULL))
-        return false;
+    if (!parse_control_plane(L, f[SP_CONTROL_PLANE])) return false;
     if (f[SP_CLUSTER] && !parse_cluster(L, f[SP_CLUSTER])) return false;
     if (f[SP_DAEMONSETS] && !parse_daemonsets(L, f[SP_DAEMONSETS])) return false;
     s->ninitial = (uint32_t)L->specs.n;
+    if (L->pods_from && !pods_import(L, L->pods_from)) return false;
     if (f[SP_EVENTS] && !events_parse(L, f[SP_EVENTS])) return false;
     if (f[SP_EXPECT] && !expects_parse(L, f[SP_EXPECT])) return false;
     return override_check_used(L);
@@ -830,6 +855,7 @@ static void loader_free(Loader *L)
     for (size_t i = 0; i < L->chains.n; i++) VEC_FREE(L->chains.v[i].revs);
     VEC_FREE(L->chains);
     VEC_FREE(L->pools);
+    VEC_FREE(L->existing_pods);
     VEC_FREE(L->specs);
     VEC_FREE(L->actions);
     VEC_FREE(L->expects);
@@ -874,6 +900,7 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
         loader_warn_after_end(&L);
         COPY_OUT(&L, L.warnings, s->warnings, s->nwarnings);
         COPY_OUT(&L, L.pools, s->pools, s->npools);
+        COPY_OUT(&L, L.existing_pods, s->existing_pods, s->nexisting_pods);
         COPY_OUT(&L, L.specs, s->specs, s->nspecs);
         COPY_OUT(&L, L.actions, s->actions, s->nactions);
         COPY_OUT(&L, L.expects, s->expects, s->nexpects);
@@ -931,7 +958,7 @@ static void fmt_dist(const Dist *d, char *buf, size_t n)
     char a[32], b[32];
     fmt_secs(d->a, a, sizeof a);
     fmt_secs(d->b, b, sizeof b);
-    int w;
+    int w = 0;
     switch (d->kind) {
     case DIST_CONSTANT: w = snprintf(buf, n, "%s", a); break;
     case DIST_UNIFORM: w = snprintf(buf, n, "uniform(%s..%s)", a, b); break;
@@ -941,7 +968,7 @@ static void fmt_dist(const Dist *d, char *buf, size_t n)
     case DIST_GAMMA: w = snprintf(buf, n, "gamma(shape %g, scale %s)", d->a, b); break;
     case DIST_WEIBULL: w = snprintf(buf, n, "weibull(shape %g, scale %s)", d->a, b); break;
     case DIST_EMPIRICAL: w = snprintf(buf, n, "empirical(%zu values)", d->nvalues); break;
-    default: w = snprintf(buf, n, "?"); break;
+    case DIST__COUNT: w = snprintf(buf, n, "?"); break;
     }
     if (w < 0 || (size_t)w >= n) return;
     if (d->has_min || d->has_max) {
@@ -1124,6 +1151,7 @@ static void print_action(const Scenario *s, const Action *a, FILE *out)
         break;
     case ACT_CREATE_DS:
     case ACT_UPDATE_DS:
+    case ACT_PATCH_DS:
     case ACT_RESTART_DS:
         snprintf(buf, sizeof buf, "%s -> spec [%u]", strtab_str(s->strs, a->ds_name), a->spec);
         break;
@@ -1145,7 +1173,16 @@ static void print_action(const Scenario *s, const Action *a, FILE *out)
         snprintf(buf, sizeof buf, "%s on %s", strtab_str(s->strs, a->ds_name), t);
         break;
     }
-    default: {
+    case ACT__COUNT: break;
+    case ACT_REMOVE_NODES:
+    case ACT_NODE_NOT_READY:
+    case ACT_NODE_READY:
+    case ACT_CORDON:
+    case ACT_UNCORDON:
+    case ACT_TAINT:
+    case ACT_UNTAINT:
+    case ACT_LABEL:
+    case ACT_UNLABEL: {
         char t[128];
         fmt_target(s, &a->nodes, t, sizeof t);
         snprintf(buf, sizeof buf, "%s", t);
@@ -1241,15 +1278,16 @@ void scenario_print_summary(const Scenario *s, FILE *out)
     fmt_dur(cp->pod_gc_period, p[3], sizeof p[3]);
     fmt_dur(cp->pod_gc_quarantine, p[4], sizeof p[4]);
     fprintf(out,
-            "control plane: apiQps %g, apiBurst %u, burstReplicas %u, workers %u, "
+            "control plane: Kubernetes 1.%u, apiQps %g, apiBurst %u, burstReplicas %u, workers %u, "
             "candidates by %s\n",
-            cp->api_qps, cp->api_burst, cp->burst_replicas, cp->workers,
+            cp->kubernetes_minor, cp->api_qps, cp->api_burst, cp->burst_replicas, cp->workers,
             cp->candidate_order_by_name ? "name" : "random order");
     fprintf(out, "  nodeMonitorPeriod %s, nodeMonitorGracePeriod %s, nodeStartupGracePeriod %s, "
                  "podGCPeriod %s, podGCQuarantine %s\n", p[0], p[1], p[2], p[3], p[4]);
     const ApiErrors *ae = &cp->api_errors;
-    if (ae->create > 0 || ae->delete_ > 0 || ae->status > 0)
-        fprintf(out, "  apiErrors: create %g, delete %g, status %g\n", ae->create, ae->delete_, ae->status);
+    if (ae->create > 0 || ae->delete_ > 0 || ae->update > 0 || ae->status > 0)
+        fprintf(out, "  apiErrors: create %g, delete %g, update %g, status %g\n", ae->create, ae->delete_,
+                ae->update, ae->status);
     fprintf(out, "events: %u\n", s->nactions);
     for (uint32_t i = 0; i < s->nactions; i++) print_action(s, &s->actions[i], out);
     fprintf(out, "expectations: %u\n", s->nexpects);

@@ -1,4 +1,4 @@
-/* scenario_events.c: the `events` and `expect` sections (SPEC.md §3).
+/* scenario_events.c: the `events` and `expect` sections (docs/scenario-format.md).
  *
  * An event is a mapping with `at:` or `every:` (plus `until:`) and exactly
  * one action key. Node actions are parsed as they come. DaemonSet lifecycle
@@ -7,7 +7,7 @@
  * the earlier ones left it: an updateDaemonSet patch is a JSON merge patch
  * on the manifest of the previous revision, re-validated into a new spec.
  * Revision numbers are followed the way the controller numbers them
- * (daemonset-behaviour.md §12: a template equal to an old revision reuses it
+ * (docs/behaviour.md §12: a template equal to an old revision reuses it
  * under the next number) so that a rollback's target is known and later
  * updates build on it. References to pools, nodes and DaemonSets are checked
  * here and reported at the reference. */
@@ -189,6 +189,22 @@ static bool ar_for(YCtx *c, const YNode *n, void *dst)
     return loader_parse_dist(c->user, n, &in->a->for_);
 }
 
+/* nodeNotReady {reporting: true}: the kubelet stays up and posts Ready=False. */
+static bool ar_reporting(YCtx *c, const YNode *n, void *dst)
+{
+    ActIn *in = dst;
+    return yget_bool(c, n, &in->a->kubelet_reports);
+}
+
+static bool ar_reason(YCtx *c, const YNode *n, void *dst)
+{
+    ActIn *in = dst;
+    const char *s;
+    if (!yget_str(c, n, &s)) return false;
+    in->a->reason = strtab_intern(c->strs, s);
+    return true;
+}
+
 static bool ar_taint(YCtx *c, const YNode *n, void *dst)
 {
     ActIn *in = dst;
@@ -267,7 +283,9 @@ static bool ar_cascade(YCtx *c, const YNode *n, void *dst)
 static const YField args_add_nodes[] = {{"pool", ar_pool, 0, YF_REQUIRED},
                                         {"count", ar_count, 0, YF_REQUIRED}};
 static const YField args_nodes[] = {NODES_REQ};
-static const YField args_not_ready[] = {NODES_REQ, {"for", ar_for, 0, 0}};
+static const YField args_not_ready[] = {NODES_REQ, {"for", ar_for, 0, 0},
+                                        {"reporting", ar_reporting, 0, 0},
+                                        {"reason", ar_reason, 0, 0}};
 static const YField args_taint[] = {NODES_REQ, {"taint", ar_taint, 0, YF_REQUIRED}};
 static const YField args_untaint[] = {NODES_REQ, {"key", ar_key, 0, YF_REQUIRED},
                                       {"effect", ar_effect, 0, 0}};
@@ -279,6 +297,10 @@ static const YField args_create[] = {{"file", yf_ignore, 0, 0}, {"manifest", yf_
 static const YField args_update[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
                                      {"image", yf_ignore, 0, 0}, {"container", yf_ignore, 0, 0},
                                      {"patch", yf_ignore, 0, 0}, {"failure", yf_ignore, 0, 0}};
+static const YField args_patch[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
+                                    {"patch", yf_ignore, 0, YF_REQUIRED},
+                                    {"image", yf_ignore, 0, 0}, {"container", yf_ignore, 0, 0},
+                                    {"failure", yf_ignore, 0, 0}};
 static const YField args_rollback[] = {{"name", ar_ds_name, 0, YF_REQUIRED},
                                        {"toRevision", ar_to_revision, 0, 0}};
 static const YField args_name[] = {{"name", ar_ds_name, 0, YF_REQUIRED}};
@@ -304,6 +326,7 @@ static const struct {
     AA(UNLABEL, args_unlabel, false),
     AA(CREATE_DS, args_create, true),
     AA(UPDATE_DS, args_update, true),
+    AA(PATCH_DS, args_patch, true),
     AA(ROLLBACK, args_rollback, true),
     AA(RESTART_DS, args_name, true),
     AA(DELETE_DS, args_delete, true),
@@ -359,7 +382,7 @@ static bool parse_event(Loader *L, const YNode *n, PendingVec *pending)
         return false;
     }
     Action a = {.kind = (ActionKind)kind, .pos = n->pos, .until = SIM_NEVER, .pool = SYM_NONE,
-                .ds_name = SYM_NONE};
+                .ds_name = SYM_NONE, .reason = strtab_intern(c->strs, "KubeletNotReady")};
     a.nodes.pool = SYM_NONE;
     if (!f[EVF_AT] && !f[EVF_EVERY]) {
         yerr(c, n, "an event needs at: (when it happens) or every: (how often)");
@@ -487,7 +510,8 @@ static void chain_record(DsChain *ch, YNode *tree, const char *canonical, uint32
     for (size_t i = 0; i < ch->revs.n; i++) top = DS_MAX(top, ch->revs.v[i].number);
     for (size_t i = 0; i < ch->revs.n; i++) {
         if (!strcmp(ch->revs.v[i].canonical, canonical)) {
-            ch->revs.v[i].number = top + 1;
+            /* Same template as the current revision: a spec-only change keeps its number. */
+            if (ch->revs.v[i].number != top) ch->revs.v[i].number = top + 1;
             ch->revs.v[i].tree = tree;
             ch->revs.v[i].spec = spec;
             return;
@@ -600,7 +624,10 @@ static bool chain_update(Loader *L, DsChain *ch, YNode *tree, const Failure *fai
     return true;
 }
 
-static bool do_update(Loader *L, Action *a, const Pending *p, size_t nlater)
+/* updateDaemonSet (a patch of the whole manifest) and patchDaemonSet (a
+ * patch of its spec, as `kubectl patch daemonset NAME -p '{"spec": ...}'`;
+ * it may leave the template alone and change only the strategy). */
+static bool do_update(Loader *L, Action *a, const Pending *p, size_t nlater, bool of_spec)
 {
     YCtx *c = &L->c;
     static const YField fields[] = {YFIELD_CALLER("name", 0), YFIELD_CALLER("image", 0),
@@ -630,7 +657,13 @@ static bool do_update(Loader *L, Action *a, const Pending *p, size_t nlater)
                  got);
             return false;
         }
-        tree = ynode_merge_patch(c, ch->tree, u.patch);
+        if (of_spec) {
+            tree = ynode_copy(c, ch->tree, NULL, NULL, 0);
+            YNode *spec = ynode_merge_patch(c, ymap_get(tree, "spec"), u.patch);
+            ymap_set(c, tree, "spec", spec, u.patch->pos);
+        } else {
+            tree = ynode_merge_patch(c, ch->tree, u.patch);
+        }
     } else {
         tree = ynode_copy(c, ch->tree, NULL, NULL, 0);
     }
@@ -737,7 +770,8 @@ static bool resolve_daemonsets(Loader *L, Pending *p, size_t n)
         bool ok = true;
         switch (a->kind) {
         case ACT_CREATE_DS: ok = do_create(L, a, &p[i]); break;
-        case ACT_UPDATE_DS: ok = do_update(L, a, &p[i], n - i - 1); break;
+        case ACT_UPDATE_DS: ok = do_update(L, a, &p[i], n - i - 1, false); break;
+        case ACT_PATCH_DS: ok = do_update(L, a, &p[i], n - i - 1, true); break;
         case ACT_RESTART_DS: ok = do_restart(L, a, &p[i], n - i - 1); break;
         case ACT_ROLLBACK: ok = do_rollback(L, a, &p[i], n - i - 1); break;
         case ACT_DELETE_DS: {
@@ -750,7 +784,17 @@ static bool resolve_daemonsets(Loader *L, Pending *p, size_t n)
             /* A repeating killPods only needs the DaemonSet to exist at its start. */
             ok = chain_at(L, p[i].name_node, a->ds_name, a->at, &p[i + 1], n - i - 1) != NULL;
             break;
-        default: break;
+        case ACT_ADD_NODES:
+        case ACT_REMOVE_NODES:
+        case ACT_NODE_NOT_READY:
+        case ACT_NODE_READY:
+        case ACT_CORDON:
+        case ACT_UNCORDON:
+        case ACT_TAINT:
+        case ACT_UNTAINT:
+        case ACT_LABEL:
+        case ACT_UNLABEL:
+        case ACT__COUNT: break;
         }
         if (!ok) return false;
     }

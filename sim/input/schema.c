@@ -3,6 +3,8 @@
  * path ("spec.template.spec.containers[0].image") for messages. */
 #include "schema.h"
 
+#include "daemonsim/dsspec.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +25,7 @@ struct Schema {
 };
 
 #include "schema_k8s.inc"
+#include "schema_kruise.inc"
 
 static const SchemaField *schema_find(const Schema *s, const char *name)
 {
@@ -118,5 +121,7 @@ static bool walk(YCtx *c, const YNode *n, const Schema *s, char *path, size_t le
 bool schema_check_daemonset(YCtx *c, const YNode *root)
 {
     char path[1024] = "";
-    return walk(c, root, &s_apps_DaemonSet, path, 0, sizeof path);
+    const YNode *api = ymap_get(root, "apiVersion");
+    bool kruise = api && api->kind == YNODE_SCALAR && !strcmp(api->text, KRUISE_API_VERSION);
+    return walk(c, root, kruise ? &s_kruise_DaemonSet : &s_apps_DaemonSet, path, 0, sizeof path);
 }

@@ -1,6 +1,6 @@
 /* ydoc.c: libyaml documents and event streams turned into YNode trees with
  * positions, plus the typed accessors and the table walker every input parser
- * uses (c-style-study.md §3.7). Syntax errors are reported as libyaml's
+ * uses. Syntax errors are reported as libyaml's
  * problem at its mark with the context it names; a tab in the indentation is
  * called out as such, since libyaml's own words for it ("found character that
  * cannot start any token") do not help. libyaml counts lines and columns from
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #define YDOC_MAX_DEPTH 200
@@ -141,7 +142,10 @@ static void report_parser_error(YCtx *c, const char *file, const char *text, siz
 {
     const char *problem = p->problem ? p->problem : "invalid YAML";
     if (p->error == YAML_READER_ERROR) {
-        SrcPos pos = text ? offset_pos(file, text, len, p->problem_offset) : (SrcPos){file, 0, 0};
+        /* A streamed file has no text to count lines in; the scanner's
+         * mark is where reading stopped. */
+        SrcPos pos = text ? offset_pos(file, text, len, p->problem_offset)
+                          : (SrcPos){file, (int)p->mark.line + 1, (int)p->mark.column + 1};
         if (p->problem_value != -1)
             diag_error(c->d, pos, "%s (byte 0x%02X); files must be UTF-8", problem,
                        (unsigned)p->problem_value);
@@ -309,8 +313,10 @@ static YStyle scalar_style(yaml_scalar_style_t s)
     case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return YSTYLE_QUOTED;
     case YAML_LITERAL_SCALAR_STYLE:
     case YAML_FOLDED_SCALAR_STYLE: return YSTYLE_BLOCK;
-    default: return YSTYLE_PLAIN;
+    case YAML_ANY_SCALAR_STYLE:
+    case YAML_PLAIN_SCALAR_STYLE: break;
     }
+    return YSTYLE_PLAIN;
 }
 
 typedef struct {
@@ -423,7 +429,7 @@ static YNode *doc_node(DocBuilder *b, yaml_node_t *yn, const YNode *parent, cons
                 b->budget);
         return NULL;
     }
-    YNode *n;
+    YNode *n = NULL;
     switch (yn->type) {
     case YAML_SCALAR_NODE:
         n = node_new(c, YNODE_SCALAR, pos);
@@ -488,7 +494,7 @@ static YNode *doc_node(DocBuilder *b, yaml_node_t *yn, const YNode *parent, cons
         VEC_FREE(merged);
         return ok ? n : NULL;
     }
-    default:
+    case YAML_NO_NODE:
         yerr_at(c, pos, "empty YAML node");
         return NULL;
     }
@@ -661,7 +667,13 @@ static bool stream_skip(Streamer *s, const yaml_event_t *first)
         case YAML_MAPPING_START_EVENT: depth++; break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: depth--; break;
-        default: break;
+        case YAML_NO_EVENT:
+        case YAML_STREAM_START_EVENT:
+        case YAML_STREAM_END_EVENT:
+        case YAML_DOCUMENT_START_EVENT:
+        case YAML_DOCUMENT_END_EVENT:
+        case YAML_ALIAS_EVENT:
+        case YAML_SCALAR_EVENT: break;
         }
         yaml_event_delete(&ev);
     }
@@ -780,10 +792,16 @@ static YNode *stream_node(Streamer *s, const yaml_event_t *ev, YNode *parent, co
         VEC_FREE(pairs);
         return ok ? n : NULL;
     }
-    default:
-        yerr_at(c, pos, "unexpected YAML event");
-        return NULL;
+    case YAML_NO_EVENT:
+    case YAML_STREAM_START_EVENT:
+    case YAML_STREAM_END_EVENT:
+    case YAML_DOCUMENT_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: break;
     }
+    yerr_at(c, pos, "unexpected YAML event");
+    return NULL;
 }
 
 /* Builds one list item in its own arena, hands it over and releases it. */
@@ -901,6 +919,13 @@ bool ydoc_stream_items(YCtx *c, const char *path, SrcPos ref, YKeepFn keep, YIte
                        void *arg)
 {
     FILE *f = fopen(path, "rb");
+    struct stat st;
+    /* A directory opens, and its size says nothing. */
+    if (f && !fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        f = NULL;
+        errno = EISDIR;
+    }
     if (!f) {
         diag_error(c->d, ref, "cannot read \"%s\": %s", path, strerror(errno));
         return false;

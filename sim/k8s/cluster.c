@@ -5,6 +5,7 @@
 #include "daemonsim/cluster.h"
 
 #include "daemonsim/dsctl.h"
+#include "daemonsim/kruise.h"
 #include "daemonsim/kubelet.h"
 #include "daemonsim/nodelc.h"
 #include "daemonsim/recorder.h"
@@ -31,6 +32,20 @@ static const char *const node_event_names[NE__COUNT] = {
 const char *pod_event_name(PodEventKind k) { return pod_event_names[k]; }
 const char *node_event_name(NodeEventKind k) { return node_event_names[k]; }
 
+bool pod_event_parse(const char *name, PodEventKind *k)
+{
+    for (int i = 0; i < PE__COUNT; i++)
+        if (!strcmp(name, pod_event_names[i])) return *k = (PodEventKind)i, true;
+    return false;
+}
+
+bool node_event_parse(const char *name, NodeEventKind *k)
+{
+    for (int i = 0; i < NE__COUNT; i++)
+        if (!strcmp(name, node_event_names[i])) return *k = (NodeEventKind)i, true;
+    return false;
+}
+
 static const char *const stream_names[RS__COUNT] = {
     [RS_WATCH] = "watch",
     [RS_SCHEDULE] = "schedule",
@@ -42,6 +57,8 @@ static const char *const stream_names[RS__COUNT] = {
     [RS_CANDIDATES] = "candidates",
     [RS_NAMES] = "names",
     [RS_FAILURE] = "failure",
+    [RS_LEASE] = "lease",
+    [RS_PREPULL] = "prepull",
     [RS_API_ERRORS] = "apiErrors",
 };
 
@@ -61,6 +78,7 @@ void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
     dsctl_register(c);
     sched_register(c);
     kubelet_register(c);
+    kruise_register(c);
     nodelc_register(c);
 }
 
@@ -72,6 +90,8 @@ void cluster_free(Cluster *c)
         DaemonSet *ds = &c->dsets.v[i];
         VEC_FREE(ds->revs);
         VEC_FREE(ds->rollouts);
+        VEC_FREE(ds->prepull.pulled);
+        VEC_FREE(ds->prepull.queue);
         free(ds->tolerations);
     }
     for (size_t i = 0; i < c->nodes.n; i++) {
@@ -83,10 +103,11 @@ void cluster_free(Cluster *c)
     VEC_FREE(c->nodes);
     VEC_FREE(c->zones);
     VEC_FREE(c->pods);
-    VEC_FREE(c->ready_queue);
+    workqueue_free(&c->ds_queue);
     VEC_FREE(c->scratch);
     VEC_FREE(c->plan_create);
     VEC_FREE(c->plan_delete);
+    VEC_FREE(c->plan_update);
     for (int i = 0; i < RS__COUNT; i++) rng_free(c->rng[i]);
     free(c->pool_next);
     arena_free(&c->arena);
@@ -158,18 +179,31 @@ NodeId cluster_add_node(Cluster *c, const NodePoolSpec *pool, uint32_t pool_inde
     n.pods = POD_NONE;
     n.timing = pool->timing;
     n.silent_since = n.kubelet_up ? SIM_NEVER : 0;
-    /* Nodes present at the start are Ready (or as imported); later ones
-     * report Ready after startup. */
-    n.ready = c->sim->now > 0 ? COND_FALSE
+    /* Nodes present at the start are Ready (or as imported) and renew their
+     * Lease every 10 s at a phase of their own; later ones start renewing
+     * when they register and post their first Ready condition after startup. */
+    bool joining = c->sim->now > 0;
+    n.ready = joining ? COND_FALSE
               : !imported_down ? COND_TRUE
               : pool->start == NODE_START_NOT_READY ? COND_FALSE : COND_UNKNOWN;
     n.ready_changed = c->sim->now;
+    n.posted_ready = !joining;
+    n.lease_phase = joining ? c->sim->now
+                            : -(SimTime)(rng_uniform(c->rng[RS_LEASE]) * (double)NODE_LEASE_RENEW);
     VEC_PUSH(c->nodes, n);
     Node *np = &c->nodes.v[id.i];
     if (np->unschedulable) {
         /* The lifecycle controller mirrors spec.unschedulable as a taint (§7.4). */
         Taint *own = node_own_taints(np, 1);
         own[np->ntaints++] = (Taint){strtab_intern(c->strs, "node.kubernetes.io/unschedulable"),
+                                     SYM_EMPTY, EFFECT_NO_SCHEDULE};
+    }
+    if (joining) {
+        /* The TaintNodesByCondition admission step puts not-ready:NoSchedule
+         * on every new Node; the lifecycle controller lifts it once the
+         * node is Ready. Daemon pods do not tolerate it (§3). */
+        Taint *own = node_own_taints(np, 1);
+        own[np->ntaints++] = (Taint){strtab_intern(c->strs, "node.kubernetes.io/not-ready"),
                                      SYM_EMPTY, EFFECT_NO_SCHEDULE};
     }
     nodelc_node_added(c, id);
@@ -318,7 +352,7 @@ static Sym pod_new_name(Cluster *c, Sym ds_name)
     buf[len] = '-';
     Sym name;
     do {
-        for (int i = 0; i < 5; i++)
+        for (size_t i = 0; i < 5; i++)
             buf[len + 1 + i] = pod_name_alphabet[rng_below(c->rng[RS_NAMES], 27)];
         buf[len + 6] = '\0';
     } while (strtab_find(c->strs, buf) != SYM_NONE);
@@ -369,6 +403,11 @@ void pod_publish(Cluster *c, PodId id)
     sim_after(c->sim, watch_delay(c), EV_POD_SEEN_BY_DSCTL, id.i, p->gen, 0);
 }
 
+/* metav1.Time serialises to whole seconds (RFC 3339 without fraction), so
+ * every timestamp a controller reads back from the API server is truncated:
+ * creationTimestamp, condition lastTransitionTime, deletionTimestamp. */
+static SimTime api_time(SimTime t) { return t - t % SIM_S; }
+
 /* The create call reaches the API server: the pod exists from now on. */
 void pod_materialize(Cluster *c, PodId id)
 {
@@ -376,7 +415,7 @@ void pod_materialize(Cluster *c, PodId id)
     Node *n = cluster_node(c, p->node);
     p->exists = true;
     p->phase = POD_PENDING;
-    p->created = c->sim->now;
+    p->created = api_time(c->sim->now);
     p->next_on_node = n->pods;
     n->pods = id;
     const DaemonSetSpec *spec = cluster_ds(c, p->ds)->revs.v[p->rev].spec;
@@ -394,7 +433,7 @@ void pod_set_ready(Cluster *c, PodId id, bool ready)
     Pod *p = cluster_pod(c, id);
     if (p->ready == ready) return;
     p->ready = ready;
-    p->ready_since = c->sim->now;
+    p->ready_since = api_time(c->sim->now);
     cluster_emit_pod(c, p, ready ? PE_READY : PE_NOT_READY);
     pod_publish(c, id);
 }
@@ -403,9 +442,11 @@ void pod_begin_delete(Cluster *c, PodId id)
 {
     Pod *p = cluster_pod(c, id);
     if (!p->exists || p->deleting) return;
-    /* An unscheduled pod has no kubelet to confirm: the API server deletes
-     * it at once (grace period 0). */
-    if (!p->bound) {
+    /* The API server deletes an unscheduled or terminated (Failed,
+     * Succeeded) pod at once: grace period 0, no kubelet to confirm
+     * (pkg/registry/core/pod/strategy.go CheckGracefulDelete). So a Failed
+     * pod on a node that is down does not linger as Terminating. */
+    if (!p->bound || p->phase == POD_FAILED || p->phase == POD_SUCCEEDED) {
         pod_remove(c, id);
         return;
     }
@@ -496,40 +537,56 @@ static bool same_template(const DaemonSetSpec *a, const DaemonSetSpec *b)
     return strcmp(x, y) == 0;
 }
 
+static const struct { const char *key; TaintEffect effect; bool host_network_only; } auto_tolerations[] = {
+    {"node.kubernetes.io/not-ready", EFFECT_NO_EXECUTE, false},
+    {"node.kubernetes.io/unreachable", EFFECT_NO_EXECUTE, false},
+    {"node.kubernetes.io/disk-pressure", EFFECT_NO_SCHEDULE, false},
+    {"node.kubernetes.io/memory-pressure", EFFECT_NO_SCHEDULE, false},
+    {"node.kubernetes.io/pid-pressure", EFFECT_NO_SCHEDULE, false},
+    {"node.kubernetes.io/unschedulable", EFFECT_NO_SCHEDULE, false},
+    {"node.kubernetes.io/network-unavailable", EFFECT_NO_SCHEDULE, true},
+};
+
 /* Template tolerations plus the ones the controller adds to every daemon pod
  * (§3): an identical (key, operator, value, effect) is replaced, anything
- * else is kept and the automatic one appended. */
-static void ds_build_tolerations(Cluster *c, DaemonSet *ds)
+ * else is kept and the automatic one appended. `out` holds room for the
+ * template's and the automatic ones; returns the count. */
+static uint32_t build_tolerations(Cluster *c, const PodTemplate *t, Toleration *out)
 {
-    static const struct { const char *key; TaintEffect effect; bool host_network_only; } autos[] = {
-        {"node.kubernetes.io/not-ready", EFFECT_NO_EXECUTE, false},
-        {"node.kubernetes.io/unreachable", EFFECT_NO_EXECUTE, false},
-        {"node.kubernetes.io/disk-pressure", EFFECT_NO_SCHEDULE, false},
-        {"node.kubernetes.io/memory-pressure", EFFECT_NO_SCHEDULE, false},
-        {"node.kubernetes.io/pid-pressure", EFFECT_NO_SCHEDULE, false},
-        {"node.kubernetes.io/unschedulable", EFFECT_NO_SCHEDULE, false},
-        {"node.kubernetes.io/network-unavailable", EFFECT_NO_SCHEDULE, true},
-    };
-    const PodTemplate *t = &ds->spec->template_;
-    free(ds->tolerations);
-    ds->tolerations = xmalloc((t->ntolerations + DS_ARRAY_LEN(autos)) * sizeof *ds->tolerations);
     uint32_t n = t->ntolerations;
-    if (n) memcpy(ds->tolerations, t->tolerations, n * sizeof *ds->tolerations);
-    for (size_t i = 0; i < DS_ARRAY_LEN(autos); i++) {
-        if (autos[i].host_network_only && !t->host_network) continue;
-        Toleration a = {.key = strtab_intern(c->strs, autos[i].key), .op = TOL_EXISTS,
-                        .value = SYM_EMPTY, .effect = autos[i].effect};
+    if (n) memcpy(out, t->tolerations, n * sizeof *out);
+    for (size_t i = 0; i < DS_ARRAY_LEN(auto_tolerations); i++) {
+        if (auto_tolerations[i].host_network_only && !t->host_network) continue;
+        Toleration a = {.key = strtab_intern(c->strs, auto_tolerations[i].key), .op = TOL_EXISTS,
+                        .value = SYM_EMPTY, .effect = auto_tolerations[i].effect};
         bool replaced = false;
         for (uint32_t j = 0; j < n && !replaced; j++) {
-            Toleration *u = &ds->tolerations[j];
+            Toleration *u = &out[j];
             if (u->key == a.key && u->op == a.op && u->value == a.value && u->effect == a.effect) {
                 *u = a;
                 replaced = true;
             }
         }
-        if (!replaced) ds->tolerations[n++] = a;
+        if (!replaced) out[n++] = a;
     }
-    ds->ntolerations = n;
+    return n;
+}
+
+static void ds_build_tolerations(Cluster *c, DaemonSet *ds)
+{
+    const PodTemplate *t = &ds->spec->template_;
+    free(ds->tolerations);
+    ds->tolerations = xmalloc((t->ntolerations + DS_ARRAY_LEN(auto_tolerations)) * sizeof *ds->tolerations);
+    ds->ntolerations = build_tolerations(c, t, ds->tolerations);
+}
+
+/* The scheduler checks a pod against its own revision's tolerations. */
+static void revision_tolerations(Cluster *c, Revision *r)
+{
+    const PodTemplate *t = &r->spec->template_;
+    Toleration *tol = arena_alloc(&c->arena, (t->ntolerations + DS_ARRAY_LEN(auto_tolerations)) * sizeof *tol);
+    r->ntolerations = build_tolerations(c, t, tol);
+    r->tolerations = tol;
 }
 
 static void rollout_begin(Cluster *c, DaemonSet *ds)
@@ -554,13 +611,14 @@ DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec)
     ds->view_changed = c->sim->now;
     Revision r = {.spec = spec, .number = 1, .live = true};
     revision_hash(spec, &r);
+    revision_tolerations(c, &r);
     VEC_PUSH(ds->revs, r);
     ds->cur = 0;
     ds_build_tolerations(c, ds);
     dsctl_ds_added(c, id);
     cluster_adopt_orphans(c, id);
     rollout_begin(c, ds);
-    dsctl_enqueue(c, id, watch_delay(c));
+    dsctl_ds_published(c, id);
     return id;
 }
 
@@ -582,6 +640,7 @@ static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetS
         if (found == UINT32_MAX) {
             Revision r = {.spec = spec, .number = next, .live = true};
             revision_hash(spec, &r);
+            revision_tolerations(c, &r);
             VEC_PUSH(ds->revs, r);
             found = (uint32_t)ds->revs.n - 1;
         } else {
@@ -589,13 +648,14 @@ static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetS
             ds->revs.v[found].spec = spec;
             ds->revs.v[found].live = true;
             ds->revs.v[found].written = false;     /* the controller renumbers it */
+            revision_tolerations(c, &ds->revs.v[found]);
         }
         ds->cur = found;
     }
     ds_build_tolerations(c, ds);
     dsctl_ds_changed(c, id);
     if (template_changed) rollout_begin(c, ds);
-    dsctl_enqueue(c, id, watch_delay(c));
+    dsctl_ds_published(c, id);
 }
 
 /* A new template while the previous placement or rollout is still going:
@@ -693,7 +753,7 @@ static uint32_t adopt_revision(DaemonSet *ds, const Revision *from)
 /* Controller-ref claiming (§5.1): an orphan that is not being deleted and
  * whose labels match the selector is adopted. Its labels are its template's.
  * An empty selector claims nothing: syncDaemonSet stops at SelectingAll
- * before getNodesToDaemonPods claims pods (upstream-cases C23). */
+ * before getNodesToDaemonPods claims pods (docs/conformance.md C23). */
 void cluster_adopt_orphans(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);

@@ -1,4 +1,4 @@
-/* dsctl.c: the DaemonSet controller (daemonset-behaviour.md §2–§6, §8–§11, §14).
+/* dsctl.c: the DaemonSet controller (docs/behaviour.md §2–§6, §8–§11, §14).
  *
  * Upstream rebuilds a node -> pods map and walks every node on every sync.
  * Here the same decisions are kept incrementally: whenever a watch event
@@ -10,6 +10,7 @@
  * upstream does, from scratch, and compares. */
 #include "dsctl_state.h"
 
+#include "daemonsim/kruise.h"
 #include "daemonsim/recorder.h"
 
 #include <stdio.h>
@@ -19,10 +20,6 @@
 #define EXPECTATIONS_TTL (5 * SIM_MIN)
 #define BACKOFF_INITIAL SIM_S
 #define BACKOFF_MAX (15 * SIM_MIN)
-/* client-go workqueue.DefaultControllerRateLimiter's per-item part
- * (ItemExponentialFailureRateLimiter): 5 ms doubling to 1000 s. */
-#define REQUEUE_BASE (5 * SIM_MS)
-#define REQUEUE_MAX (1000 * SIM_S)
 /* controller_utils.go SlowStartInitialBatchSize. */
 #define SLOW_START_INITIAL_BATCH 1
 
@@ -81,7 +78,8 @@ static bool ds_allows_surge(const DaemonSet *ds)
            units_scale(ds->spec->max_surge, 1, true) > 0;
 }
 
-/* Upstream order of a node's pods: bound first, then older, then by name. */
+/* Upstream order of a node's pods (podByCreationTimestampAndPhase): bound
+ * first, then older by whole-second creationTimestamp, then by name. */
 static bool pod_before(const Cluster *c, const Pod *a, const Pod *b)
 {
     if (a->seen.bound != b->seen.bound) return a->seen.bound;
@@ -143,7 +141,7 @@ static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
     if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both--;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted--;
     if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone--;
-    switch (dn->cls) {
+    switch ((RollClass)dn->cls) {
     case RC_OLD_AVAIL:
         idxset_remove(&ds->ctl->old_avail_run, ni);
         idxset_remove(&ds->ctl->old_avail_norun, ni);
@@ -153,7 +151,13 @@ static void class_sets_leave(DaemonSet *ds, uint32_t ni, const DsNode *dn)
         idxset_remove(&ds->ctl->old_unavail_norun, ni);
         break;
     case RC_BOTH_NEW_AVAIL: idxset_remove(&ds->ctl->both_new_avail, ni); break;
-    default: break;
+    case RC_NONE:
+    case RC_NOT_OK:
+    case RC_EMPTY:
+    case RC_NEW_UNAVAIL:
+    case RC_NEW_AVAIL:
+    case RC_BOTH_NEW_UNAVAIL:
+    case RC__COUNT: break;
     }
 }
 
@@ -163,11 +167,17 @@ static void class_sets_enter(DaemonSet *ds, uint32_t ni, const DsNode *dn, bool 
     if (dn->flags & DN_OLD_AVAILABLE) ds->ctl->old_avail_in_both++;
     if ((dn->flags & DN_OLD_AVAILABLE) && dn->cls == RC_BOTH_NEW_UNAVAIL) ds->surge_budgeted++;
     if (dn->flags & DN_OLD_ON_GONE) ds->ctl->old_on_gone++;
-    switch (dn->cls) {
+    switch ((RollClass)dn->cls) {
     case RC_OLD_AVAIL: idxset_add(run ? &ds->ctl->old_avail_run : &ds->ctl->old_avail_norun, ni); break;
     case RC_OLD_UNAVAIL: idxset_add(run ? &ds->ctl->old_unavail_run : &ds->ctl->old_unavail_norun, ni); break;
     case RC_BOTH_NEW_AVAIL: idxset_add(&ds->ctl->both_new_avail, ni); break;
-    default: break;
+    case RC_NONE:
+    case RC_NOT_OK:
+    case RC_EMPTY:
+    case RC_NEW_UNAVAIL:
+    case RC_NEW_AVAIL:
+    case RC_BOTH_NEW_UNAVAIL:
+    case RC__COUNT: break;
     }
 }
 
@@ -318,6 +328,8 @@ void dsctl_ds_added(Cluster *c, DsId id)
     ds->ctl = xcalloc(1, sizeof *ds->ctl);
     ds->ctl->nodes = xcalloc(c->node_cap ? c->node_cap : 1, sizeof *ds->ctl->nodes);
     view_init_slots(ds->ctl->nodes, 0, c->node_cap);
+    /* Unit tests drive the handlers without informers. */
+    ds->ctl->listed = c->sync_mode;
     view_rebuild(c, ds);
 }
 
@@ -351,66 +363,73 @@ void dsctl_free(Cluster *c)
         idxset_free(&k->both_new_avail);
         VEC_FREE(k->call_create);
         VEC_FREE(k->call_delete);
+        VEC_FREE(k->call_update);
         free(k->backoff);
         free(k);
         c->dsets.v[i].ctl = NULL;
     }
 }
 
-/* ---- work queue (client-go semantics: a key is never synced twice at once) ---- */
+/* ---- work queue (workqueue.h: client-go's rate-limiting delaying queue) ------ */
 
 static void dispatch(Cluster *c);
 
+/* An informer handler's queue.Add. Node and pod handlers find the
+ * DaemonSet in the controller's DaemonSet lister, so one its informer has
+ * not delivered yet is not queued by them (its own add event queues it). */
 static void enqueue_now(Cluster *c, DsId id)
 {
-    DaemonSet *ds = cluster_ds(c, id);
-    if (ds->ctl->dirty) return;
-    ds->ctl->dirty = true;
+    if (!cluster_ds(c, id)->ctl->listed) return;
+    workqueue_add(&c->ds_queue, id.i);
     /* Driven sync by sync: an enqueue is only recorded. */
-    if (ds->ctl->processing || c->sync_mode) return;
-    VEC_PUSH(c->ready_queue, id.i);
-    dispatch(c);
+    if (!c->sync_mode) dispatch(c);
 }
 
+/* enqueueDaemonSetAfter: queue.AddAfter, one waiting entry per key. */
 void dsctl_enqueue(Cluster *c, DsId id, SimTime delay)
 {
-    if (delay <= 0) {
-        enqueue_now(c, id);
-        return;
-    }
-    DaemonSet *ds = cluster_ds(c, id);
-    SimTime at = c->sim->now + delay;
-    /* An earlier pending enqueue already covers this one. */
-    if (ds->ctl->requeue_at > c->sim->now && ds->ctl->requeue_at <= at) return;
-    ds->ctl->requeue_at = at;
-    sim_at(c->sim, at, EV_DS_ENQUEUE, id.i, 0, 0);
+    workqueue_add_after(&c->ds_queue, id.i, delay);
+    if (delay <= 0 && !c->sync_mode) dispatch(c);
 }
 
-static void on_enqueue(void *ctx, Sim *sim, const Event *ev)
+/* A DaemonSet add or update reaches the informer after the watch latency;
+ * its handler then enqueues (queue.Add, not AddAfter). */
+void dsctl_ds_published(Cluster *c, DsId id)
+{
+    sim_after(c->sim, cluster_draw(c, RS_WATCH, &c->timing.watch), EV_DS_SEEN_BY_DSCTL, id.i, 0, 0);
+}
+
+static void on_ds_seen(void *ctx, Sim *sim, const Event *ev)
+{
+    (void)sim;
+    cluster_ds(ctx, (DsId){ev->subject})->ctl->listed = true;
+    enqueue_now(ctx, (DsId){ev->subject});
+}
+
+/* The queue's waiting loop: entries due now join the queue. */
+static void on_queue_wake(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
-    DaemonSet *ds = &c->dsets.v[ev->subject];
-    if (ds->ctl->requeue_at == sim->now) ds->ctl->requeue_at = 0;
-    enqueue_now(c, (DsId){ev->subject});
+    (void)sim;
+    (void)ev;
+    workqueue_wake(&c->ds_queue);
+    if (!c->sync_mode) dispatch(c);
 }
 
 static void dispatch(Cluster *c)
 {
-    while (c->idle_workers > 0 && c->ready_head < c->ready_queue.n) {
-        DsId id = {c->ready_queue.v[c->ready_head++]};
-        if (c->ready_head == c->ready_queue.n) c->ready_head = c->ready_queue.n = 0;
-        DaemonSet *ds = cluster_ds(c, id);
-        ds->ctl->dirty = false;
-        ds->ctl->processing = true;
+    uint32_t key;
+    while (c->idle_workers > 0 && workqueue_get(&c->ds_queue, &key)) {
         c->idle_workers--;
-        dsctl_sync(c, id);
+        dsctl_sync(c, (DsId){key});
     }
 }
 
+/* processNextWorkItem: an error goes back through AddRateLimited, success
+ * is forgotten by the rate limiter; Done re-queues a key added meanwhile. */
 static void sync_finish(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    ds->ctl->processing = false;
     c->idle_workers++;
     if (c->check) {
         char why[512];
@@ -420,19 +439,23 @@ static void sync_finish(Cluster *c, DsId id)
         }
     }
     if (c->sync_mode) return;
-    if (ds->ctl->dirty) VEC_PUSH(c->ready_queue, id.i);
+    if (ds->ctl->sync_failed) workqueue_add_rate_limited(&c->ds_queue, id.i);
+    else workqueue_forget(&c->ds_queue, id.i);
+    workqueue_done(&c->ds_queue, id.i);
     dispatch(c);
 }
 
 void dsctl_sync_once(Cluster *c, DsId id)
 {
     DS_ASSERT(c->sync_mode);
-    DaemonSet *ds = cluster_ds(c, id);
-    ds->ctl->dirty = false;
-    ds->ctl->processing = true;
+    workqueue_clear(&c->ds_queue, id.i);
     c->idle_workers--;
     dsctl_sync(c, id);
 }
+
+bool dsctl_enqueued(const Cluster *c, DsId id) { return workqueue_is_dirty(&c->ds_queue, id.i); }
+
+void dsctl_clear_enqueued(Cluster *c, DsId id) { workqueue_clear(&c->ds_queue, id.i); }
 
 /* ---- expectations (§14) ------------------------------------------------------- */
 
@@ -517,25 +540,38 @@ static void manage(Cluster *c, DaemonSet *ds, DsId id)
     }
 }
 
+/* syncNodes' expectations (§5.4): every create and delete it is about to send. */
+static void calls_expect(Cluster *c, DsCtl *k)
+{
+    k->exp = (Expectations){.add = (int64_t)k->call_create.n, .del = (int64_t)k->call_delete.n,
+                            .set_at = c->sim->now, .present = true};
+}
+
 /* syncNodes (§5.4): at most burstReplicas creates and deletes, expected
- * before they are sent; the calls themselves go out from calls_next(). */
+ * before they are sent; the calls themselves go out from calls_next().
+ * An Advanced DaemonSet's in-place updates go first (Kruise rollingUpdate
+ * calls syncNodes only after inPlaceUpdatePods returned without error), so
+ * their expectations are set once the updates are back. */
 static void calls_plan(Cluster *c, DaemonSet *ds)
 {
     DsCtl *k = ds->ctl;
     uint32_t burst = c->cp.burst_replicas;
-    size_t ncreate = DS_MIN(c->plan_create.n, burst), ndelete = DS_MIN(c->plan_delete.n, burst);
-    k->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = c->sim->now,
-                            .present = true};
-    k->call_create.n = k->call_delete.n = 0;
+    size_t ncreate = c->plan_create.n < burst ? c->plan_create.n : burst;
+    size_t ndelete = c->plan_delete.n < burst ? c->plan_delete.n : burst;
+    k->call_create.n = k->call_delete.n = k->call_update.n = 0;
     for (size_t i = 0; i < ncreate; i++) VEC_PUSH(k->call_create, c->plan_create.v[i]);
     for (size_t i = 0; i < ndelete; i++) VEC_PUSH(k->call_delete, c->plan_delete.v[i]);
+    for (size_t i = 0; i < c->plan_update.n; i++) VEC_PUSH(k->call_update, c->plan_update.v[i]);
+    c->plan_update.n = 0;
+    k->exp_deferred = k->call_update.n > 0;
+    if (!k->exp_deferred) calls_expect(c, k);
     k->call_pos = 0;
     k->batch = (uint32_t)DS_MIN(ncreate, SLOW_START_INITIAL_BATCH);
     k->batch_failed = false;
 }
 
 /* An injected API failure (spec.controlPlane.apiErrors), from its own stream. */
-static bool api_call_fails(Cluster *c, double p)
+bool dsctl_api_call_fails(Cluster *c, double p)
 {
     if (p <= 0 || rng_uniform(c->rng[RS_API_ERRORS]) >= p) return false;
     c->ds_calls.failures++;
@@ -574,7 +610,7 @@ static SimTime create_call(Cluster *c, DaemonSet *ds, DsId id, uint32_t node)
 {
     SimTime at = call_time(c);
     c->ds_calls.creates++;
-    if (c->sync_mode && api_call_fails(c, c->cp.api_errors.create)) {
+    if (c->sync_mode && dsctl_api_call_fails(c, c->cp.api_errors.create)) {
         pod_call_refused(c, ds, true);
         return at;
     }
@@ -591,7 +627,7 @@ static SimTime delete_call(Cluster *c, DaemonSet *ds, PodId p)
     c->ds_calls.deletes++;
     if (!c->sync_mode) {
         sim_at(c->sim, at, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
-    } else if (api_call_fails(c, c->cp.api_errors.delete_)) {
+    } else if (dsctl_api_call_fails(c, c->cp.api_errors.delete_)) {
         pod_call_refused(c, ds, false);
     } else {
         /* Like upstream's fake pod control, a delete removes the pod at once. */
@@ -600,15 +636,44 @@ static SimTime delete_call(Cluster *c, DaemonSet *ds, PodId p)
     return at;
 }
 
-/* Sends the next slow-start batch of creates (1, 2, 4, ...; syncNodes with
+/* One in-place update of an Advanced DaemonSet pod (Kruise inPlaceUpdatePods:
+ * inplaceControl.Update); the API server decides when it arrives (kruise.c). */
+static SimTime update_call(Cluster *c, uint32_t pod)
+{
+    SimTime at = call_time(c);
+    Pod *p = &c->pods.v[pod];
+    c->ds_calls.updates++;
+    p->patch_pending = true;
+    if (!c->sync_mode) {
+        sim_at(c->sim, at, EV_API_PATCH_POD, pod, p->gen, 0);
+        return at;
+    }
+    Event ev = {.at = at, .kind = EV_API_PATCH_POD, .subject = pod, .gen = p->gen};
+    c->sim->handlers[EV_API_PATCH_POD](c, c->sim, &ev);
+    return at;
+}
+
+/* Sends the in-place updates, all at once (one goroutine each, waited for),
+ * then the next slow-start batch of creates (1, 2, 4, ...; syncNodes with
  * controller_utils slowStartBatch), or, after the last, every delete at
  * once; returns when its last call leaves, or -1 when nothing is left. A
- * batch with a refused create is the last: the creates never tried are taken
- * off the expectations (LowerExpectations) and left to a later sync. */
+ * refused update ends the sync before syncNodes. A batch with a refused
+ * create is the last: the creates never tried are taken off the
+ * expectations (LowerExpectations) and left to a later sync. */
 static SimTime calls_next(Cluster *c, DaemonSet *ds, DsId id)
 {
     DsCtl *k = ds->ctl;
     SimTime last = -1;
+    if (k->call_update.n > 0) {
+        for (size_t i = 0; i < k->call_update.n; i++) last = update_call(c, k->call_update.v[i]);
+        k->call_update.n = 0;
+        if (!c->sync_mode) return last;
+    }
+    if (k->exp_deferred) {
+        k->exp_deferred = false;
+        if (k->sync_failed) k->call_create.n = k->call_delete.n = 0;
+        else calls_expect(c, k);
+    }
     uint32_t n = (uint32_t)k->call_create.n;
     if (k->call_pos < n && k->batch_failed) {
         k->exp.add -= n - k->call_pos;
@@ -755,8 +820,9 @@ DsNodeCounts dsctl_node_counts(const DaemonSet *ds)
 static void rolling_update(Cluster *c, DaemonSet *ds)
 {
     DsNodeCounts n = dsctl_node_counts(ds);
-    c->plan_create.n = c->plan_delete.n = 0;
-    if (n.max_surge == 0) rolling_update_unavailable(c, ds, n.max_unavailable);
+    c->plan_create.n = c->plan_delete.n = c->plan_update.n = 0;
+    if (ds->spec->kruise.on) kruise_plan_rolling_update(c, ds, n.max_surge, n.max_unavailable);
+    else if (n.max_surge == 0) rolling_update_unavailable(c, ds, n.max_unavailable);
     else if (!rolling_update_surge(c, ds, n.max_surge)) {
         ds->ctl->sync_failed = true;
         return;
@@ -804,23 +870,6 @@ static void status_resync(Cluster *c, const DaemonSet *ds, DsId id);
 
 static void sync_continue(Cluster *c, DsId id);
 
-/* The sync's result goes back to the work queue: an error is retried with
- * per-item exponential back-off (AddRateLimited), success resets it
- * (Forget). Unit tests call the sync directly, without the queue. */
-static void sync_end(Cluster *c, DsId id)
-{
-    DsCtl *k = cluster_ds(c, id)->ctl;
-    if (!k->sync_failed) {
-        k->failed_syncs = 0;
-    } else if (!c->sync_mode) {
-        SimTime delay = REQUEUE_BASE;
-        for (uint32_t i = 0; i < k->failed_syncs && delay < REQUEUE_MAX; i++) delay *= 2;
-        dsctl_enqueue(c, id, DS_MIN(delay, REQUEUE_MAX));
-        k->failed_syncs++;
-    }
-    sync_finish(c, id);
-}
-
 /* One syncDaemonSet (§4). Decisions are taken now, from the view; the API
  * calls go out through the rate limiter, and the worker stays busy until the
  * last one (and the status write) has returned. */
@@ -832,13 +881,13 @@ void dsctl_sync(Cluster *c, DsId id)
     /* Gone, or being deleted (deletionTimestamp set): no pod actions and no
      * status write (§4 step 4). */
     if (!ds->exists || ds->deleting) {
-        sync_end(c, id);
+        sync_finish(c, id);
         return;
     }
     if (selector_is_empty(&ds->spec->selector)) {
         recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true, "SelectingAll",
                         "This daemon set is selecting all pods. A non-empty selector is required.");
-        sync_end(c, id);
+        sync_finish(c, id);
         return;
     }
     history_write_current(c, ds);
@@ -878,9 +927,20 @@ static void sync_continue(Cluster *c, DsId id)
 
 static bool status_differs(const DsStatus *a, const DsStatus *b)
 {
-    return a->desired != b->desired || a->current != b->current || a->ready != b->ready ||
-           a->updated != b->updated || a->available != b->available ||
-           a->unavailable != b->unavailable || a->misscheduled != b->misscheduled;
+#define X(f, K, name) || a->f != b->f
+    return false DS_STATUS_COUNTS(X);
+#undef X
+}
+
+/* "a/b/c..." of every status counter, for diagnostics. */
+static void status_print(const DsStatus *s, char *buf, size_t n)
+{
+    size_t w = 0;
+    buf[0] = 0;
+#define X(f, K, name) \
+    if (w < n) w += (size_t)snprintf(buf + w, n - w, "%s%lld", w ? "/" : "", (long long)s->f);
+    DS_STATUS_COUNTS(X)
+#undef X
 }
 
 /* Status write of a sync (§10, storeDaemonSetStatus): skipped when the
@@ -893,19 +953,19 @@ static void status_phase(Cluster *c, DsId id)
     DaemonSet *ds = cluster_ds(c, id);
     if (!status_differs(&ds->view, &ds->status) && ds->status.observed_generation >= ds->generation) {
         status_resync(c, ds, id);
-        sync_end(c, id);
+        sync_finish(c, id);
         return;
     }
     double p = c->cp.api_errors.status;
     SimTime at = call_time(c);
     c->ds_calls.status_updates++;
-    bool failed = api_call_fails(c, p);
+    bool failed = dsctl_api_call_fails(c, p);
     if (failed) {
         call_time(c);
         c->ds_calls.gets++;
         at = call_time(c);
         c->ds_calls.status_updates++;
-        failed = api_call_fails(c, p);
+        failed = dsctl_api_call_fails(c, p);
     }
     if (c->sync_mode) {
         Event ev = {.at = c->sim->now, .kind = EV_API_WRITE_STATUS, .subject = id.i, .aux = failed};
@@ -927,7 +987,7 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
     DaemonSet *ds = &c->dsets.v[ev->subject];
     if (ev->aux) {
         ds->ctl->sync_failed = true;
-        sync_end(c, (DsId){ev->subject});
+        sync_finish(c, (DsId){ev->subject});
         return;
     }
     DsStatus before = ds->status;
@@ -943,13 +1003,12 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
     if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
     status_resync(c, ds, (DsId){ev->subject});
     /* A write that changes the object is a DaemonSet update, and the update
-     * handler enqueues on every update (§14; upstream-cases C57): one more
+     * handler enqueues on every update (§14; docs/conformance.md C57): one more
      * sync after the watch. An unchanged object makes no watch event. */
     bool changed = status_differs(&before, &ds->status) ||
                    before.observed_generation != ds->status.observed_generation;
-    if (!c->sync_mode && changed)
-        dsctl_enqueue(c, (DsId){ev->subject}, cluster_draw(c, RS_WATCH, &c->timing.watch));
-    sync_end(c, (DsId){ev->subject});
+    if (!c->sync_mode && changed) dsctl_ds_published(c, (DsId){ev->subject});
+    sync_finish(c, (DsId){ev->subject});
 }
 
 /* The resync after minReadySeconds that a stored status asks for. */
@@ -975,12 +1034,15 @@ static void on_api_create(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
-    if (!c->dsets.v[p->ds.i].exists || !c->nodes.v[p->node.i].dsctl_seen) {
-        /* Nothing to create any more; the expectation lapses with its TTL. */
+    /* The API server does not check the target node: a create for a node
+     * deleted meanwhile succeeds, the informer observes it (the expectation
+     * is met), and the next sync deletes it as an unscheduled pod of a node
+     * that is not listed (manage, getUnscheduledPodsWithoutNode, §5.3). */
+    if (!c->dsets.v[p->ds.i].exists) {
         pod_release(c, (PodId){ev->subject});
         return;
     }
-    if (api_call_fails(c, c->cp.api_errors.create)) {
+    if (dsctl_api_call_fails(c, c->cp.api_errors.create)) {
         DaemonSet *ds = &c->dsets.v[p->ds.i];
         pod_release(c, (PodId){ev->subject});
         pod_call_refused(c, ds, true);
@@ -996,7 +1058,7 @@ static void on_api_delete(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
-    if (api_call_fails(c, c->cp.api_errors.delete_)) {
+    if (dsctl_api_call_fails(c, c->cp.api_errors.delete_)) {
         pod_call_refused(c, &c->dsets.v[p->ds.i], false);
         return;
     }
@@ -1034,6 +1096,8 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     DsId dsid = p->ds;
     DaemonSet *ds = cluster_ds(c, dsid);
     PodSeen before = p->seen;
+    /* Kruise's update expectations: an in-place patch counts once observed. */
+    if (p->patch_pending && p->rev == ds->cur) p->patch_pending = false;
     p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
                         .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
     if (!before.exists && p->seen.exists) {
@@ -1059,6 +1123,18 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     /* From here the pod array may grow (a sync creates pods): no Pod pointers. */
     enqueue_now(c, dsid);
     if (mrs > 0 && became_ready) dsctl_enqueue(c, dsid, mrs * SIM_S + SIM_S);
+}
+
+void dsctl_pod_revised(Cluster *c, PodId id, uint32_t rev)
+{
+    Pod *p = cluster_pod(c, id);
+    DaemonSet *ds = cluster_ds(c, p->ds);
+    if (p->seen.exists) {
+        ds->revs.v[p->rev].pods--;
+        ds->revs.v[rev].pods++;
+    }
+    p->rev = rev;
+    dsnode_refresh(c, ds, p->node.i);
 }
 
 void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
@@ -1130,7 +1206,9 @@ void dsctl_register(Cluster *c)
     sim_on(c->sim, EV_POD_SEEN_BY_DSCTL, on_pod_seen, c);
     sim_on(c->sim, EV_POD_AVAILABLE, on_pod_available, c);
     sim_on(c->sim, EV_NODE_SEEN_BY_DSCTL, on_node_seen, c);
-    sim_on(c->sim, EV_DS_ENQUEUE, on_enqueue, c);
+    sim_on(c->sim, EV_DS_ENQUEUE, on_queue_wake, c);
+    sim_on(c->sim, EV_DS_SEEN_BY_DSCTL, on_ds_seen, c);
+    workqueue_init(&c->ds_queue, c->sim, EV_DS_ENQUEUE);
     sim_on(c->sim, EV_DS_SYNC_DONE, on_sync_done, c);
     sim_on(c->sim, EV_API_CREATE_POD, on_api_create, c);
     sim_on(c->sim, EV_API_DELETE_POD, on_api_delete, c);
@@ -1167,75 +1245,114 @@ bool dsctl_rollout_message(const Cluster *c, const DaemonSet *ds, char *buf, siz
 
 /* ---- check mode: recompute the status the way upstream does ------------------- */
 
+/* The mapped pods grouped by (DaemonSet, node), built from the pod table
+ * alone (a counting sort), so that the check reads no incremental list and
+ * costs O(pods + DaemonSets x nodes) rather than a pod scan per pair. */
+typedef struct {
+    uint32_t *start;   /* bucket d * nodes + ni holds order[start[k] .. start[k + 1]) */
+    uint32_t *order;   /* pod ids */
+} PodBuckets;
+
+static PodBuckets buckets_build(const Cluster *c)
+{
+    size_t nn = c->nodes.n, keys = (size_t)c->dsets.n * nn;
+    PodBuckets b = {xcalloc(keys + 1, sizeof *b.start), xmalloc((c->pods.n + 1) * sizeof *b.order)};
+    for (size_t k = 0; k < c->pods.n; k++) {
+        const Pod *p = &c->pods.v[k];
+        if (pod_mapped(&p->seen) && p->ds.i < c->dsets.n && p->node.i < nn)
+            b.start[(size_t)p->ds.i * nn + p->node.i + 1]++;
+    }
+    for (size_t k = 0; k < keys; k++) b.start[k + 1] += b.start[k];
+    uint32_t *fill = xmalloc((keys + 1) * sizeof *fill);
+    memcpy(fill, b.start, (keys + 1) * sizeof *fill);
+    for (size_t k = 0; k < c->pods.n; k++) {
+        const Pod *p = &c->pods.v[k];
+        if (pod_mapped(&p->seen) && p->ds.i < c->dsets.n && p->node.i < nn)
+            b.order[fill[(size_t)p->ds.i * nn + p->node.i]++] = (uint32_t)k;
+    }
+    free(fill);
+    return b;
+}
+
+static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *why, size_t n);
+
 bool dsctl_check(Cluster *c, char *why, size_t n)
 {
+    PodBuckets b = buckets_build(c);
+    bool ok = true;
+    for (uint32_t d = 0; d < c->dsets.n && ok; d++) ok = check_ds(c, &b, d, why, n);
+    free(b.start);
+    free(b.order);
+    return ok;
+}
+
+/* One DaemonSet's status, rolling-update classes and need-a-pod count,
+ * recomputed node by node the way upstream does and compared with the view. */
+static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *why, size_t n)
+{
     SimTime now = c->sim->now;
-    for (uint32_t d = 0; d < c->dsets.n; d++) {
-        const DaemonSet *ds = &c->dsets.v[d];
-        if (!ds->exists) continue;
-        DsStatus want = {0};
-        uint32_t need = 0, classes[RC__COUNT] = {0};
-        for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
-            const Node *node = &c->nodes.v[ni];
-            uint8_t e = node->dsctl_seen ? dsctl_eligibility(c, ds, node, node->name) : 0;
-            const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
-            uint32_t nnew = 0, nold = 0;
-            for (size_t k = 0; k < c->pods.n; k++) {
-                const Pod *p = &c->pods.v[k];
-                if (p->ds.i != d || p->node.i != ni || !pod_mapped(&p->seen)) continue;
-                if (!oldest || pod_before(c, p, oldest)) oldest = p;
-                if (p->seen.deleting) continue;
-                if (p->rev == ds->cur) nnew++, new_pod = p;
-                else nold++, old_pod = p;
-            }
-            /* Rolling-update class (§8.1), the way findUpdatedPodsOnNode sees it. */
-            if (oldest || (e & ELIG_SHOULD_RUN)) {
-                RollClass rc;
-                if (nnew > 1 || nold > 1) rc = RC_NOT_OK;
-                else if (!nnew && !nold) rc = RC_EMPTY;
-                else if (!nold) rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_NEW_AVAIL : RC_NEW_UNAVAIL;
-                else if (!nnew) rc = dsctl_pod_available(c, ds, &old_pod->seen, now) ? RC_OLD_AVAIL : RC_OLD_UNAVAIL;
-                else rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_BOTH_NEW_AVAIL : RC_BOTH_NEW_UNAVAIL;
-                classes[rc]++;
-            }
-            if (!node->dsctl_seen) continue;
-            if (e & ELIG_SHOULD_RUN) {
-                want.desired++;
-                if (!oldest) need++;
-                if (oldest) {
-                    want.current++;
-                    want.ready += oldest->seen.ready;
-                    want.available += dsctl_pod_available(c, ds, &oldest->seen, now);
-                    want.updated += oldest->rev == ds->cur;
-                }
-            } else if (oldest) {
-                want.misscheduled++;
-            }
+    const DaemonSet *ds = &c->dsets.v[d];
+    if (!ds->exists) return true;
+    DsStatus want = {0};
+    uint32_t need = 0, classes[RC__COUNT] = {0};
+    for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
+        const Node *node = &c->nodes.v[ni];
+        uint8_t e = node->dsctl_seen ? dsctl_eligibility(c, ds, node, node->name) : 0;
+        const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
+        uint32_t nnew = 0, nold = 0;
+        size_t key = (size_t)d * c->nodes.n + ni;
+        for (uint32_t k = b->start[key]; k < b->start[key + 1]; k++) {
+            const Pod *p = &c->pods.v[b->order[k]];
+            if (!oldest || pod_before(c, p, oldest)) oldest = p;
+            if (p->seen.deleting) continue;
+            if (p->rev == ds->cur) nnew++, new_pod = p;
+            else nold++, old_pod = p;
         }
-        want.unavailable = want.desired - want.available;
-        if (status_differs(&want, &ds->view)) {
-            snprintf(why, n,
-                     "%s: view desired/current/ready/updated/available/misscheduled "
-                     "%lld/%lld/%lld/%lld/%lld/%lld, recomputed %lld/%lld/%lld/%lld/%lld/%lld",
-                     strtab_str(c->strs, ds->name), (long long)ds->view.desired,
-                     (long long)ds->view.current, (long long)ds->view.ready,
-                     (long long)ds->view.updated, (long long)ds->view.available,
-                     (long long)ds->view.misscheduled, (long long)want.desired,
-                     (long long)want.current, (long long)want.ready, (long long)want.updated,
-                     (long long)want.available, (long long)want.misscheduled);
+        /* Rolling-update class (§8.1), the way findUpdatedPodsOnNode sees it. */
+        if (oldest || (e & ELIG_SHOULD_RUN)) {
+            RollClass rc;
+            if (nnew > 1 || nold > 1) rc = RC_NOT_OK;
+            else if (!nnew && !nold) rc = RC_EMPTY;
+            else if (!nold) rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_NEW_AVAIL : RC_NEW_UNAVAIL;
+            else if (!nnew) rc = dsctl_pod_available(c, ds, &old_pod->seen, now) ? RC_OLD_AVAIL : RC_OLD_UNAVAIL;
+            else rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_BOTH_NEW_AVAIL : RC_BOTH_NEW_UNAVAIL;
+            classes[rc]++;
+        }
+        if (!node->dsctl_seen) continue;
+        if (e & ELIG_SHOULD_RUN) {
+            want.desired++;
+            if (!oldest) need++;
+            if (oldest) {
+                want.current++;
+                want.ready += oldest->seen.ready;
+                want.available += dsctl_pod_available(c, ds, &oldest->seen, now);
+                want.updated += oldest->rev == ds->cur;
+            }
+        } else if (oldest) {
+            want.misscheduled++;
+        }
+    }
+    want.unavailable = want.desired - want.available;
+    if (status_differs(&want, &ds->view)) {
+        char have_s[160], want_s[160];
+        status_print(&ds->view, have_s, sizeof have_s);
+        status_print(&want, want_s, sizeof want_s);
+#define X(f, K, name) "/" #f
+        snprintf(why, n, "%s: view %s %s, recomputed %s", strtab_str(c->strs, ds->name),
+                 DS_STATUS_COUNTS(X) + 1, have_s, want_s);
+#undef X
+        return false;
+    }
+    for (int k = RC_NOT_OK; k < RC__COUNT; k++)
+        if (classes[k] != ds->ctl->class_count[k]) {
+            snprintf(why, n, "%s: %u nodes in rolling-update class %d, the view says %u",
+                     strtab_str(c->strs, ds->name), classes[k], k, ds->ctl->class_count[k]);
             return false;
         }
-        for (int k = RC_NOT_OK; k < RC__COUNT; k++)
-            if (classes[k] != ds->ctl->class_count[k]) {
-                snprintf(why, n, "%s: %u nodes in rolling-update class %d, the view says %u",
-                         strtab_str(c->strs, ds->name), classes[k], k, ds->ctl->class_count[k]);
-                return false;
-            }
-        if (!ds_allows_surge(ds) && need != ds->ctl->need_pod.n) {
-            snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
-                     strtab_str(c->strs, ds->name), need, ds->ctl->need_pod.n);
-            return false;
-        }
+    if (!ds_allows_surge(ds) && need != ds->ctl->need_pod.n) {
+        snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
+                 strtab_str(c->strs, ds->name), need, ds->ctl->need_pod.n);
+        return false;
     }
     return true;
 }

@@ -23,7 +23,16 @@ static SimTime draw(Cluster *c, const Pod *p, RngStream s)
     case RS_CONTAINER_START: d = &t->container_start; break;
     case RS_READINESS: d = &t->readiness; break;
     case RS_TERMINATION: d = &t->termination; break;
-    default: DS_ASSERT(!"no such pod latency"); break;
+    case RS_WATCH:
+    case RS_SCHEDULE:
+    case RS_NODE_STARTUP:
+    case RS_CANDIDATES:
+    case RS_NAMES:
+    case RS_FAILURE:
+    case RS_LEASE:
+    case RS_PREPULL:
+    case RS_API_ERRORS:
+    case RS__COUNT: DS_ASSERT(!"no such pod latency"); break;
     }
     return cluster_draw(c, s, d);
 }
@@ -66,7 +75,7 @@ static void advance(Cluster *c, PodId id)
             return;
         }
         sim_after(c->sim, draw(c, p, RS_IMAGE_PULL), EV_POD_PULLED, id.i, p->timer, 0);
-    } else if (p->phase == POD_PENDING) {
+    } else if (p->phase == POD_PENDING || p->restarting) {
         sim_after(c->sim, draw(c, p, RS_CONTAINER_START), EV_POD_STARTED, id.i, p->timer, 0);
     } else if (!p->ready && !p->will_fail) {
         sim_after(c->sim, draw(c, p, RS_READINESS), EV_POD_READY, id.i, p->timer, 0);
@@ -125,6 +134,7 @@ static void on_started(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = timer_pod(c, ev);
     if (!p) return;
+    p->restarting = false;
     if (p->phase != POD_RUNNING) {
         p->phase = POD_RUNNING;
         cluster_emit_pod(c, p, PE_RUNNING);

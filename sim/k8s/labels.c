@@ -1,5 +1,5 @@
 /* labels.c: label, selector, affinity and toleration matching
- * (daemonset-behaviour.md §2, §3). */
+ * (docs/behaviour.md §2, §3). */
 #include "daemonsim/labels.h"
 
 #include <errno.h>
@@ -90,8 +90,12 @@ static bool field_matches(const Requirement *r, Sym node_name)
     switch (r->op) {
     case SEL_IN: return in;
     case SEL_NOT_IN: return !in;
-    default: return false;
+    case SEL_EXISTS:
+    case SEL_DOES_NOT_EXIST:
+    case SEL_GT:
+    case SEL_LT: break;
     }
+    return false;
 }
 
 static bool term_matches(const NodeSelectorTerm *t, const Label *labels, uint32_t n,

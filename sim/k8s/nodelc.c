@@ -1,7 +1,12 @@
 /* nodelc.c: the node lifecycle controller and the pod garbage collector
  * (§7.1, §7.3, §7.6), modelled by silence rather than heartbeats: a node
  * whose kubelet stops gets one timer for the monitor pass that will notice
- * it; a kubelet that comes back cancels it.
+ * it; a kubelet that comes back cancels it. The kubelet renews its Lease
+ * every 10 s; monitorNodeHealth (every --node-monitor-period) takes the pass
+ * that first sees the last renewal as the probe time and marks the node
+ * Unknown on the first pass strictly after probe + grace period
+ * (tryUpdateNodeHealth), the startup grace while the kubelet has never
+ * posted a Ready condition.
  *
  * NoSchedule condition taints follow the Ready condition at once. NoExecute
  * taints go through a rate limiter per zone (label topology.kubernetes.io/zone)
@@ -95,54 +100,106 @@ static void set_ready(Cluster *c, NodeId id, CondStatus st)
                       "");
 }
 
-void cluster_kubelet_stop(Cluster *c, NodeId id)
+/* The first monitor pass at or after `t`. */
+static SimTime next_pass(const Cluster *c, SimTime t)
 {
-    Node *n = cluster_node(c, id);
-    if (!n->exists || !n->kubelet_up) return;
-    /* A kubelet that reported NotReady had posted its Ready condition. */
-    bool posted = n->ready == COND_TRUE || n->ready_changed > 0 || n->kubelet_not_ready;
-    n->kubelet_up = false;
-    n->kubelet_not_ready = false;
-    n->silent_since = c->sim->now;
-    n->gen++;
-    cluster_emit_node(c, n, NE_KUBELET_STOPPED, "");
-    kubelet_freeze(c, id);
-    /* The first monitor pass after the grace period notices the silence. */
-    SimTime grace = posted ? c->cp.node_monitor_grace : c->cp.node_startup_grace;
     SimTime period = c->cp.node_monitor_period;
-    SimTime due = c->sim->now + grace;
-    sim_at(c->sim, (due / period + 1) * period, EV_NODE_GRACE_EXPIRED, id.i, n->gen, 0);
+    return (t + period - 1) / period * period;
 }
 
-void cluster_kubelet_start(Cluster *c, NodeId id)
-{
-    Node *n = cluster_node(c, id);
-    if (!n->exists || (n->kubelet_up && !n->kubelet_not_ready)) return;
-    n->kubelet_up = true;
-    n->kubelet_not_ready = false;
-    n->silent_since = SIM_NEVER;
-    n->gen++;
-    cluster_emit_node(c, n, NE_KUBELET_STARTED, "");
-    /* The kubelet posts Ready at once; the lifecycle controller lifts its taints. */
-    set_ready(c, id, COND_TRUE);
-    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/unreachable"), true, EFFECT_ALL);
-    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), true, EFFECT_ALL);
-    /* Pods that lost readiness while the node was away probe again. */
-    kubelet_resume(c, id);
-}
-
-/* The NoExecute twin of a condition taint waits for the zone's limiter (one
- * token per node). */
-static void queue_no_execute(Cluster *c, NodeId id)
+/* The NoExecute condition taint (not-ready for Ready=False, unreachable for
+ * Unknown) waits for the zone's limiter (one token per node). */
+static void queue_no_execute(Cluster *c, NodeId id, SimTime from)
 {
     Node *n = cluster_node(c, id);
     Zone *z = &c->zones.v[n->zone];
     double rate = zone_rate(c, z);
     if (rate <= 0) return;
     SimTime interval = (SimTime)((double)SIM_S / rate);
-    SimTime at = z->tat > c->sim->now ? z->tat : c->sim->now;
+    SimTime at = z->tat > from ? z->tat : from;
     z->tat = at + interval;
     sim_at(c->sim, at, EV_NODE_NO_EXECUTE, id.i, n->gen, 0);
+}
+
+void cluster_kubelet_stop(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists || !n->kubelet_up) return;
+    SimTime now = c->sim->now;
+    n->kubelet_up = false;
+    n->kubelet_not_ready = false;
+    n->silent_since = now;
+    n->gen++;
+    cluster_emit_node(c, n, NE_KUBELET_STOPPED, "");
+    kubelet_freeze(c, id);
+    /* The last Lease renewal, the pass that saw it, and the first pass
+     * strictly after that probe time plus the grace period. */
+    SimTime last_renew = n->lease_phase;
+    if (now >= n->lease_phase) last_renew += (now - n->lease_phase) / NODE_LEASE_RENEW * NODE_LEASE_RENEW;
+    SimTime probe = next_pass(c, last_renew);
+    SimTime grace = n->posted_ready ? c->cp.node_monitor_grace : c->cp.node_startup_grace;
+    sim_at(c->sim, next_pass(c, probe + grace + 1), EV_NODE_GRACE_EXPIRED, id.i, n->gen, 0);
+}
+
+/* The kubelet itself posts Ready=False (e.g. NetworkPluginNotReady) and
+ * keeps renewing its Lease: the NoSchedule taint follows at once
+ * (doNoScheduleTaintingPass), the NoExecute one from the next monitor pass
+ * through the zone limiter. Pods keep their readiness: MarkPodsNotReady only
+ * runs when the controller itself sees Ready go from True (monitorNodeHealth). */
+void cluster_kubelet_report_not_ready(Cluster *c, NodeId id, Sym reason)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists || !n->kubelet_up || n->kubelet_not_ready) return;
+    n->kubelet_not_ready = true;
+    n->gen++;
+    cluster_emit_node(c, n, NE_KUBELET_NOT_READY, strtab_str(c->strs, reason));
+    set_ready(c, id, COND_FALSE);
+    n->posted_ready = true;
+    kubelet_freeze(c, id);
+    cluster_add_taint(c, id, (Taint){sym(c, "node.kubernetes.io/not-ready"), SYM_EMPTY, EFFECT_NO_SCHEDULE});
+    queue_no_execute(c, id, next_pass(c, c->sim->now));
+}
+
+/* The kubelet posts Ready=True: the NoSchedule condition taints go at once
+ * (doNoScheduleTaintingPass, driven by the node update), the NoExecute ones
+ * on the next monitor pass that sees the node Ready (markNodeAsReachable). */
+static void post_ready(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    set_ready(c, id, COND_TRUE);
+    n->posted_ready = true;
+    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/unreachable"), false, EFFECT_NO_SCHEDULE);
+    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), false, EFFECT_NO_SCHEDULE);
+    n = cluster_node(c, id);
+    sim_at(c->sim, next_pass(c, c->sim->now), EV_NODE_REACHABLE, id.i, n->gen, 0);
+}
+
+void cluster_kubelet_start(Cluster *c, NodeId id)
+{
+    Node *n = cluster_node(c, id);
+    if (!n->exists || (n->kubelet_up && !n->kubelet_not_ready)) return;
+    if (!n->kubelet_up) {
+        n->kubelet_up = true;
+        n->silent_since = SIM_NEVER;
+        n->lease_phase = c->sim->now;
+        cluster_emit_node(c, n, NE_KUBELET_STARTED, "");
+    }
+    n->kubelet_not_ready = false;
+    n->gen++;
+    post_ready(c, id);
+    /* Pods that lost readiness while the node was away probe again. */
+    kubelet_resume(c, id);
+}
+
+static void on_reachable(void *ctx, Sim *sim, const Event *ev)
+{
+    Cluster *c = ctx;
+    (void)sim;
+    NodeId id = {ev->subject};
+    Node *n = cluster_node(c, id);
+    if (n->gen != ev->gen || !n->exists || n->ready != COND_TRUE) return;
+    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/unreachable"), false, EFFECT_NO_EXECUTE);
+    cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), false, EFFECT_NO_EXECUTE);
 }
 
 /* Ready -> Unknown: conditions, taints, and every pod on the node NotReady
@@ -154,13 +211,16 @@ static void on_grace_expired(void *ctx, Sim *sim, const Event *ev)
     NodeId id = {ev->subject};
     Node *n = cluster_node(c, id);
     if (n->gen != ev->gen || !n->exists || n->kubelet_up) return;
+    bool was_ready = n->ready == COND_TRUE;
     set_ready(c, id, COND_UNKNOWN);
+    /* The taints mirror the condition: unreachable replaces not-ready (a
+     * joining node's NoSchedule one, or those of a kubelet's own Ready=False). */
     Sym key = sym(c, "node.kubernetes.io/unreachable");
-    /* A node that reported NotReady swaps its not-ready taints for unreachable ones. */
     cluster_remove_taint(c, id, sym(c, "node.kubernetes.io/not-ready"), true, EFFECT_ALL);
     cluster_add_taint(c, id, (Taint){key, SYM_EMPTY, EFFECT_NO_SCHEDULE});
     n = cluster_node(c, id);
-    for (PodId o = n->pods; o.i != ID_NONE; o = c->pods.v[o.i].next_on_node)
+    /* MarkPodsNotReady runs when the monitor sees Ready leave True. */
+    for (PodId o = n->pods; o.i != ID_NONE && was_ready; o = c->pods.v[o.i].next_on_node)
         if (c->pods.v[o.i].ready) pod_set_ready(c, o, false);
     /* Every zone down looks like a control-plane problem: the controller
      * stops tainting and lifts the NoExecute taints it placed. */
@@ -169,7 +229,7 @@ static void on_grace_expired(void *ctx, Sim *sim, const Event *ev)
             cluster_remove_taint(c, (NodeId){i}, key, false, EFFECT_NO_EXECUTE);
         return;
     }
-    queue_no_execute(c, id);
+    queue_no_execute(c, id, sim->now);
 }
 
 static void on_no_execute(void *ctx, Sim *sim, const Event *ev)
@@ -180,7 +240,7 @@ static void on_no_execute(void *ctx, Sim *sim, const Event *ev)
     Node *n = cluster_node(c, id);
     if (n->gen != ev->gen || !n->exists || n->ready == COND_TRUE) return;
     if (ev->aux == NO_EXECUTE_QUEUE) {
-        if (!all_zones_fully_disrupted(c)) queue_no_execute(c, id);
+        if (!all_zones_fully_disrupted(c)) queue_no_execute(c, id, c->sim->now);
         return;
     }
     if (zone_rate(c, &c->zones.v[n->zone]) <= 0) return;
@@ -211,7 +271,7 @@ static void on_node_started(void *ctx, Sim *sim, const Event *ev)
     NodeId id = {ev->subject};
     Node *n = cluster_node(c, id);
     if (n->gen != ev->gen || !n->exists || !n->kubelet_up) return;
-    set_ready(c, id, COND_TRUE);
+    post_ready(c, id);
     kubelet_resume(c, id);
 }
 
@@ -236,4 +296,5 @@ void nodelc_register(Cluster *c)
     sim_on(c->sim, EV_NODE_NO_EXECUTE, on_no_execute, c);
     sim_on(c->sim, EV_NODE_STARTED, on_node_started, c);
     sim_on(c->sim, EV_POD_GC, on_pod_gc, c);
+    sim_on(c->sim, EV_NODE_REACHABLE, on_reachable, c);
 }

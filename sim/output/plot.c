@@ -1,4 +1,4 @@
-/* plot.c: charts through gnuplot (`daemonsim plot`, SPEC.md §2).
+/* plot.c: charts through gnuplot (`daemonsim plot`, docs/cli.md).
  *
  * Two families of chart. The time charts (convergence, unavailable) draw a
  * DaemonSet's status against minutes since its last rollout began: one line

@@ -127,8 +127,10 @@ static size_t display_width(const char *s)
 static void table_print(const TextTable *t, FILE *out)
 {
     size_t *width = xcalloc(t->ncols, sizeof *width);
-    for (size_t i = 0; i < t->cells.n; i++)
-        width[i % t->ncols] = DS_MAX(width[i % t->ncols], display_width(t->cells.v[i]));
+    for (size_t i = 0; i < t->cells.n; i++) {
+        size_t w = display_width(t->cells.v[i]);
+        if (w > width[i % t->ncols]) width[i % t->ncols] = w;
+    }
     for (size_t i = 0; i < t->cells.n; i++) {
         size_t col = i % t->ncols;
         const char *cell = t->cells.v[i];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemonsim/cluster.h"
 #include "daemonsim/report.h"
 #include "daemonsim/units.h"
 
@@ -79,17 +80,26 @@ static void pod_row(void *ctx, const StorePodEventRow *row)
     p->daemonset = strtab_intern(f->names, row->daemonset);
     p->node = row->node ? strtab_intern(f->names, row->node) : SYM_NONE;
     p->revision = row->revision;
-    const char *ph = row->phase;
-    if (!strcmp(ph, "Scheduled") || !strcmp(ph, "Pulled")) p->status = "ContainerCreating";
-    else if (!strcmp(ph, "Running")) p->status = "Running";
-    else if (!strcmp(ph, "Ready")) p->status = "Running", p->ready = true;
-    else if (!strcmp(ph, "NotReady")) p->ready = false;
-    else if (!strcmp(ph, "ImagePullBackOff")) p->status = "ImagePullBackOff";
-    else if (!strcmp(ph, "CrashLoopBackOff")) p->status = "CrashLoopBackOff", p->restarts++,
-                                              p->ready = false;
-    else if (!strcmp(ph, "Failed")) p->status = "Error", p->ready = false;
-    else if (!strcmp(ph, "Terminating")) p->terminating = true;
-    else if (!strcmp(ph, "Deleted")) p->gone = true;
+    PodEventKind k;
+    if (!pod_event_parse(row->phase, &k)) return;
+    switch (k) {
+    case PE_SCHEDULED:
+    case PE_PULLED: p->status = "ContainerCreating"; break;
+    case PE_RUNNING: p->status = "Running"; break;
+    case PE_READY: p->status = "Running", p->ready = true; break;
+    case PE_NOT_READY: p->ready = false; break;
+    case PE_IMAGE_PULL_BACK_OFF: p->status = "ImagePullBackOff"; break;
+    case PE_CRASH_LOOP_BACK_OFF:
+        p->status = "CrashLoopBackOff", p->restarts++, p->ready = false;
+        break;
+    case PE_IN_PLACE_UPDATE: p->restarts++, p->ready = false; break;
+    case PE_FAILED: p->status = "Error", p->ready = false; break;
+    case PE_TERMINATING: p->terminating = true; break;
+    case PE_DELETED: p->gone = true; break;
+    case PE_CREATED:
+    case PE_UNSCHEDULABLE:
+    case PE__COUNT: break;
+    }
 }
 
 static void node_row(void *ctx, const StoreNodeEventRow *row)
@@ -97,8 +107,9 @@ static void node_row(void *ctx, const StoreNodeEventRow *row)
     Fold *f = ctx;
     Sym name;
     uint32_t *at = slot(f, row->node, &name);
-    const char *k = row->kind;
-    if (!strcmp(k, "Added")) {
+    NodeEventKind k;
+    if (!node_event_parse(row->kind, &k)) return;
+    if (k == NE_ADDED) {
         /* nodes present at the start are Ready; later ones report in later */
         NodeRec r = {.name = name, .created = row->t, .ready = row->t > 0 ? "NotReady" : "Ready",
                      .pool = strtab_intern(f->names, row->detail ? row->detail : "")};
@@ -108,13 +119,26 @@ static void node_row(void *ctx, const StoreNodeEventRow *row)
     }
     if (!*at) return;
     NodeRec *n = &f->nodes.v[*at - 1];
-    if (!strcmp(k, "Ready")) n->ready = "Ready";
-    else if (!strcmp(k, "NotReady") || !strcmp(k, "Unknown")) n->ready = "NotReady";
-    else if (!strcmp(k, "Cordoned")) n->cordoned = true;
-    else if (!strcmp(k, "Uncordoned")) n->cordoned = false;
-    else if (!strcmp(k, "Tainted")) n->taints++;
-    else if (!strcmp(k, "Untainted") && n->taints > 0) n->taints--;
-    else if (!strcmp(k, "Removed")) n->gone = true;
+    switch (k) {
+    case NE_READY: n->ready = "Ready"; break;
+    case NE_NOT_READY:
+    case NE_UNKNOWN: n->ready = "NotReady"; break;
+    case NE_CORDONED: n->cordoned = true; break;
+    case NE_UNCORDONED: n->cordoned = false; break;
+    case NE_TAINTED: n->taints++; break;
+    case NE_UNTAINTED:
+        if (n->taints > 0) n->taints--;
+        break;
+    case NE_REMOVED: n->gone = true; break;
+    case NE_ADDED:
+    case NE_LABELED:
+    case NE_UNLABELED:
+    case NE_KUBELET_STOPPED:
+    case NE_KUBELET_STARTED:
+    case NE_KUBELET_NOT_READY:
+    case NE_PREEMPTED:
+    case NE__COUNT: break;
+    }
 }
 
 /* ---- tables ---- */

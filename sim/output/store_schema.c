@@ -58,13 +58,9 @@ static const char store_schema_sql[] =
     "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
     "  t REAL NOT NULL,\n"
     "  daemonset TEXT NOT NULL,\n"
-    "  desired INTEGER NOT NULL,\n"
-    "  current INTEGER NOT NULL,\n"
-    "  ready INTEGER NOT NULL,\n"
-    "  updated INTEGER NOT NULL,\n"
-    "  available INTEGER NOT NULL,\n"
-    "  unavailable INTEGER NOT NULL,\n"
-    "  misscheduled INTEGER NOT NULL,\n"
+#define X(f, K, name) "  " #f " INTEGER NOT NULL,\n"
+    DS_STATUS_COUNTS(X)
+#undef X
     "  updated_available INTEGER\n"
     ") STRICT;\n"
     "CREATE TABLE pod_event (\n"
@@ -319,6 +315,12 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
         store_set_error(s, "%s", strerror(EISDIR));
         goto fail;
     }
+    /* and a device such as /dev/null, or a pipe, the same: neither can hold
+     * the journal beside it nor be read back */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        store_set_error(s, "not a regular file; a results database must be one");
+        goto fail;
+    }
     int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     char *uri = NULL;
     if (mode == OPEN_READ_IMMUTABLE) {
@@ -341,7 +343,12 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
          * a power loss may lose the last commits but never corrupts. */
         char cache_sql[64];
         snprintf(cache_sql, sizeof cache_sql, "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
-        if (exec_sql(s, "PRAGMA journal_mode = WAL") < 0 ||
+        /* A scratch file (a sweep item's run) has one writer and is read
+         * once, after it is closed: a rollback journal spares the WAL and
+         * its checkpoint at close, and still lets whoever opens the file
+         * next roll back what a killed writer left half done. */
+        if (exec_sql(s, store_scratch ? "PRAGMA journal_mode = DELETE"
+                                      : "PRAGMA journal_mode = WAL") < 0 ||
             exec_sql(s, store_scratch ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL") < 0 ||
             exec_sql(s, cache_sql) < 0)
             goto fail;

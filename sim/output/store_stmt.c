@@ -16,9 +16,12 @@ const TableSpec store_tables[TAB_COUNT] = {
     [TAB_POD_EVENT] = {"pod_event", "t, daemonset, pod, node, revision, phase", 6},
     [TAB_NODE_EVENT] = {"node_event", "t, node, kind, detail", 4},
     [TAB_DS_STATUS] = {"ds_status",
-                       "t, daemonset, desired, current, ready, updated, available, "
-                       "unavailable, misscheduled, updated_available",
-                       10},
+                       "t, daemonset, "
+#define X(f, K, name) #f ", "
+                       DS_STATUS_COUNTS(X)
+#undef X
+                       "updated_available",
+                       3 + DS_STATUS_NCOUNTS},
     [TAB_ROLLOUT] = {"rollout",
                      "daemonset, revision, started, completed, max_unavailable, "
                      "unavailable_pod_seconds",
@@ -105,6 +108,9 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
     [ST_FIGURE_ROLLOUT] = "SELECT revision, started, completed, max_unavailable, "
                           "unavailable_pod_seconds FROM rollout WHERE run_id = ?1 AND "
                           "daemonset = ?2 ORDER BY started DESC, rowid DESC LIMIT 1",
+    [ST_FIGURE_ROLLOUTS] = "SELECT run_id, revision, started, completed, max_unavailable, "
+                           "unavailable_pod_seconds FROM rollout WHERE daemonset = ?1 AND "
+                           "run_id BETWEEN ?2 AND ?3 ORDER BY run_id, started, rowid",
     [ST_POD_EVENTS_UNTIL] = "SELECT t, daemonset, pod, node, revision, phase FROM pod_event "
                             "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
     [ST_NODE_EVENTS_UNTIL] = "SELECT t, node, kind, detail FROM node_event "

@@ -166,6 +166,43 @@ void store_sweep_abort(Store *s)
     end_bulk(s);
 }
 
+static void read_figure_rollout(sqlite3_stmt *st, int first, StoreRollout *r)
+{
+    r->daemonset = NULL;
+    r->revision = sqlite3_column_int64(st, first);
+    r->started = sqlite3_column_double(st, first + 1);
+    r->completed = sqlite3_column_type(st, first + 2) == SQLITE_NULL
+                       ? -1.0
+                       : sqlite3_column_double(st, first + 2);
+    r->max_unavailable = sqlite3_column_int64(st, first + 3);
+    r->unavailable_pod_seconds = sqlite3_column_double(st, first + 4);
+}
+
+/* Distinct nodes that got a pod of one of the failing revisions. */
+static int run_exposure(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
+                        size_t nfail, int64_t *exposed)
+{
+    /* the failing revisions as a JSON array, for json_each */
+    char revs[512];
+    size_t w = 0;
+    for (size_t i = 0; i < nfail && w < sizeof revs - 24; i++)
+        w += (size_t)snprintf(revs + w, sizeof revs - w, "%s%lld", i ? "," : "[",
+                              (long long)fail_revs[i]);
+    snprintf(revs + w, sizeof revs - w, "]");
+    sqlite3_stmt *st = stmt_get(s, ST_EXPOSURE);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, revs, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, pod_event_name(PE_CREATED), -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *exposed = sqlite3_column_int64(st, 0);
+    else store_set_db_error(s);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
 int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int64_t *fail_revs,
                       size_t nfail, StoreRunFigures *out)
 {
@@ -178,42 +215,49 @@ int store_run_figures(Store *s, int64_t run_id, const char *daemonset, const int
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->found = true;
-        out->rollout.daemonset = NULL;
-        out->rollout.revision = sqlite3_column_int64(st, 0);
-        out->rollout.started = sqlite3_column_double(st, 1);
-        out->rollout.completed =
-            sqlite3_column_type(st, 2) == SQLITE_NULL ? -1.0 : sqlite3_column_double(st, 2);
-        out->rollout.max_unavailable = sqlite3_column_int64(st, 3);
-        out->rollout.unavailable_pod_seconds = sqlite3_column_double(st, 4);
+        read_figure_rollout(st, 0, &out->rollout);
         rc = sqlite3_step(st);
     }
     if (rc != SQLITE_DONE) store_set_db_error(s);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE) return -1;
-    if (nfail == 0) return 0;
-
-    /* the failing revisions as a JSON array, for json_each */
-    char revs[512];
-    size_t w = 0;
-    for (size_t i = 0; i < nfail && w < sizeof revs - 24; i++)
-        w += (size_t)snprintf(revs + w, sizeof revs - w, "%s%lld", i ? "," : "[",
-                              (long long)fail_revs[i]);
-    snprintf(revs + w, sizeof revs - w, "]");
-    st = stmt_get(s, ST_EXPOSURE);
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, revs, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, pod_event_name(PE_CREATED), -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) out->exposed = sqlite3_column_int64(st, 0);
-    else store_set_db_error(s);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    return nfail == 0 ? 0 : run_exposure(s, run_id, daemonset, fail_revs, nfail, &out->exposed);
 }
 
+/* One pass over the rollout table for many runs: asking run by run would
+ * scan it once per run (it has no index), which grows with the square of
+ * a sweep's size. */
+int store_runs_figures(Store *s, const char *daemonset, const int64_t *run_ids, size_t n,
+                       const int64_t *fail_revs, size_t nfail, StoreRunFigures *out)
+{
+    for (size_t i = 0; i < n; i++) out[i] = (StoreRunFigures){.exposed = -1};
+    if (n == 0) return 0;
+    sqlite3_stmt *st = stmt_get(s, ST_FIGURE_ROLLOUTS);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, daemonset, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, run_ids[0]);
+    sqlite3_bind_int64(st, 3, run_ids[n - 1]);
+    /* rows by run, then start: the last row of a run is its figure rollout */
+    size_t i = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t run = sqlite3_column_int64(st, 0);
+        while (i < n && run_ids[i] < run) i++;
+        if (i == n) break;
+        if (run_ids[i] != run) continue;
+        out[i].found = true;
+        read_figure_rollout(st, 1, &out[i].rollout);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) store_set_db_error(s);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return -1;
+    for (size_t k = 0; k < n && nfail > 0; k++)
+        if (run_exposure(s, run_ids[k], daemonset, fail_revs, nfail, &out[k].exposed) < 0)
+            return -1;
+    return 0;
+}
 
 /* ---- resumable sweeps ---- */
 

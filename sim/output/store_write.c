@@ -7,7 +7,7 @@
  * multi-row INSERT, the tail at commit through a one-row INSERT. Indexes are
  * created after the first run's rows are in, because building them afterwards
  * is several times cheaper than maintaining them row by row
- * (performance-notes.md, SQLite). */
+ * (docs/performance.md, SQLite). */
 #include <stdio.h>
 #include <string.h>
 
@@ -160,14 +160,11 @@ int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus
     if (!daemonset) return row_fail(s, "daemonset");
     cell_real(&c[0], t);
     cell_text(&s->buf[TAB_DS_STATUS], &c[1], daemonset);
-    cell_int(&c[2], st->desired);
-    cell_int(&c[3], st->current);
-    cell_int(&c[4], st->ready);
-    cell_int(&c[5], st->updated);
-    cell_int(&c[6], st->available);
-    cell_int(&c[7], st->unavailable);
-    cell_int(&c[8], st->misscheduled);
-    cell_int(&c[9], st->updated_available);
+    Cell *next = &c[2];
+#define X(f, K, name) cell_int(next++, st->f);
+    DS_STATUS_COUNTS(X)
+#undef X
+    cell_int(next, st->updated_available);
     return row_end(s, TAB_DS_STATUS);
 }
 

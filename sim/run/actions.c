@@ -56,7 +56,8 @@ static void act_on_nodes(Run *r, uint32_t ai, const Action *a)
         switch (a->kind) {
         case ACT_REMOVE_NODES: cluster_remove_node(c, n); break;
         case ACT_NODE_NOT_READY:
-            cluster_kubelet_stop(c, n);
+            if (a->kubelet_reports) cluster_kubelet_report_not_ready(c, n, a->reason);
+            else cluster_kubelet_stop(c, n);
             if (a->has_for) {
                 r->pending++;
                 sim_after(&r->sim, dist_draw(&a->for_, r->action_rng[ai]), EV_NODE_RECOVER, n.i,
@@ -80,7 +81,14 @@ static void act_on_nodes(Run *r, uint32_t ai, const Action *a)
             }
             break;
         }
-        default: DS_ASSERT(!"not a node action"); break;
+        case ACT_ADD_NODES:
+        case ACT_CREATE_DS:
+        case ACT_UPDATE_DS:
+        case ACT_PATCH_DS:
+        case ACT_RESTART_DS:
+        case ACT_ROLLBACK:
+        case ACT_DELETE_DS:
+        case ACT__COUNT: DS_ASSERT(!"not a node action"); break;
         }
     }
     VEC_FREE(nodes);
@@ -100,6 +108,7 @@ static void perform(Run *r, uint32_t ai)
     }
     case ACT_CREATE_DS: cluster_create_ds(c, &r->s->specs[a->spec]); break;
     case ACT_UPDATE_DS:
+    case ACT_PATCH_DS:
     case ACT_RESTART_DS: {
         DsId id = find_ds(r, a);
         if (id.i != ID_NONE) cluster_update_ds(c, id, &r->s->specs[a->spec]);
@@ -120,7 +129,17 @@ static void perform(Run *r, uint32_t ai)
         if (id.i != ID_NONE) cluster_delete_ds(c, id, a->orphan);
         break;
     }
-    default: act_on_nodes(r, ai, a); break;
+    case ACT_REMOVE_NODES:
+    case ACT_NODE_NOT_READY:
+    case ACT_NODE_READY:
+    case ACT_CORDON:
+    case ACT_UNCORDON:
+    case ACT_TAINT:
+    case ACT_UNTAINT:
+    case ACT_LABEL:
+    case ACT_UNLABEL:
+    case ACT_KILL_PODS: act_on_nodes(r, ai, a); break;
+    case ACT__COUNT: break;
     }
 }
 

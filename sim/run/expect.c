@@ -46,13 +46,9 @@ static int64_t status_value(const DaemonSet *ds, StatusField f)
 {
     const DsStatus *s = &ds->status;
     switch (f) {
-    case STATUS_DESIRED: return s->desired;
-    case STATUS_CURRENT: return s->current;
-    case STATUS_READY: return s->ready;
-    case STATUS_UPDATED: return s->updated;
-    case STATUS_AVAILABLE: return s->available;
-    case STATUS_UNAVAILABLE: return s->unavailable;
-    case STATUS_MISSCHEDULED: return s->misscheduled;
+#define X(fld, K, name) case STATUS_##K: return s->fld;
+    DS_STATUS_COUNTS(X)
+#undef X
     case STATUS_OBSERVED_GENERATION: return s->observed_generation;
     case STATUS__COUNT: break;
     }

@@ -80,8 +80,12 @@ static void write_status_row(Run *r, SimTime t, const DaemonSet *ds)
 {
     if (!r->store) return;
     const DsStatus *v = &ds->view;
-    StoreStatus st = {v->desired, v->current, v->ready, v->updated,
-                      v->available, v->unavailable, v->misscheduled, v->updated_available};
+    StoreStatus st = {
+#define X(f, K, name) .f = v->f,
+        DS_STATUS_COUNTS(X)
+#undef X
+        .updated_available = v->updated_available,
+    };
     store_check(r, store_ds_status(r->store, sim_to_seconds(t), sym(r, ds->name), &st));
 }
 
@@ -251,10 +255,14 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     actions_register(r);
     expect_register(r);
 
-    for (uint32_t i = 0; i < r->s->npools; i++)
+    uint32_t *pool_node = xmalloc((r->s->npools ? r->s->npools : 1) * sizeof *pool_node);
+    for (uint32_t i = 0; i < r->s->npools; i++) {
+        pool_node[i] = (uint32_t)r->c.nodes.n;
         for (uint32_t k = 0; k < r->s->pools[i].count; k++) cluster_add_node(&r->c, &r->s->pools[i], i);
+    }
     for (uint32_t i = 0; i < r->s->ninitial; i++) cluster_create_ds(&r->c, &r->s->specs[i]);
-    cluster_preload(&r->c);
+    cluster_preload(&r->c, r->s->existing_pods, r->s->nexisting_pods, pool_node);
+    free(pool_node);
     actions_schedule(r);
     expect_schedule(r);
 

@@ -28,15 +28,18 @@ static StoreSummary summarize(double *x, size_t n)
 typedef struct {
     double *conv, *peak, *ups, *expo;
     size_t nconv, nfig, nexp;
+    int64_t *ids;
+    StoreRunFigures *figs;
 } Samples;
 
 static int point_figures(Store *s, const char *ds, SweepFigurePoint *fp, const StoreSweepRun *runs,
                          size_t n, Samples *x)
 {
     x->nconv = x->nfig = x->nexp = 0;
+    for (size_t i = 0; i < n; i++) x->ids[i] = runs[i].run_id;
+    if (store_runs_figures(s, ds, x->ids, n, fp->fail_revs, fp->nfail, x->figs) < 0) return -1;
     for (size_t i = 0; i < n; i++) {
-        StoreRunFigures f;
-        if (store_run_figures(s, runs[i].run_id, ds, fp->fail_revs, fp->nfail, &f) < 0) return -1;
+        const StoreRunFigures f = x->figs[i];
         if (f.found) {
             x->peak[x->nfig] = (double)f.rollout.max_unavailable;
             x->ups[x->nfig++] = f.rollout.unavailable_pod_seconds;
@@ -68,7 +71,8 @@ int sweep_figures(Store *s, int64_t sweep_id, const char *ds, SweepFigurePoint *
     if (rc == 0) rc = store_sweep_reopen(s, sweep_id);
     size_t cap = nruns ? nruns : 1;
     Samples x = {.conv = xmalloc(cap * sizeof(double)), .peak = xmalloc(cap * sizeof(double)),
-                 .ups = xmalloc(cap * sizeof(double)), .expo = xmalloc(cap * sizeof(double))};
+                 .ups = xmalloc(cap * sizeof(double)), .expo = xmalloc(cap * sizeof(double)),
+                 .ids = xmalloc(cap * sizeof(int64_t)), .figs = xmalloc(cap * sizeof(StoreRunFigures))};
     /* runs come by point, then run id: item order */
     size_t r = 0;
     for (size_t i = 0; i < npts && rc == 0; i++) {
@@ -86,6 +90,8 @@ int sweep_figures(Store *s, int64_t sweep_id, const char *ds, SweepFigurePoint *
     free(x.peak);
     free(x.ups);
     free(x.expo);
+    free(x.ids);
+    free(x.figs);
     arena_free(&a);
     return rc;
 }

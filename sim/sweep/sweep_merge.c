@@ -192,6 +192,16 @@ static size_t parse_revs(const char *text, int64_t *revs, size_t cap)
     return n;
 }
 
+/* The item number of a stored run, found by its point and seed. */
+static size_t item_of(const Part *parts, size_t n, const StoreSweepRun *run)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t r = 0; r < parts[i].nruns; r++)
+            if (parts[i].runs[r].point == run->point && parts[i].runs[r].seed == run->seed)
+                return (size_t)parts[i].shard - 1 + r * (size_t)parts[i].nshards;
+    return 0;
+}
+
 static int store_parts(Part *parts, size_t n, const char *output, FILE *err, int64_t *sweep_id,
                        size_t *copied)
 {
@@ -212,9 +222,10 @@ static int store_parts(Part *parts, size_t n, const char *output, FILE *err, int
     int rc = store_sweep_find(s, &info, sweep_id);
     if (rc == 0 && *sweep_id) rc = store_list_sweep_runs(s, &a, *sweep_id, &have, &nhave);
     if (rc == 0 && nhave > 0) {
-        /* an earlier merge of these parts stopped half way: carry on */
+        /* an earlier merge of these parts stopped half way: carry on, with
+         * the run ids it reserved (a stored run's id minus its item number) */
         qsort(have, nhave, sizeof *have, by_run_id);
-        first_run = have[0].run_id;
+        first_run = have[0].run_id - (int64_t)item_of(parts, n, &have[0]);
     } else if (rc == 0) {
         VEC(StoreSweepPoint) pts = {0};
         StoreSummary none = {NAN, NAN, NAN, NAN, NAN, NAN};

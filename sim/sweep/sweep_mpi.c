@@ -193,7 +193,7 @@ static void serve_alone(SweepPlan *plan, SweepSink *sink, SweepProgress *pr, Swe
             fail_item(job, out, why);
         else job->state = JOB_DONE;
         sweep_progress_item(plan, pr, job);
-        sweep_sink_item(sink, plan, (size_t)j);
+        sweep_sink_store(sink, plan);
     }
     store_set_scratch(false);
 }
@@ -244,7 +244,7 @@ static void receive_result(SweepPlan *plan, SweepSink *sink, SweepProgress *pr, 
         plan->jobs[item].worker = w;
         (*busy)++;
     }
-    sweep_sink_item(sink, plan, (size_t)h.item);
+    sweep_sink_store(sink, plan);
 }
 
 void sweep_mpi_serve(SweepPlan *plan, SweepSink *sink, SweepOutcome *out)
@@ -283,7 +283,7 @@ void sweep_mpi_serve(SweepPlan *plan, SweepSink *sink, SweepOutcome *out)
         plan->jobs[j].state = JOB_LOST;
         sweep_progress_item(plan, &pr, &plan->jobs[j]);
     }
-    sweep_sink_item(sink, plan, 0);
+    sweep_sink_store(sink, plan);
     sweep_progress_end(plan, &pr);
     out->interrupted = mpi_stop;
     sigaction(SIGINT, &old_int, NULL);

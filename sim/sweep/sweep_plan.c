@@ -5,7 +5,7 @@
  * as a Scenario with its overrides, so a bad value stops the sweep with its
  * file:line:col diagnostic and nothing written. A point that upstream
  * validation rejects only because of the maxSurge/maxUnavailable pair (both
- * zero, or both non-zero) is reported and skipped, as the SPEC asks. Each
+ * zero, or both non-zero) is reported and skipped, as docs/cli.md says. Each
  * point runs --seeds times with seeds rng_mix(point's scenario seed, k), the
  * same k at every point, so that points are compared with common random
  * numbers. */
@@ -160,7 +160,8 @@ static SweepPlanStatus plan_points(const char *path, const SweepSpec *a, SweepPl
         pt->sc = scenario_load(path, ovr, novr, &d);
         free(ovr);
         if (pt->sc) {
-            plan->nvalid++;
+            /* Every point loads the same file: its warnings once. */
+            if (plan->nvalid++ == 0) scenario_print_warnings(pt->sc, err);
             continue;
         }
         if (is_strategy_pair_error(&d)) {
@@ -189,7 +190,7 @@ static bool scenario_has_ds(const Scenario *sc, const char *name)
 
 static bool is_ds_action(ActionKind k)
 {
-    return k == ACT_CREATE_DS || k == ACT_UPDATE_DS || k == ACT_ROLLBACK || k == ACT_RESTART_DS ||
+    return k == ACT_CREATE_DS || k == ACT_UPDATE_DS || k == ACT_PATCH_DS || k == ACT_ROLLBACK || k == ACT_RESTART_DS ||
            k == ACT_DELETE_DS;
 }
 
@@ -201,7 +202,7 @@ typedef struct {
 typedef VEC(RevSeen) RevSeenVec;
 
 /* Gives a template its revision number the way the controller does
- * (daemonset-behaviour.md §12: a template equal to an old revision takes the
+ * (docs/behaviour.md §12: a template equal to an old revision takes the
  * next number) and notes the number if the template is a bad release. */
 static void revision_record(RevSeenVec *revs, const DaemonSetSpec *spec, SweepPoint *pf)
 {

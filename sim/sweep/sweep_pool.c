@@ -186,7 +186,7 @@ static void reap_worker(SweepPlan *plan, SweepSink *sink, SweepProgress *pr, Swe
     if (lost) {
         plan->jobs[wk->job].state = JOB_LOST;
         sweep_progress_item(plan, pr, &plan->jobs[wk->job]);
-        sweep_sink_item(sink, plan, (size_t)wk->job);
+        sweep_sink_store(sink, plan);
         wk->job = -1;
     }
     /* Ctrl-C on a terminal reaches the workers too, maybe before the
@@ -307,7 +307,7 @@ void sweep_pool_run(SweepPlan *plan, SweepSink *sink, SweepOutcome *out)
             long job = handle_report(plan, &pr, out, k);
             /* the worker gets its next job before the import keeps us busy */
             dispatch(plan, k, w, &next, stopping || pool_stop || sink->failed);
-            if (job >= 0) sweep_sink_item(sink, plan, (size_t)job);
+            if (job >= 0) sweep_sink_store(sink, plan);
         }
     }
     /* jobs no worker took (every worker gone, or stopped) */
@@ -316,7 +316,7 @@ void sweep_pool_run(SweepPlan *plan, SweepSink *sink, SweepOutcome *out)
         plan->jobs[i].state = JOB_LOST;
         sweep_progress_item(plan, &pr, &plan->jobs[i]);
     }
-    sweep_sink_item(sink, plan, 0);
+    sweep_sink_store(sink, plan);
     sweep_progress_end(plan, &pr);
     if (pool_stop) out->interrupted = true;
 

@@ -16,13 +16,13 @@ static double mono_now(void)
 static void progress_bar(const SweepPlan *plan, SweepProgress *pr)
 {
     enum { WIDTH = 30 };
-    size_t total = plan->ntodo ? plan->ntodo : 1;
+    size_t total = plan->npending ? plan->npending : 1;
     size_t fill = pr->runs_finished * WIDTH / total;
     char bar[WIDTH + 1];
     for (size_t i = 0; i < WIDTH; i++) bar[i] = i < fill ? '#' : '.';
     bar[WIDTH] = '\0';
     int n = fprintf(plan->err, "\rsweep [%s] %zu/%zu runs, %zu/%zu points, %.0f s", bar,
-                    pr->runs_finished, plan->ntodo, pr->points_finished, plan->nvalid,
+                    pr->runs_finished, plan->npending, pr->points_finished, plan->nvalid,
                     mono_now() - pr->start);
     /* blank out what a longer earlier line left behind */
     if (n < pr->bar_width) fprintf(plan->err, "%*s", pr->bar_width - n, "");

@@ -146,6 +146,8 @@ SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *
                                   "--seeds, --daemonset, --record, --shard) to resume",
                      first->name);
             free(params);
+            store_close(k->out);
+            k->out = NULL;
             return SWEEP_SINK_NO_SWEEP;
         }
         if (rc < 0) snprintf(err, errlen, "%s", store_errmsg(k->out));
@@ -175,15 +177,14 @@ SweepSinkStatus sweep_sink_open(SweepSink *k, const SweepSpec *spec, SweepPlan *
     plan->item_prefix = xmalloc(n);
     snprintf(plan->item_prefix, n, "%s.sweep-%lld-", output, (long long)k->sweep_id);
     if (resume) salvage(k, plan);
-    plan->ntodo = 0;
-    for (size_t j = 0; j < plan->njobs; j++) plan->ntodo += plan->jobs[j].state == JOB_PENDING;
-    sweep_sink_item(k, plan, 0);
+    plan->npending = 0;
+    for (size_t j = 0; j < plan->njobs; j++) plan->npending += plan->jobs[j].state == JOB_PENDING;
+    sweep_sink_store(k, plan);
     return SWEEP_SINK_OK;
 }
 
-void sweep_sink_item(SweepSink *k, SweepPlan *plan, size_t j)
+void sweep_sink_store(SweepSink *k, SweepPlan *plan)
 {
-    (void)j;
     while (k->next < plan->njobs && !k->failed) {
         SweepJob *job = &plan->jobs[k->next];
         if (job->state == JOB_PENDING || job->state == JOB_RUNNING) break;

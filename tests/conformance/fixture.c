@@ -10,10 +10,10 @@
 static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
 {
     Fx *f = ctx;
-    (void)t;
     (void)p;
     if (what == PE_CREATED) {
         f->creates++;
+        if (f->naccepted < DS_ARRAY_LEN(f->accepted_at)) f->accepted_at[f->naccepted++] = t;
         if (f->create_limit && ++f->created_total >= f->create_limit) f->c.cp.api_errors.create = 1;
     }
     else if (what == PE_DELETED || what == PE_TERMINATING) f->deletes++;
@@ -297,9 +297,9 @@ void fx_script_api_errors(Fx *f, double p, const char *pattern)
 
 bool fx_sync_failed(Fx *f, DsId ds) { return cluster_ds(&f->c, ds)->ctl->sync_failed; }
 
-bool fx_enqueued(Fx *f, DsId ds) { return cluster_ds(&f->c, ds)->ctl->dirty; }
+bool fx_enqueued(Fx *f, DsId ds) { return dsctl_enqueued(&f->c, ds); }
 
-void fx_clear_queue(Fx *f, DsId ds) { cluster_ds(&f->c, ds)->ctl->dirty = false; }
+void fx_clear_queue(Fx *f, DsId ds) { dsctl_clear_enqueued(&f->c, ds); }
 
 uint32_t fx_count_pods(Fx *f, DsId ds, NodeId node, bool include_terminating)
 {
@@ -415,7 +415,7 @@ const FailBackoff *fx_backoff(Fx *f, DsId id, NodeId n)
 uint32_t fx_count_enqueued(Fx *f)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < f->c.dsets.n; i++) n += f->c.dsets.v[i].ctl->dirty;
+    for (uint32_t i = 0; i < f->c.dsets.n; i++) n += dsctl_enqueued(&f->c, (DsId){i});
     return n;
 }
 

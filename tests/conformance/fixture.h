@@ -1,6 +1,6 @@
 /* fixture.h: the upstream unit tests' world, for the conformance suite.
  *
- * Mirrors the fixtures of upstream-cases.md §0: DaemonSet "foo" (selector
+ * Mirrors the fixtures of docs/conformance.md, "The unit-test fixtures": DaemonSet "foo" (selector
  * and template labels {name: simple-daemon, type: production}, image
  * foo/bar, revisionHistoryLimit 2, OnDelete unless changed), nodes named
  * node-0, node-1, ... (or any name), pods bound to a node. The cluster runs in
@@ -27,6 +27,8 @@ typedef struct {
     int status_writes;          /* status writes since the last fx_sync (reset by it) */
     int create_limit;           /* fx_set_create_limit(); 0: none */
     int created_total;          /* creates the API server accepted, over all syncs */
+    SimTime accepted_at[128];   /* when the first creates reached the API server (exact, not */
+    uint32_t naccepted;         /* the whole-second creationTimestamp) */
 } Fx;
 
 /* A fresh world with DS "foo" not created yet. */

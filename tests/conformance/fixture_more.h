@@ -1,4 +1,4 @@
-/* fixture_more.h: helpers the conformance files for upstream-cases.md §F–§L
+/* fixture_more.h: helpers the conformance files for docs/conformance.md sections F–L
  * share, on top of fixture.h.
  *
  * Three groups. Spec edits: a copy of the DaemonSet's current spec to change

@@ -1,4 +1,4 @@
-/* Conformance, upstream-cases.md §L: cases derived from the controller's
+/* Conformance, docs/conformance.md section L: cases derived from the controller's
  * code rather than from one upstream test (D01–D06). Sync mode, as the unit
  * tests of §F and §H; simulated time passes with fxm_advance(), which runs
  * the model's own timers (back-off enqueues, pod GC). */

@@ -1,6 +1,6 @@
-/* Conformance, upstream-cases.md §E: which watch events put a DaemonSet on
+/* Conformance, docs/conformance.md section E: which watch events put a DaemonSet on
  * the work queue (daemon_controller_test.go). Section numbers §N refer to
- * daemonset-behaviour.md.
+ * docs/behaviour.md.
  *
  * "Enqueued" is the work-queue dirty flag the model's watch handlers set
  * (fx_enqueued, fx_count_enqueued); dsctl_node_changed() is the node add and

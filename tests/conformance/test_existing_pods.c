@@ -1,6 +1,6 @@
-/* Conformance, upstream-cases.md §B: existing, duplicate and foreign pods
+/* Conformance, docs/conformance.md section B: existing, duplicate and foreign pods
  * (daemon_controller_test.go). Section numbers §N refer to
- * daemonset-behaviour.md.
+ * docs/behaviour.md.
  *
  * The model only has pods owned by their DaemonSet. Upstream's pods with
  * labels L2 (owned but no longer selected: released), orphans (adopted) and

@@ -1,6 +1,6 @@
-/* Conformance, upstream-cases.md §C: failed pods and their back-off
+/* Conformance, docs/conformance.md section C: failed pods and their back-off
  * (daemon_controller_test.go). Section numbers §N refer to
- * daemonset-behaviour.md. */
+ * docs/behaviour.md. */
 #include "fixture.h"
 #include "harness.h"
 

@@ -1,4 +1,4 @@
-/* Node lifecycle controller (daemonset-behaviour.md §7.1, §7.3): how a silent
+/* Node lifecycle controller (docs/behaviour.md §7.1, §7.3): how a silent
  * kubelet turns into conditions and taints, run in the full simulation. */
 #include "fixture.h"
 #include "harness.h"
@@ -34,27 +34,38 @@ static Fx *async_world(void)
     return f;
 }
 
-/* §7.1: silence is noticed on the first 5 s monitor pass after the 50 s
- * grace period: kubelet stops at 100 s -> Unknown at 155 s, not before. The
- * NoSchedule taint comes with it; a kubelet back before that leaves no trace. */
+/* §7.1 (node_lifecycle_controller.go tryUpdateNodeHealth): the probe time
+ * is the monitor pass that saw the last Lease renewal; silence is noticed on
+ * the first 5 s pass strictly after probe + 50 s. Renewals every 10 s from
+ * 3 s: the kubelet stops at 100 s, its last renewal was at 93 s, seen by the
+ * pass at 95 s -> Unknown at 150 s, not before. The NoSchedule taint comes
+ * with it; a kubelet back before that leaves no trace. On return the kubelet
+ * posts Ready: the NoSchedule taint goes at once, the NoExecute one on the
+ * next pass (markNodeAsReachable). */
 static void test_grace_period_and_monitor_pass(void)
 {
     Fx *f = async_world();
     add_zone_nodes(f, 3, "a");
+    cluster_node(&f->c, (NodeId){0})->lease_phase = 3 * SIM_S;
     run_to(f, 100 * SIM_S);
     cluster_kubelet_stop(&f->c, (NodeId){0});
     cluster_kubelet_stop(&f->c, (NodeId){1});
     run_to(f, 130 * SIM_S);
     cluster_kubelet_start(&f->c, (NodeId){1});
-    run_to(f, 154 * SIM_S);
+    run_to(f, 150 * SIM_S - 1);
     EXPECT_EQ_I64(cluster_node(&f->c, (NodeId){0})->ready, COND_TRUE);
-    run_to(f, 155 * SIM_S);
+    run_to(f, 150 * SIM_S);
     EXPECT_EQ_I64(cluster_node(&f->c, (NodeId){0})->ready, COND_UNKNOWN);
     CU_ASSERT_TRUE(has_taint(f, (NodeId){0}, "node.kubernetes.io/unreachable", EFFECT_NO_SCHEDULE));
     EXPECT_EQ_I64(cluster_node(&f->c, (NodeId){1})->ready, COND_TRUE);
     CU_ASSERT_FALSE(has_taint(f, (NodeId){1}, "node.kubernetes.io/unreachable", EFFECT_NO_SCHEDULE));
+    run_to(f, 152 * SIM_S);
+    CU_ASSERT_TRUE(has_taint(f, (NodeId){0}, "node.kubernetes.io/unreachable", EFFECT_NO_EXECUTE));
     cluster_kubelet_start(&f->c, (NodeId){0});
+    EXPECT_EQ_I64(cluster_node(&f->c, (NodeId){0})->ready, COND_TRUE);
     CU_ASSERT_FALSE(has_taint(f, (NodeId){0}, "node.kubernetes.io/unreachable", EFFECT_NO_SCHEDULE));
+    CU_ASSERT_TRUE(has_taint(f, (NodeId){0}, "node.kubernetes.io/unreachable", EFFECT_NO_EXECUTE));
+    run_to(f, 155 * SIM_S);
     CU_ASSERT_FALSE(has_taint(f, (NodeId){0}, "node.kubernetes.io/unreachable", EFFECT_NO_EXECUTE));
     fx_free(f);
 }

@@ -1,6 +1,6 @@
-/* Conformance, upstream-cases.md §A: basic placement (daemon_controller_test.go).
+/* Conformance, docs/conformance.md section A: basic placement (daemon_controller_test.go).
  * Every case runs with both strategies unless the upstream test uses one.
- * Section numbers §N in the comments refer to daemonset-behaviour.md. */
+ * Section numbers §N in the comments refer to docs/behaviour.md. */
 #include "fixture.h"
 #include "harness.h"
 

@@ -1,4 +1,4 @@
-/* Conformance, upstream-cases.md §H: rolling updates (update_test.go).
+/* Conformance, docs/conformance.md section H: rolling updates (update_test.go).
  *
  * Unless a case says otherwise: 5 unlabeled nodes, DS foo created OnDelete,
  * a first sync creates the pods; then the image changes and the strategy is

@@ -1,6 +1,6 @@
-/* Conformance, upstream-cases.md §G: status and errors
+/* Conformance, docs/conformance.md section G: status and errors
  * (daemon_controller_test.go). Section numbers §N refer to
- * daemonset-behaviour.md. The error cases (C53-C56) fail calls through
+ * docs/behaviour.md. The error cases (C53-C56) fail calls through
  * spec.controlPlane.apiErrors; C57 is ported without its informer and
  * expectation internals. */
 #include "fixture.h"
@@ -79,7 +79,7 @@ static void test_C52_TestObservedGeneration(void)
  * unfulfilled expectations after each create, of the record vanishing on
  * delete, and of the work-queue lengths need real informers and a pod control
  * that never reports its pods; sync mode observes every create at once
- * (EXCLUDED.md). */
+ * (docs/conformance.md). */
 static void test_C57_TestExpectationsOnRecreate(void)
 {
     Fx *f = fx_new();
@@ -238,33 +238,40 @@ static void test_C79_TestUpdateStatusDespitePodCreationFailure(void)
 
 static SimTime secs(double t) { return (SimTime)(t * (double)SIM_S + 0.5); }
 
-/* Pods of the DaemonSet created (accepted by the API server) in [a, b). */
-static uint32_t pods_created_in(Fx *f, DsId ds, double a, double b)
+/* Creates the API server accepted in [a, b), at the instant they arrived
+ * (creationTimestamp keeps whole seconds only). */
+static uint32_t pods_created_in(Fx *f, double a, double b)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < f->c.pods.n; i++) {
-        const Pod *p = &f->c.pods.v[i];
-        n += p->exists && p->ds.i == ds.i && p->created >= secs(a) && p->created < secs(b);
-    }
+    for (uint32_t i = 0; i < f->naccepted; i++) n += f->accepted_at[i] >= secs(a) && f->accepted_at[i] < secs(b);
     return n;
 }
 
 /* syncNodes' slow start against a real clock (daemon_controller.go
  * syncNodes, controller_utils.go slowStartBatch; C53's world run
- * asynchronously). apiQps 10, apiBurst 1: one token every 100 ms from t = 0;
- * the watch is instant and nothing else happens for an hour. The API server
- * accepts 10 creates. Tokens, derived from the upstream code:
- *   0.0 ControllerRevision create; batch 1: create 0.1 (its Event 0.2);
- *   batch 2: 0.3, 0.4 (Events 0.5, 0.6); batch 3: 0.7-1.0 (Events 1.1-1.4);
- *   batch 4: 1.5-2.2, of which 1.5-1.7 are accepted (pods 8-10) and 1.8-2.2
- *   refused; Events 2.3-3.0; the 85 creates left are skipped; status 3.1.
- * The sync failed: AddRateLimited. Its own status write enqueues it at
- * once, so sync 2 starts at 3.1 and begins again with a batch of 1: one
- * create at 3.2, refused (FailedCreate 3.3), the rest skipped, no status
- * change. Sync 5 ms later is already due (dirty): sync 3 starts at 3.2 with a
- * create at 3.4. The API server accepts creates again from 3.25, so sync 3's
- * batches are accepted at 3.4 (1 pod; its Event 3.5), 3.6 and 3.7 (2 pods;
- * Events 3.8, 3.9) and 4.0-4.3 (4 pods). */
+ * asynchronously). apiQps 10, apiBurst 1 (client-go flowcontrol token
+ * bucket): one token every 100 ms from t = 0, taken in the order the calls
+ * ask; the watch is instant and nothing else happens for an hour. The nodes
+ * are in the cache before the DaemonSet's add. The API server accepts 10
+ * creates. Tokens, derived from the upstream code:
+ *   0.0 ControllerRevision create (constructHistory); 100 creates expected.
+ *   batch 1: create 0.1; its SuccessfulCreate Event is recorded as it
+ *   returns, so it asks before batch 2: 0.2. batch 2: 0.3, 0.4 (Events 0.5,
+ *   0.6); batch 3: 0.7-1.0 (Events 1.1-1.4); batch 4: 1.5-2.2, of which
+ *   1.5-1.7 are accepted (pods 8-10) and 1.8-2.2 refused; Events (3
+ *   SuccessfulCreate, 5 FailedCreate) 2.3-3.0; the 85 creates never tried are
+ *   lowered from the expectations; the status (current 10) is written despite
+ *   the error (syncDaemonSet: updateDaemonSetStatus after updateDaemonSet)
+ *   at 3.1.
+ * processNextWorkItem: the error goes to AddRateLimited (failure 1: 5 ms, a
+ * waiting entry at 3.105), and Done finds the key dirty (its pods' adds and
+ * its own status update were queued while it was processing), so sync 2
+ * starts at 3.1: a batch of 1, the create at 3.2 refused (FailedCreate
+ * 3.3), 89 lowered, no status change, AddRateLimited again (failure 2: 10
+ * ms). The 3.105 entry fired while sync 2 ran: sync 3 starts at 3.2, its
+ * create asks at 3.2 and gets 3.4. The API server accepts creates again from
+ * 3.25, so sync 3's batches are accepted at 3.4 (1 pod; its Event 3.5), 3.6
+ * and 3.7 (2 pods; Events 3.8, 3.9) and 4.0-4.3 (4 pods). */
 static void test_syncNodes_slowStartBatch_after_refused_create(void)
 {
     FxmTimes times = {.watch = 0, .schedule = 3600, .image_pull = 3600, .container_start = 1,
@@ -281,10 +288,10 @@ static void test_syncNodes_slowStartBatch_after_refused_create(void)
     EXPECT_EQ_I64(f->c.ds_calls.revisions, 1);
     EXPECT_EQ_I64(f->events, 5);
     EXPECT_STR(f->last_event_reason, "FailedCreate");
-    EXPECT_EQ_I64(pods_created_in(f, ds, 0, 0.15), 1);
-    EXPECT_EQ_I64(pods_created_in(f, ds, 0.25, 0.45), 2);
-    EXPECT_EQ_I64(pods_created_in(f, ds, 0.65, 1.05), 4);
-    EXPECT_EQ_I64(pods_created_in(f, ds, 1.45, 1.75), 3);
+    EXPECT_EQ_I64(pods_created_in(f, 0, 0.15), 1);
+    EXPECT_EQ_I64(pods_created_in(f, 0.25, 0.45), 2);
+    EXPECT_EQ_I64(pods_created_in(f, 0.65, 1.05), 4);
+    EXPECT_EQ_I64(pods_created_in(f, 1.45, 1.75), 3);
 
     fxm_run_until(f, secs(3.15));
     const DsStatus *st = &cluster_ds(&f->c, ds)->status;
@@ -296,14 +303,14 @@ static void test_syncNodes_slowStartBatch_after_refused_create(void)
     fxm_run_until(f, secs(3.25));
     EXPECT_EQ_I64(f->c.ds_calls.creates, 17);
     EXPECT_EQ_I64(f->events, 6);
-    EXPECT_EQ_I64(cluster_ds(&f->c, ds)->ctl->failed_syncs, 2);
+    EXPECT_EQ_I64(workqueue_num_requeues(&f->c.ds_queue, ds.i), 2);
 
     f->c.cp.api_errors.create = 0;
     f->create_limit = 0;
     fxm_run_until(f, secs(4.35));
-    EXPECT_EQ_I64(pods_created_in(f, ds, 3.35, 3.45), 1);
-    EXPECT_EQ_I64(pods_created_in(f, ds, 3.55, 3.75), 2);
-    EXPECT_EQ_I64(pods_created_in(f, ds, 3.95, 4.35), 4);
+    EXPECT_EQ_I64(pods_created_in(f, 3.35, 3.45), 1);
+    EXPECT_EQ_I64(pods_created_in(f, 3.55, 3.75), 2);
+    EXPECT_EQ_I64(pods_created_in(f, 3.95, 4.35), 4);
     EXPECT_EQ_I64(fx_count_pods(f, ds, NODE_NONE, true), 17);
     fx_free(f);
 }

@@ -1,4 +1,4 @@
-/* Conformance, upstream-cases.md §F: surge handling inside manage
+/* Conformance, docs/conformance.md section F: surge handling inside manage
  * (daemon_controller_test.go TestSurge*). Every case: 5 unlabeled nodes and
  * RollingUpdate {maxUnavailable: 0, maxSurge: 1}; "old" pods are pods of the
  * DaemonSet with the hash label removed (FxPod.old). Pods are seeded straight

@@ -1,6 +1,6 @@
-/* Conformance, upstream-cases.md §D: taints, tolerations, node conditions
+/* Conformance, docs/conformance.md section D: taints, tolerations, node conditions
  * and the eligibility predicate (daemon_controller_test.go). Section numbers
- * §N refer to daemonset-behaviour.md. Node conditions are kept only as the
+ * §N refer to docs/behaviour.md. Node conditions are kept only as the
  * Ready status; the controller reads none of them (§2), only taints. */
 #include "fixture.h"
 #include "harness.h"

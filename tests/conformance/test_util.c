@@ -1,10 +1,10 @@
-/* Conformance, upstream-cases.md §I: daemonset_util_test.go.
+/* Conformance, docs/conformance.md section I: daemonset_util_test.go.
  *
  * Model mapping: the simulator has no pod labels and no pod affinity terms. A
  * daemon pod records its target node by index (Pod.node) and whether the
  * scheduler has bound it (Pod.bound); "updated" is "on the current revision".
  * So TestIsPodUpdated (C70) and TestCreatePodTemplate (C71) have no
- * counterpart (EXCLUDED.md). The two affinity helpers are ported to
+ * counterpart (docs/conformance.md). The two affinity helpers are ported to
  * what they lead to: the pod the controller creates for a node targets
  * exactly that node and is left unbound for the scheduler (C72), and a pod
  * maps to the node its nodeName or its matchFields term names (C73). */
@@ -95,7 +95,7 @@ static Fx *affinity_world(DsId *ds, int row, uint32_t *want)
  * and is unbound (and host_2's, where there is one, host_2 only). The "only
  * preferred affinity" row is the nil row here (preferred terms are not
  * modelled); the unknown-field row cannot reach pod creation
- * (EXCLUDED.md). */
+ * (docs/conformance.md). */
 static void test_C72_TestReplaceDaemonSetPodNodeNameNodeAffinity(void)
 {
     for (int row = 0; row < ROW__COUNT; row++) {
@@ -115,7 +115,7 @@ static void test_C72_TestReplaceDaemonSetPodNodeNameNodeAffinity(void)
  * manage: node-1 already has the pod, so only node-0 gets one, and the status
  * counts node-1 as current. The error rows (two values in the term, no
  * target at all) cannot be built: every simulated pod has exactly one target
- * (EXCLUDED.md). */
+ * (docs/conformance.md). */
 static void test_C73_TestGetTargetNodeName(void)
 {
     for (int unbound = 0; unbound < 2; unbound++) {

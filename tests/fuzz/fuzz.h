@@ -24,5 +24,9 @@ const char *fuzz_write(const char *name, const void *data, size_t size);
 /* Loads a scenario file and prints the summary or the error to /dev/null
  * (the printers walk everything the loader produced). */
 void fuzz_load_scenario(const char *path);
+/* Writes the input as `name` and loads the fixed scenario `text` that
+ * references it (written once, as `scenario_name`). */
+void fuzz_load_with(const char *name, const uint8_t *data, size_t size,
+                    const char *scenario_name, const char *text);
 
 #endif

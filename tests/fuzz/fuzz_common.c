@@ -117,5 +117,20 @@ void fuzz_load_scenario(const char *path)
     if (getenv("DS_FUZZ_VERBOSE")) null = stderr;
     if (s) scenario_print_summary(s, null);
     else diag_print(&d, null);
+    /* The contract of bad input: every error says file:line:col. */
+    if (!s && (!d.pos.file || d.pos.line < 1 || d.pos.col < 1)) {
+        fprintf(stderr, "error without a position: ");
+        diag_print(&d, stderr);
+        abort();
+    }
     scenario_free(s);
+}
+
+void fuzz_load_with(const char *name, const uint8_t *data, size_t size,
+                    const char *scenario_name, const char *text)
+{
+    static char *path;
+    fuzz_write(name, data, size);
+    if (!path) path = strdup(fuzz_write(scenario_name, text, strlen(text)));
+    fuzz_load_scenario(path);
 }

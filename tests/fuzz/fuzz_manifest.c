@@ -1,8 +1,6 @@
 /* fuzz_manifest.c: a DaemonSet manifest file (one or more YAML documents)
  * from bytes, loaded by a fixed scenario through `daemonSets: [{file}]`, so
  * that kind checks, defaulting, validation and the revision chain all run. */
-#include <string.h>
-
 #include "fuzz.h"
 
 static const char scenario[] =
@@ -19,10 +17,6 @@ static const char scenario[] =
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *path;
-    fuzz_write("fuzz-ds.yaml", data, size);
-    if (!path)
-        path = strdup(fuzz_write("fuzz-manifest-scenario.yaml", scenario, sizeof scenario - 1));
-    fuzz_load_scenario(path);
+    fuzz_load_with("fuzz-ds.yaml", data, size, "fuzz-manifest-scenario.yaml", scenario);
     return 0;
 }

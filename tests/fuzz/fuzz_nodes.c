@@ -1,8 +1,6 @@
 /* fuzz_nodes.c: a `kubectl get nodes -o yaml|json` output from bytes, imported
  * by a fixed scenario through `nodesFrom` (the streaming reader of
  * ydoc_stream_items and the node checks of nodes_import.c). */
-#include <string.h>
-
 #include "fuzz.h"
 
 static const char scenario[] =
@@ -19,9 +17,6 @@ static const char scenario[] =
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *path;
-    fuzz_write("fuzz-nodes.yaml", data, size);
-    if (!path) path = strdup(fuzz_write("fuzz-nodes-scenario.yaml", scenario, sizeof scenario - 1));
-    fuzz_load_scenario(path);
+    fuzz_load_with("fuzz-nodes.yaml", data, size, "fuzz-nodes-scenario.yaml", scenario);
     return 0;
 }

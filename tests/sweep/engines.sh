@@ -30,6 +30,8 @@ select * from ds_status order by run_id, rowid;
 select * from pod_event order by run_id, rowid;
 select * from node_event order by run_id, rowid;
 select * from rollout order by run_id, rowid;
+select * from k8s_event order by run_id, rowid;
+select * from warning order by run_id, rowid;
 select id, scenario, seeds, params, daemonset, status from sweep order by id;
 select * from sweep_point order by sweep_id, point;
 select * from sweep_run order by sweep_id, point, seed;
@@ -72,6 +74,14 @@ if [[ $mode == local ]]; then
     "$bin" merge seven.db part-{1..7}.db >/dev/null
     same_as_ref "7 shards merged" seven.db
 
+    # a merge that stopped half way (runs 1 and 2 missing) is finished by
+    # running it again
+    cp seven.db half.db
+    sqlite3 half.db "pragma foreign_keys = on; delete from run where id in (1, 2);
+                     update sweep set status = 'incomplete'"
+    "$bin" merge half.db part-{1..7}.db >/dev/null
+    same_as_ref "a merge run again" half.db
+
     # a shard missing, or given twice: refused, nothing written
     rc=0
     "$bin" merge missing.db part-{1..6}.db >/dev/null 2>err.txt || rc=$?
@@ -102,13 +112,25 @@ if [[ $mode == local ]]; then
     [[ $rc -eq 2 ]] && grep -q "with these arguments" err.txt && pass ||
         fail "--resume with other arguments: exit $rc"
 
+    # misuse: a shard beyond the count, a merge without parts
+    rc=0
+    "$bin" sweep "${args[@]}" --shard 3/2 -o never.db >/dev/null 2>err.txt || rc=$?
+    [[ $rc -eq 2 && ! -e never.db ]] && grep -q "^daemonsim sweep: --shard takes K/N" err.txt &&
+        grep -q "^Try 'daemonsim sweep --help'.$" err.txt && pass || fail "--shard 3/2: exit $rc"
+    rc=0
+    "$bin" merge never.db >/dev/null 2>err.txt || rc=$?
+    [[ $rc -eq 2 && ! -e never.db ]] && grep -q "^daemonsim merge: missing PART.db" err.txt && pass ||
+        fail "merge without parts: exit $rc"
+
     # a reader queries the database while the sweep writes it
     "$bin" sweep "$scenario" --vary maxUnavailable=1,2,3 --seeds 30 -j 1 -q -o busy.db \
         >/dev/null 2>&1 &
     sweep_pid=$!
     reads=0 bad=0
+    # from the moment the sweep's row is committed (before that the file
+    # may exist without its tables)
     while kill -0 $sweep_pid 2>/dev/null; do
-        if [[ -e busy.db ]]; then
+        if [[ $reads -gt 0 ]] || sqlite3 busy.db "select 1 from sweep" >/dev/null 2>&1; then
             "$bin" report busy.db --sweeps >/dev/null 2>err.txt || bad=$((bad + 1))
             reads=$((reads + 1))
         fi

@@ -30,7 +30,6 @@
 #include "daemonsim/cli.h"
 #include "daemonsim/scenario.h"
 #include "harness.h"
-#include "tmpdir.h"
 
 static int run_cmd(int (*cmd)(int, char **), int argc, const char **argv)
 {

@@ -1,6 +1,6 @@
 /* link: ds_k8s */
 /* The DaemonSet controller's decisions, driven sync by sync as the upstream
- * unit tests drive syncDaemonSet (upstream-cases.md §0: creations and
+ * unit tests drive syncDaemonSet (docs/conformance.md, "The unit-test fixtures": creations and
  * deletions observed at once). Each test names the upstream case it ports. */
 #include <math.h>
 #include <stdlib.h>
@@ -350,6 +350,22 @@ static void test_check_mode_agrees(void)
     fx_free(f);
 }
 
+/* The check must also see a wrong view: the recomputation is its own. */
+static void test_check_mode_catches_drift(void)
+{
+    Fx *f = fx_new();
+    fx_nodes(f, 4, NULL, 0);
+    DsId ds = fx_ds(f);
+    fx_pod(f, ds, 1, true);
+    fx_sync(f, ds);
+    char why[512] = "";
+    CU_ASSERT_TRUE(dsctl_check(&f->c, why, sizeof why));
+    cluster_ds(&f->c, ds)->view.current++;
+    CU_ASSERT_FALSE(dsctl_check(&f->c, why, sizeof why));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "recomputed 4/4/"));
+    fx_free(f);
+}
+
 static CU_TestInfo dsctl_tests[] = {
     {"C01 simple launches pods", test_c01_simple_launches_pods},
     {"C03 no nodes does nothing", test_c03_no_nodes},
@@ -364,6 +380,7 @@ static CU_TestInfo dsctl_tests[] = {
     {"rolling update: unavailable old replaced (8.2)", test_rolling_update_unavailable_old_replaced},
     {"rollout status messages (16)", test_rollout_status_messages},
     {"check mode agrees with the view", test_check_mode_agrees},
+    {"check mode catches a drifted view", test_check_mode_catches_drift},
     CU_TEST_INFO_NULL,
 };
 

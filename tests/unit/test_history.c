@@ -13,7 +13,6 @@
 
 #include "daemonsim/history.h"
 #include "harness.h"
-#include "tmpdir.h"
 
 /* ---- messages and times --------------------------------------------------------------- */
 

@@ -5,17 +5,13 @@
  * and available every 18 s. The data files kept by --keep-script are
  * checked line by line, the pictures for their signatures. Without gnuplot
  * the drawing tests say so and check only that plot refuses cleanly. */
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemonsim/cli.h"
 #include "daemonsim/plot.h"
 #include "harness.h"
 
-static char tmpdir[256];
 static char db[512];
 static bool have_gnuplot;
 
@@ -47,47 +43,12 @@ static const char toy_yaml[] =
     "    - at: 1m\n"
     "      updateDaemonSet: {name: agent, image: \"agent:2\"}\n";
 
-static const char *tmp_path(const char *name)
-{
-    static char path[16][512];
-    static int next;
-    char *p = path[next++ % 16];
-    snprintf(p, sizeof path[0], "%s/%s", tmpdir, name);
-    return p;
-}
-
-/* Runs a command function with stdout and stderr into files; returns its status. */
+/* What the last command wrote to stderr. */
 static char *cmd_err;
 
 static int run_quiet(int (*cmd)(int, char **), int argc, const char **argv)
 {
-    fflush(stdout);
-    fflush(stderr);
-    int so = dup(1), se = dup(2);
-    int fo = open("/dev/null", O_WRONLY);
-    char errf[512];
-    snprintf(errf, sizeof errf, "%s/cmd-err.txt", tmpdir);
-    int fe = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fo, 1);
-    dup2(fe, 2);
-    close(fo);
-    close(fe);
-    int rc = cmd(argc, (char **)argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(so, 1);
-    dup2(se, 2);
-    close(so);
-    close(se);
-    free(cmd_err);
-    FILE *f = fopen(errf, "r");
-    cmd_err = calloc(1, 4096);
-    if (f) {
-        size_t n = fread(cmd_err, 1, 4095, f);
-        cmd_err[n] = '\0';
-        fclose(f);
-    }
-    return rc;
+    return run_captured(cmd, argc, (char **)argv, NULL, &cmd_err);
 }
 
 #define PLOT(...) \
@@ -96,9 +57,7 @@ static int run_quiet(int (*cmd)(int, char **), int argc, const char **argv)
 
 static int suite_init(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ds-plot-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmpdir)) return -1;
+    if (suite_setup() != 0) return -1;
     have_gnuplot = plot_gnuplot_found();
     const char *sc = tmp_path("toy.yaml");
     FILE *f = fopen(sc, "w");
@@ -111,29 +70,10 @@ static int suite_init(void)
     return run_quiet(cmd_sweep, (int)DS_ARRAY_LEN(argv), argv) == EXIT_OK ? 0 : -1;
 }
 
-/* Removes tmpdir and everything in it, one level of directories deep. */
-static void remove_tree(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[1024];
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat sb;
-        if (depth > 0 && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) remove_tree(path, depth - 1);
-        else unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int suite_clean(void)
 {
     free(cmd_err);
-    remove_tree(tmpdir, 1);
-    return 0;
+    return suite_teardown();
 }
 
 static bool skip_without_gnuplot(void)
@@ -141,23 +81,6 @@ static bool skip_without_gnuplot(void)
     if (have_gnuplot) return false;
     printf("\n    (gnuplot not found: drawing not tested; apt-get install gnuplot-nox) ");
     return true;
-}
-
-static long file_size(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    char *s = calloc(1, 1 << 20);
-    size_t n = fread(s, 1, (1 << 20) - 1, f);
-    s[n] = '\0';
-    fclose(f);
-    return s;
 }
 
 static bool starts_with_bytes(const char *path, const char *magic, size_t n)
@@ -182,7 +105,7 @@ static void test_convergence_png(void)
     EXPECT_CONTAINS(cmd_err, "conv.plot/plot.gp");
     /* one data file per point; maxUnavailable 1: one more pod every 18 s of
      * the 72 s rollout (a grid of 400 steps: 0.18 s), both seeds alike */
-    char *one = slurp(tmp_path("conv.plot/point-0.dat"));
+    char *one = file_read(tmp_path("conv.plot/point-0.dat"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(one);
     EXPECT_CONTAINS(one, "# maxUnavailable=1, 2 runs: minutes since the rollout began, mean, min, "
                          "max of updated and available pods\n0 0 0 0\n");
@@ -191,12 +114,12 @@ static void test_convergence_png(void)
     CU_ASSERT(strstr(one, "\n1.2 4 4 4\n") && strlen(strstr(one, "\n1.2 4 4 4\n")) == 11);
     free(one);
     /* maxUnavailable 4: all at 18 s, then held to the common end */
-    char *four = slurp(tmp_path("conv.plot/point-2.dat"));
+    char *four = file_read(tmp_path("conv.plot/point-2.dat"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(four);
     EXPECT_CONTAINS(four, "\n0.297 0 0 0\n0.3 4 4 4\n");
     EXPECT_CONTAINS(four, "\n1.2 4 4 4\n");
     free(four);
-    char *gp = slurp(tmp_path("conv.plot/plot.gp"));
+    char *gp = file_read(tmp_path("conv.plot/plot.gp"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
     EXPECT_CONTAINS(gp, "set terminal pngcairo");
     EXPECT_CONTAINS(gp, "noenhanced");
@@ -217,7 +140,7 @@ static void test_other_kinds(void)
     if (skip_without_gnuplot()) return;
     const char *svg = tmp_path("unavail.svg");
     EXPECT_EQ_I64(PLOT(db, "--kind", "unavailable", "-o", svg), EXIT_OK);
-    char *text = slurp(svg);
+    char *text = file_read(svg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     EXPECT_CONTAINS(text, "<svg");
     EXPECT_CONTAINS(text, "unavailable pods");
@@ -229,11 +152,11 @@ static void test_other_kinds(void)
     EXPECT_EQ_I64(PLOT(db, "--kind", "time-to-converge", "-o", ttc, "--keep-script"), EXIT_OK);
     CU_ASSERT(file_size(ttc) > 5000);
     /* x position, mean minutes, CI half-width, runs counted, runs */
-    char *series = slurp(tmp_path("ttc.plot/series-0.dat"));
+    char *series = file_read(tmp_path("ttc.plot/series-0.dat"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(series);
     EXPECT_CONTAINS(series, "\n0 1.2 0 2 2\n1 0.6 0 2 2\n2 0.3 0 2 2\n");
     free(series);
-    char *gp = slurp(tmp_path("ttc.plot/plot.gp"));
+    char *gp = file_read(tmp_path("ttc.plot/plot.gp"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
     EXPECT_CONTAINS(gp, "set xtics (\"1\" 0, \"2\" 1, \"4\" 2)");
     EXPECT_CONTAINS(gp, "set xlabel \"maxUnavailable\"");
@@ -245,7 +168,7 @@ static void test_other_kinds(void)
     /* one line per run, as steps */
     EXPECT_EQ_I64(PLOT(db, "--run", "1", "--run", "5", "-o", tmp_path("runs.png"), "--keep-script"),
                   EXIT_OK);
-    char *run = slurp(tmp_path("runs.plot/run-5.dat"));
+    char *run = file_read(tmp_path("runs.plot/run-5.dat"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(run);
     /* run 5 is maxUnavailable 4 (sample: 0, a row per change): all four at 18 s */
     EXPECT_CONTAINS(run, "pods\n0 0\n0.05 0\n");

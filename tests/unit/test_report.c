@@ -4,8 +4,6 @@
  * golden tests and scripts read), CSV quoting and JSON escaping get awkward
  * names on purpose, every JSON output goes through a small validator, and
  * cmd_report's exit codes and messages are checked as a user meets them. */
-#include <dirent.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -15,33 +13,9 @@
 #include "daemonsim/report.h"
 #include "harness.h"
 
-static char tmpdir[256];
 static char db_path[512];
+static char *cmd_out, *cmd_err;     /* what the last run_report wrote */
 
-/* Whole-text comparison. harness.h's EXPECT_STR keeps 512 bytes of message,
- * too few for a report, so a mismatch here prints both texts in full and
- * where they part. */
-static void expect_text(const char *got, const char *want, const char *expr, int line)
-{
-    bool same = got && strcmp(got, want) == 0;
-    if (!same) {
-        size_t at = 0;
-        while (got && got[at] && got[at] == want[at]) at++;
-        printf("\n%s:%d: %s differs at byte %zu\n--- want\n%s\n--- got\n%s\n---\n", __FILE__,
-               line, expr, at, want, got ? got : "(null)");
-    }
-    char msg[256];
-    snprintf(msg, sizeof msg, "%.200s matches the expected text", expr);
-    CU_assertImplementation(same, (unsigned)line, msg, __FILE__, "", CU_FALSE);
-}
-#define EXPECT_TEXT(got, want) expect_text((got), (want), #got, __LINE__)
-
-static const char *tmp_path(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return path;
-}
 
 /* Three runs (one with awkward names, one with nothing but a run row) and
  * a two-point sweep. */
@@ -103,26 +77,16 @@ static int build_db(void)
 
 static int suite_init(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ds-report-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmpdir)) return -1;
+    if (suite_setup() != 0) return -1;
     snprintf(db_path, sizeof db_path, "%s/results.db", tmpdir);
     return build_db();
 }
 
 static int suite_clean(void)
 {
-    DIR *d = opendir(tmpdir);
-    if (!d) return -1;
-    struct dirent *e;
-    char path[600];
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
+    free(cmd_out);
+    free(cmd_err);
+    return suite_teardown();
 }
 
 /* The report as a string (malloc'd); NULL on failure, with rc set. */
@@ -456,18 +420,8 @@ static void test_parse_format(void)
 
 /* ---- the command ---- */
 
-static char cmd_out[16384], cmd_err[4096];
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-    buf[n] = '\0';
-    if (f) fclose(f);
-}
-
-/* Runs `daemonsim report ARGS...` in-process with stdout and stderr sent to
- * files, which land in cmd_out and cmd_err. */
+/* Runs `daemonsim report ARGS...` in-process; its output lands in cmd_out
+ * and cmd_err. */
 static int run_report(int argc, const char *const *args)
 {
     static char name[] = "report";
@@ -475,28 +429,7 @@ static int run_report(int argc, const char *const *args)
     argv[0] = name;
     for (int i = 0; i < argc && i < 14; i++) argv[i + 1] = (char *)args[i];
     argv[argc + 1] = NULL;
-    char out_path[600], err_path[600];
-    snprintf(out_path, sizeof out_path, "%s/cmd.out", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/cmd.err", tmpdir);
-    fflush(stdout);
-    fflush(stderr);
-    int saved_out = dup(1), saved_err = dup(2);
-    int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fo, 1);
-    dup2(fe, 2);
-    int status = cmd_report(argc + 1, argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(saved_out, 1);
-    dup2(saved_err, 2);
-    close(fo);
-    close(fe);
-    close(saved_out);
-    close(saved_err);
-    slurp(out_path, cmd_out, sizeof cmd_out);
-    slurp(err_path, cmd_err, sizeof cmd_err);
-    return status;
+    return run_captured(cmd_report, argc + 1, argv, &cmd_out, &cmd_err);
 }
 
 #define RUN_REPORT(...)                                                                      \

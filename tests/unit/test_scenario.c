@@ -18,7 +18,6 @@
 #include "../../sim/input/ydoc.h"
 #include "daemonsim/scenario.h"
 #include "harness.h"
-#include "tmpdir.h"
 
 #define MANIFESTS DS_SOURCE_DIR "/tests/manifests/"
 
@@ -74,18 +73,6 @@ static char *with_ds(const char *ds_spec, const char *pod_spec)
                   "%s"
                   "              containers: [{name: agent, image: \"agent:1\"}]\n",
              ds_spec, pod_spec);
-    return buf;
-}
-
-/* Everything a FILE received, as a string (tmpfile: open_memstream's
- * pointer-to-pointer confuses GCC's dangling-pointer analysis). */
-static char *file_text(FILE *f)
-{
-    long n = ftell(f);
-    rewind(f);
-    char *buf = calloc(1, n > 0 ? (size_t)n + 1 : 1);
-    if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) buf[0] = '\0';
-    fclose(f);
     return buf;
 }
 
@@ -830,7 +817,7 @@ static bool has_taint(const Scenario *s, const NodePoolSpec *p, const char *key,
 
 /* The state of imported nodes: the Ready condition and the NoSchedule
  * taints the node lifecycle controller derives from the conditions
- * (daemonset-behaviour.md §7.1; upstream doNoScheduleTaintingPass), rebuilt
+ * (docs/behaviour.md §7.1; upstream doNoScheduleTaintingPass), rebuilt
  * when the dump lacks them; NoExecute kept only when it matches Ready. */
 static void test_imported_node_state(void)
 {
@@ -1194,7 +1181,7 @@ static void test_override_paths_and_aliases(void)
 static void test_override_surge_rule(void)
 {
     Diag d;
-    /* maxSurge alone: maxUnavailable becomes 0 (SPEC §2's sweep rule). */
+    /* maxSurge alone: maxUnavailable becomes 0 (docs/cli.md's sweep rule). */
     Override a[] = {{"maxSurge", "2"}};
     Scenario *s = load_ovr(override_base(), a, 1, &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);

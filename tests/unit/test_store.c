@@ -5,7 +5,6 @@
  * large run is timed (printed, not asserted: timing targets belong to the
  * benchmarks), and bad files, read-only places and newer schemas give a
  * message instead of a crash. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -19,15 +18,9 @@
 #include "daemonsim/store.h"
 #include "harness.h"
 
-static char tmpdir[256];
 static char *query_text;
 
-static int suite_init(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ds-store-XXXXXX", base && *base ? base : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
+static int suite_init(void) { return suite_setup(); }
 
 /* Removes the directory and the files in it (no subdirectories are made,
  * except by the read-only test, which cleans up after itself). */
@@ -35,26 +28,7 @@ static int suite_clean(void)
 {
     free(query_text);
     query_text = NULL;
-    DIR *d = opendir(tmpdir);
-    if (!d) return -1;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char path[4][512];
-    static int next;
-    char *p = path[next++ % 4];
-    snprintf(p, sizeof path[0], "%s/%s", tmpdir, name);
-    return p;
+    return suite_teardown();
 }
 
 static double now_seconds(void)
@@ -387,12 +361,6 @@ static void write_file(const char *path, const char *text, int copies)
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     for (int i = 0; i < copies; i++) fputs(text, f);
     fclose(f);
-}
-
-static long file_size(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
 static void test_not_a_database(void)
@@ -820,7 +788,8 @@ static void test_merge_runs(void)
     CU_ASSERT_EQUAL(store_run_figures(s, 4, "other", NULL, 0, &f), 0);
     CU_ASSERT(!f.found);
 
-    for (int i = 0; i < 3; i++) CU_ASSERT_EQUAL(store_sweep_run(s, sweep, i % 2, 100 + i, ids[i]), 0);
+    for (uint32_t i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(store_sweep_run(s, sweep, i % 2, 100 + i, ids[i]), 0);
     for (int p = 0; p < 2; p++) {
         StoreSweepPoint pt = {.sweep_id = sweep, .point = p, .params = "{}", .n = 2 - p,
                               .n_converged = 1, .has_exposure = p == 0,

@@ -12,7 +12,6 @@
  * DAEMONSIM_TEST_KILL_WORKER hook) and Ctrl-C leave a consistent database
  * with the finished runs; skipped points, bad input and bad usage. */
 #include <dirent.h>
-#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -25,7 +24,6 @@
 #include "daemonsim/store.h"
 #include "harness.h"
 
-static char tmpdir[256];
 static char *text_buf;
 
 static const char toy_yaml[] =
@@ -62,16 +60,6 @@ static const char toy_yaml[] =
     "      updateDaemonSet: {name: agent, image: \"agent:2\"%s}\n"
     "%s";
 
-/* Paths stay valid for the next 15 calls: enough for one test's files. */
-static const char *tmp_path(const char *name)
-{
-    static char path[16][512];
-    static int next;
-    char *p = path[next++ % 16];
-    snprintf(p, sizeof path[0], "%s/%s", tmpdir, name);
-    return p;
-}
-
 /* Writes the toy scenario with the given image pull, update extras and
  * further events; returns its path. */
 static const char *write_toy(const char *name, const char *pull, const char *update_extra,
@@ -85,40 +73,12 @@ static const char *write_toy(const char *name, const char *pull, const char *upd
     return path;
 }
 
-static int suite_init(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ds-sweep-XXXXXX", base && *base ? base : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
+static int suite_init(void) { return suite_setup(); }
 
 static int suite_clean(void)
 {
     free(text_buf);
-    DIR *d = opendir(tmpdir);
-    if (!d) return -1;
-    struct dirent *e;
-    char path[600];
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = calloc(1, (size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-    fclose(f);
-    return s;
+    return suite_teardown();
 }
 
 /* Runs cmd_sweep with stdout and stderr going to files; their text is in
@@ -127,30 +87,7 @@ static char *sweep_out, *sweep_err;
 
 static int run_sweep_argv(int argc, char **argv)
 {
-    free(sweep_out);
-    free(sweep_err);
-    fflush(stdout);
-    fflush(stderr);
-    static char out_txt[512], err_txt[512];
-    snprintf(out_txt, sizeof out_txt, "%s/out.txt", tmpdir);
-    snprintf(err_txt, sizeof err_txt, "%s/err.txt", tmpdir);
-    int so = dup(1), se = dup(2);
-    int fo = open(out_txt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int fe = open(err_txt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fo, 1);
-    dup2(fe, 2);
-    close(fo);
-    close(fe);
-    int rc = cmd_sweep(argc, argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(so, 1);
-    dup2(se, 2);
-    close(so);
-    close(se);
-    sweep_out = slurp(out_txt);
-    sweep_err = slurp(err_txt);
-    return rc;
+    return run_captured(cmd_sweep, argc, argv, &sweep_out, &sweep_err);
 }
 
 #define SWEEP(...)                                                                   \
@@ -178,18 +115,6 @@ static const char *q(const char *db, const char *sql)
     return text_buf;
 }
 
-/* Whole-text comparison that prints both texts in full on a mismatch
- * (harness.h's EXPECT_STR keeps only 512 bytes). */
-static void expect_text(const char *got, const char *want, const char *expr, int line)
-{
-    bool same = got && strcmp(got, want) == 0;
-    if (!same) printf("\n%s:%d: %s\n--- want\n%s--- got\n%s---\n", __FILE__, line, expr, want,
-                      got ? got : "(null)");
-    char msg[256];
-    snprintf(msg, sizeof msg, "%.200s matches the expected text", expr);
-    CU_assertImplementation(same, (unsigned)line, msg, __FILE__, "", CU_FALSE);
-}
-#define EXPECT_TEXT(got, want) expect_text((got), (want), #got, __LINE__)
 
 static bool exists(const char *path)
 {

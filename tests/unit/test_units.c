@@ -198,7 +198,7 @@ static void test_int_or_percent(void)
 
 static void test_scale_rounds_up(void)
 {
-    /* daemonset-behaviour.md §9: 3 desired nodes, maxUnavailable 50% -> 2. */
+    /* docs/behaviour.md §9: 3 desired nodes, maxUnavailable 50% -> 2. */
     EXPECT_EQ_I64(units_scale((IntOrPercent){true, 50}, 3, true), 2);
     EXPECT_EQ_I64(units_scale((IntOrPercent){true, 50}, 3, false), 1);
     EXPECT_EQ_I64(units_scale((IntOrPercent){true, 10}, 10001, true), 1001);
@@ -213,18 +213,6 @@ static void test_scale_rounds_up(void)
 }
 
 /* ---- diagnostics ------------------------------------------------------------ */
-
-/* Everything a FILE received, as a string (tmpfile: open_memstream's
- * pointer-to-pointer confuses GCC's dangling-pointer analysis). */
-static char *file_text(FILE *f)
-{
-    long n = ftell(f);
-    rewind(f);
-    char *buf = calloc(1, n > 0 ? (size_t)n + 1 : 1);
-    if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static char *print_diag(const Diag *d)
 {
