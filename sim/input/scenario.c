@@ -301,13 +301,7 @@ static bool cp_order(YCtx *c, const YNode *n, void *dst)
 
 static bool cp_probability(YCtx *c, const YNode *n, void *dst)
 {
-    if (!yget_double(c, n, dst)) return false;
-    double p = *(double *)dst;
-    if (p < 0 || p > 1) {
-        yerr(c, n, "must be a probability between 0 and 1, got %s", n->text);
-        return false;
-    }
-    return true;
+    return yget_probability(c, n, dst);
 }
 
 static const YField api_error_fields[] = {
