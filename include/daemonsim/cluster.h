@@ -119,6 +119,14 @@ typedef struct {
     SimTime tat;                /* NoExecute tainting limiter state (GCRA) */
 } Zone;
 
+/* Advanced DaemonSet rolling update (kruise.c): every node id ordered by name,
+ * last name first, extended as nodes join (names never change, ids are never
+ * reused), and the per-sync lists, kept so a sync neither sorts nor allocates. */
+typedef struct {
+    U32Vec by_name;             /* node ids, names descending, equal names by id */
+    U32Vec filtered, empty, old, cand;
+} KruiseLists;
+
 typedef struct {
     Sim *sim;
     StrTab *strs;
@@ -142,6 +150,7 @@ typedef struct {
     U32Vec plan_create;         /* nodes a sync creates pods on */
     U32Vec plan_delete;         /* pods a sync deletes */
     U32Vec plan_update;         /* pods a sync updates in place (Advanced DaemonSet) */
+    KruiseLists kruise;         /* the Advanced DaemonSet update's node order and lists (kruise.c) */
     uint64_t syncs;
     uint32_t *pool_next;        /* next index N for POOL-N names, per pool */
     uint32_t node_cap;          /* node slots of every DaemonSet's controller view */

@@ -18,5 +18,7 @@ void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, in
 bool kruise_image_present(const Cluster *c, const DaemonSet *ds, uint32_t node);
 /* Registers the in-place update and image pre-download event handlers. */
 void kruise_register(Cluster *c);
+/* Frees the node order and lists of c->kruise. */
+void kruise_free(Cluster *c);
 
 #endif

@@ -111,6 +111,7 @@ void cluster_free(Cluster *c)
     VEC_FREE(c->plan_create);
     VEC_FREE(c->plan_delete);
     VEC_FREE(c->plan_update);
+    kruise_free(c);
     for (int i = 0; i < RS__COUNT; i++) rng_free(c->rng[i]);
     free(c->pool_next);
     arena_free(&c->arena);

@@ -28,38 +28,59 @@ static bool has_new_pod(uint8_t cls)
            cls == RC_BOTH_NEW_AVAIL || cls == RC_BOTH_NEW_UNAVAIL;
 }
 
+/* Every node id by name, last first (c->kruise.by_name). Names never change
+ * and ids are never reused, so the order is sorted once; nodes that joined
+ * since are sorted among themselves and merged in (on equal names the lower
+ * id first, as a stable sort of all ids gives). */
+static const U32Vec *nodes_by_name(Cluster *c)
+{
+    U32Vec *o = &c->kruise.by_name;
+    size_t known = o->n, n = c->nodes.n;
+    if (known == n) return o;
+    for (size_t i = known; i < n; i++) VEC_PUSH(*o, (uint32_t)i);
+    ids_sort(o->v + known, n - known, name_cmp_desc, c);
+    if (known == 0) return o;
+    uint32_t *merged = xmalloc(n * sizeof *merged);
+    size_t i = 0, j = known, k = 0;
+    while (i < known && j < n) merged[k++] = name_cmp_desc(c, o->v[j], o->v[i]) < 0 ? o->v[j++] : o->v[i++];
+    while (i < known) merged[k++] = o->v[i++];
+    while (j < n) merged[k++] = o->v[j++];
+    free(o->v);
+    o->v = merged;
+    o->cap = n;
+    return o;
+}
+
 /* filterDaemonPodsNodeToUpdate: the nodes the update may touch, in the
  * controller's order: by name from the last, nodes already updated first,
  * then nodes with no pod, then those with an old pod (only the ones matching
- * rollingUpdate.selector when it is set); `partition` nodes are left out. */
-static void filter_nodes(Cluster *c, const DaemonSet *ds, U32Vec *out)
+ * rollingUpdate.selector when it is set); `partition` nodes are left out.
+ * The walk follows the kept name order: no sort per sync. */
+static const U32Vec *filter_nodes(Cluster *c, const DaemonSet *ds)
 {
     const KruiseStrategy *k = &ds->spec->kruise;
-    U32Vec all = {0}, updating = {0}, old = {0};
-    for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
+    const U32Vec *order = nodes_by_name(c);
+    U32Vec *out = &c->kruise.filtered, *updating = &c->kruise.empty, *old = &c->kruise.old;
+    out->n = updating->n = old->n = 0;
+    size_t listed = 0;
+    for (size_t i = 0; i < order->n; i++) {
+        uint32_t ni = order->v[i];
         const DsNode *dn = &ds->ctl->nodes[ni];
         /* Only nodes the controller lists: filterDaemonPodsToUpdate drops the rest. */
         if (dn->cls == RC_NONE || !(dn->elig & ELIG_NODE_SEEN)) continue;
-        VEC_PUSH(all, ni);
-    }
-    ids_sort(all.v, all.n, name_cmp_desc, c);
-    for (size_t i = 0; i < all.n; i++) {
-        uint32_t ni = all.v[i];
+        listed++;
         const Node *n = &c->nodes.v[ni];
-        uint8_t cls = ds->ctl->nodes[ni].cls;
-        if (has_new_pod(cls)) VEC_PUSH(*out, ni);
-        else if (cls == RC_EMPTY) VEC_PUSH(updating, ni);
+        if (has_new_pod(dn->cls)) VEC_PUSH(*out, ni);
+        else if (dn->cls == RC_EMPTY) VEC_PUSH(*updating, ni);
         else if (!k->has_selector || selector_matches(&k->selector, n->labels, n->nlabels, c->strs))
-            VEC_PUSH(old, ni);
+            VEC_PUSH(*old, ni);
     }
-    for (size_t i = 0; i < updating.n; i++) VEC_PUSH(*out, updating.v[i]);
-    for (size_t i = 0; i < old.n; i++) VEC_PUSH(*out, old.v[i]);
-    int64_t max_update = (int64_t)all.n - k->partition;
+    int64_t max_update = (int64_t)listed - k->partition;
     if (max_update < 0) max_update = 0;
+    for (size_t i = 0; i < updating->n && (int64_t)out->n < max_update; i++) VEC_PUSH(*out, updating->v[i]);
+    for (size_t i = 0; i < old->n && (int64_t)out->n < max_update; i++) VEC_PUSH(*out, old->v[i]);
     if ((int64_t)out->n > max_update) out->n = (size_t)max_update;
-    VEC_FREE(all);
-    VEC_FREE(updating);
-    VEC_FREE(old);
+    return out;
 }
 
 /* The non-terminating pod on a node that is not on the current revision. */
@@ -96,9 +117,17 @@ static void take_candidates(Cluster *c, U32Vec *cand, int64_t k)
 static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, int32_t max_unavailable)
 {
     int64_t unavailable = 0;
-    U32Vec cand = {0};
+    U32Vec *cand = &c->kruise.cand;
+    cand->n = 0;
     for (size_t i = 0; i < nodes->n; i++) {
         uint32_t ni = nodes->v[i];
+        uint8_t cls = ds->ctl->nodes[ni].cls;
+        /* Every other class counts as unavailable, patched or not: no need
+         * to look at its pods. */
+        if (cls != RC_NEW_AVAIL && cls != RC_OLD_UNAVAIL && cls != RC_OLD_AVAIL) {
+            unavailable++;
+            continue;
+        }
         uint32_t op = old_pod(c, ds, ni);
         /* A pod whose in-place patch is queued or not yet observed is being
          * updated: update expectations keep it out; it counts as unavailable. */
@@ -108,16 +137,11 @@ static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *node
             unavailable++;
             continue;
         }
-        switch (ds->ctl->nodes[ni].cls) {
-        case RC_NEW_AVAIL: break;
-        case RC_OLD_UNAVAIL: VEC_PUSH(c->plan_delete, old_pod(c, ds, ni)); break;
-        case RC_OLD_AVAIL: VEC_PUSH(cand, ni); break;
-        default: unavailable++; break;     /* not ok, empty, both, new unavailable */
-        }
+        if (cls == RC_OLD_UNAVAIL) VEC_PUSH(c->plan_delete, op);
+        else if (cls == RC_OLD_AVAIL) VEC_PUSH(*cand, ni);
     }
-    take_candidates(c, &cand, max_unavailable - unavailable);
-    for (size_t i = 0; i < cand.n; i++) VEC_PUSH(c->plan_delete, old_pod(c, ds, cand.v[i]));
-    VEC_FREE(cand);
+    take_candidates(c, cand, max_unavailable - unavailable);
+    for (size_t i = 0; i < cand->n; i++) VEC_PUSH(c->plan_delete, old_pod(c, ds, cand->v[i]));
 }
 
 /* maxSurge > 0: a new pod next to every unavailable old one and next to up to
@@ -125,20 +149,20 @@ static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *node
 static void plan_surge(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, int32_t max_surge)
 {
     int64_t surging = 0;
-    U32Vec cand = {0};
+    U32Vec *cand = &c->kruise.cand;
+    cand->n = 0;
     for (size_t i = 0; i < nodes->n; i++) {
         uint32_t ni = nodes->v[i];
         switch (ds->ctl->nodes[ni].cls) {
         case RC_NOT_OK: case RC_BOTH_NEW_UNAVAIL: surging++; break;
         case RC_OLD_UNAVAIL: VEC_PUSH(c->plan_create, ni); break;
-        case RC_OLD_AVAIL: VEC_PUSH(cand, ni); break;
+        case RC_OLD_AVAIL: VEC_PUSH(*cand, ni); break;
         case RC_BOTH_NEW_AVAIL: VEC_PUSH(c->plan_delete, old_pod(c, ds, ni)); break;
         default: break;
         }
     }
-    take_candidates(c, &cand, max_surge - surging);
-    for (size_t i = 0; i < cand.n; i++) VEC_PUSH(c->plan_create, cand.v[i]);
-    VEC_FREE(cand);
+    take_candidates(c, cand, max_surge - surging);
+    for (size_t i = 0; i < cand->n; i++) VEC_PUSH(c->plan_create, cand->v[i]);
 }
 
 /* canPodInPlaceUpdate: the pod's revision and the current one differ only in
@@ -228,15 +252,13 @@ void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, in
     prepull_decide(c, ds, max_unavailable);
     /* syncDaemonSet skips rollingUpdate while paused (isDaemonSetPaused). */
     if (ds->spec->kruise.paused) return;
-    U32Vec nodes = {0};
-    filter_nodes(c, ds, &nodes);
+    const U32Vec *nodes = filter_nodes(c, ds);
     if (max_surge == 0) {
-        plan_unavailable(c, ds, &nodes, max_unavailable);
+        plan_unavailable(c, ds, nodes, max_unavailable);
         if (ds->spec->kruise.type == KRUISE_IN_PLACE_IF_POSSIBLE) update_in_place(c, ds);
     } else {
-        plan_surge(c, ds, &nodes, max_surge);
+        plan_surge(c, ds, nodes, max_surge);
     }
-    VEC_FREE(nodes);
 }
 
 /* The update reaches the API server: the pod moves to the current revision
@@ -282,6 +304,16 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
     if (p->ready) pod_set_ready(c, (PodId){ev->subject}, false);
     else pod_publish(c, (PodId){ev->subject});
     if (p->bound) kubelet_pod_bound(c, (PodId){ev->subject});
+}
+
+void kruise_free(Cluster *c)
+{
+    KruiseLists *k = &c->kruise;
+    VEC_FREE(k->by_name);
+    VEC_FREE(k->filtered);
+    VEC_FREE(k->empty);
+    VEC_FREE(k->old);
+    VEC_FREE(k->cand);
 }
 
 void kruise_register(Cluster *c)
