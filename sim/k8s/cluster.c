@@ -489,6 +489,7 @@ void pod_release(Cluster *c, PodId id)
 {
     Pod *p = cluster_pod(c, id);
     DS_ASSERT(!p->exists && !p->seen.exists);
+    dsctl_clear_patch(c, p);
     p->free_next = c->free_pods;
     c->free_pods = id;
 }

@@ -128,16 +128,17 @@ static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *node
             unavailable++;
             continue;
         }
-        uint32_t op = old_pod(c, ds, ni);
         /* A pod whose in-place patch is queued or not yet observed is being
          * updated: update expectations keep it out; it counts as unavailable. */
-        uint32_t np = ds->ctl->nodes[ni].pods.i;
-        if ((op != ID_NONE && c->pods.v[op].patch_pending) ||
-            (np != ID_NONE && c->pods.v[np].patch_pending)) {
-            unavailable++;
-            continue;
+        if (ds->ctl->patches_pending) {
+            uint32_t op = old_pod(c, ds, ni), np = ds->ctl->nodes[ni].pods.i;
+            if ((op != ID_NONE && c->pods.v[op].patch_pending) ||
+                (np != ID_NONE && c->pods.v[np].patch_pending)) {
+                unavailable++;
+                continue;
+            }
         }
-        if (cls == RC_OLD_UNAVAIL) VEC_PUSH(c->plan_delete, op);
+        if (cls == RC_OLD_UNAVAIL) VEC_PUSH(c->plan_delete, old_pod(c, ds, ni));
         else if (cls == RC_OLD_AVAIL) VEC_PUSH(*cand, ni);
     }
     take_candidates(c, cand, max_unavailable - unavailable);
@@ -275,11 +276,11 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
     if (p->gen != ev->gen) return;
     DaemonSet *ds = cluster_ds(c, p->ds);
     if (!p->exists || p->deleting || !ds->exists || p->rev == ds->cur) {
-        p->patch_pending = false;
+        dsctl_clear_patch(c, p);
         return;
     }
     if (dsctl_api_call_fails(c, c->cp.api_errors.update)) {
-        p->patch_pending = false;
+        dsctl_clear_patch(c, p);
         ds->ctl->sync_failed = true;
         if (!c->sync_mode)
             recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true,
