@@ -298,6 +298,7 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
     }
     if ((dn->cls == RC_OLD_AVAIL || dn->cls == RC_OLD_UNAVAIL) && !node_seen) dn->flags |= DN_OLD_ON_GONE;
     class_sets_enter(ds, ni, dn, node_seen && should_run);
+    if (ds->spec->kruise.on) kruise_node_refreshed(c, ds, ni);
 
     if (st != status_before) view_touch(c, ds, unavailable_before);
 }

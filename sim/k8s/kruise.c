@@ -5,21 +5,19 @@
  * upstream rollingUpdate step of a sync; manage, status and history stay the
  * upstream ones, as they do in Kruise. */
 #include "dsctl_state.h"
+#include "kruise_index.h"
 #include "daemonsim/kruise.h"
 #include "daemonsim/kubelet.h"
 #include "daemonsim/recorder.h"
 #include "daemonsim/rng.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-static int name_cmp_desc(const void *ctx, uint32_t a, uint32_t b)
-{
-    const Cluster *c = ctx;
-    return strcmp(strtab_str(c->strs, c->nodes.v[b].name), strtab_str(c->strs, c->nodes.v[a].name));
-}
 
 static int name_cmp_asc(const void *ctx, uint32_t a, uint32_t b)
 {
-    return name_cmp_desc(ctx, b, a);
+    const Cluster *c = ctx;
+    return strcmp(strtab_str(c->strs, c->nodes.v[a].name), strtab_str(c->strs, c->nodes.v[b].name));
 }
 
 static bool has_new_pod(uint8_t cls)
@@ -28,38 +26,15 @@ static bool has_new_pod(uint8_t cls)
            cls == RC_BOTH_NEW_AVAIL || cls == RC_BOTH_NEW_UNAVAIL;
 }
 
-/* Every node id by name, last first (c->kruise.by_name). Names never change
- * and ids are never reused, so the order is sorted once; nodes that joined
- * since are sorted among themselves and merged in (on equal names the lower
- * id first, as a stable sort of all ids gives). */
-static const U32Vec *nodes_by_name(Cluster *c)
-{
-    U32Vec *o = &c->kruise.by_name;
-    size_t known = o->n, n = c->nodes.n;
-    if (known == n) return o;
-    for (size_t i = known; i < n; i++) VEC_PUSH(*o, (uint32_t)i);
-    ids_sort(o->v + known, n - known, name_cmp_desc, c);
-    if (known == 0) return o;
-    uint32_t *merged = xmalloc(n * sizeof *merged);
-    size_t i = 0, j = known, k = 0;
-    while (i < known && j < n) merged[k++] = name_cmp_desc(c, o->v[j], o->v[i]) < 0 ? o->v[j++] : o->v[i++];
-    while (i < known) merged[k++] = o->v[i++];
-    while (j < n) merged[k++] = o->v[j++];
-    free(o->v);
-    o->v = merged;
-    o->cap = n;
-    return o;
-}
-
 /* filterDaemonPodsNodeToUpdate: the nodes the update may touch, in the
  * controller's order: by name from the last, nodes already updated first,
  * then nodes with no pod, then those with an old pod (only the ones matching
  * rollingUpdate.selector when it is set); `partition` nodes are left out.
- * The walk follows the kept name order: no sort per sync. */
+ * The walk follows the kept name order (kruise_index.c): no sort per sync. */
 static const U32Vec *filter_nodes(Cluster *c, const DaemonSet *ds)
 {
     const KruiseStrategy *k = &ds->spec->kruise;
-    const U32Vec *order = nodes_by_name(c);
+    const U32Vec *order = kruise_nodes_by_name(c);
     U32Vec *out = &c->kruise.filtered, *updating = &c->kruise.empty, *old = &c->kruise.old;
     out->n = updating->n = old->n = 0;
     size_t listed = 0;
@@ -112,13 +87,13 @@ static void take_candidates(Cluster *c, U32Vec *cand, int64_t k)
     cand->n = (size_t)k;
 }
 
-/* maxSurge == 0: replace unavailable old pods, then available ones while the
- * unavailable count among the filtered nodes stays within maxUnavailable. */
-static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, int32_t max_unavailable)
+/* maxSurge == 0, the walk: counts the unavailable nodes among the filtered
+ * ones, lists the unavailable old pods to delete and the available old ones
+ * (candidates), in the filtered order. */
+static int64_t collect_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, U32Vec *deletes,
+                                   U32Vec *cand)
 {
     int64_t unavailable = 0;
-    U32Vec *cand = &c->kruise.cand;
-    cand->n = 0;
     for (size_t i = 0; i < nodes->n; i++) {
         uint32_t ni = nodes->v[i];
         uint8_t cls = ds->ctl->nodes[ni].cls;
@@ -138,11 +113,109 @@ static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *node
                 continue;
             }
         }
-        if (cls == RC_OLD_UNAVAIL) VEC_PUSH(c->plan_delete, old_pod(c, ds, ni));
+        if (cls == RC_OLD_UNAVAIL) VEC_PUSH(*deletes, old_pod(c, ds, ni));
         else if (cls == RC_OLD_AVAIL) VEC_PUSH(*cand, ni);
     }
+    return unavailable;
+}
+
+/* maxSurge == 0: replace unavailable old pods, then available ones while the
+ * unavailable count among the filtered nodes stays within maxUnavailable. */
+static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, int32_t max_unavailable)
+{
+    U32Vec *cand = &c->kruise.cand;
+    cand->n = 0;
+    int64_t unavailable = collect_unavailable(c, ds, nodes, &c->plan_delete, cand);
     take_candidates(c, cand, max_unavailable - unavailable);
     for (size_t i = 0; i < cand->n; i++) VEC_PUSH(c->plan_delete, old_pod(c, ds, cand->v[i]));
+}
+
+/* The candidate at place i of the (virtually shuffled) candidate list: the
+ * i-th available old node in name order unless a pick swapped another in. */
+static uint32_t candidate_at(Cluster *c, const KruiseIndex *x, uint32_t i)
+{
+    uint32_t swapped = c->kruise.picked.v[i];
+    if (swapped) return swapped - 1;
+    return c->kruise.by_name.v[kruise_index_kth(x, KC_BIT(KC_OLD_AVAIL), i + 1)];
+}
+
+/* --check: the walk must find what the index found. */
+static void check_indexed(Cluster *c, const DaemonSet *ds, const KruiseIndex *x, int64_t unavailable,
+                          size_t deletes_from, uint32_t ncand)
+{
+    U32Vec deletes = {0}, cand = {0};
+    int64_t want = collect_unavailable(c, ds, filter_nodes(c, ds), &deletes, &cand);
+    bool same = want == unavailable && deletes.n == c->plan_delete.n - deletes_from && cand.n == ncand;
+    for (size_t i = 0; same && i < deletes.n; i++) same = deletes.v[i] == c->plan_delete.v[deletes_from + i];
+    for (uint32_t i = 0; same && i < ncand; i++)
+        same = cand.v[i] == c->kruise.by_name.v[kruise_index_kth(x, KC_BIT(KC_OLD_AVAIL), i + 1)];
+    if (!same) {
+        fprintf(stderr, "daemonsim: check failed at t=%.9fs: %s: the Kruise node index disagrees with the walk "
+                        "(unavailable %lld/%lld, deletes %zu/%zu, candidates %u/%zu)\n",
+                sim_to_seconds(c->sim->now), strtab_str(c->strs, ds->name), (long long)unavailable,
+                (long long)want, c->plan_delete.n - deletes_from, deletes.n, ncand, cand.n);
+        abort();
+    }
+    VEC_FREE(deletes);
+    VEC_FREE(cand);
+}
+
+/* plan_unavailable without the walk, for the usual case: no rollingUpdate
+ * selector, no in-place patch pending and candidates in random order, where a
+ * node's category is all the decision needs. The filtered list is nodes with
+ * a new pod, then empty ones, then old ones, cut to nodes - partition: the
+ * index gives how far the cut reaches into each part, the unavailable count
+ * inside it, the unavailable old nodes (deleted, in order) and the k-th
+ * available one for the same partial Fisher-Yates as take_candidates. */
+static bool plan_unavailable_indexed(Cluster *c, const DaemonSet *ds, int32_t max_unavailable)
+{
+    const KruiseStrategy *k = &ds->spec->kruise;
+    if (k->has_selector || ds->ctl->patches_pending || c->cp.candidate_order_by_name) return false;
+    const KruiseIndex *x = kruise_index_get(c, ds);
+    unsigned newer = KC_BIT(KC_NEW_AVAIL) | KC_BIT(KC_NEW_OTHER);
+    unsigned older = KC_BIT(KC_OLD_AVAIL) | KC_BIT(KC_OLD_UNAVAIL);
+    uint32_t n_new = kruise_index_count(x, newer), n_empty = kruise_index_count(x, KC_BIT(KC_EMPTY));
+    uint32_t n_old = kruise_index_count(x, older);
+    int64_t left = (int64_t)n_new + n_empty + n_old - k->partition;
+    if (left < 0) left = 0;
+    uint32_t t = left < n_new ? (uint32_t)left : n_new;
+    int64_t unavailable = t == n_new ? kruise_index_count(x, KC_BIT(KC_NEW_OTHER))
+                          : t == 0   ? 0
+                                     : kruise_index_prefix(x, KC_BIT(KC_NEW_OTHER), kruise_index_kth(x, newer, t) + 1);
+    left -= t;
+    t = left < n_empty ? (uint32_t)left : n_empty;
+    unavailable += t;
+    left -= t;
+    t = left < n_old ? (uint32_t)left : n_old;
+    uint32_t end = t == n_old ? (uint32_t)c->kruise.by_name.n : t == 0 ? 0 : kruise_index_kth(x, older, t) + 1;
+    size_t deletes_from = c->plan_delete.n;
+    uint32_t n_unavail = kruise_index_prefix(x, KC_BIT(KC_OLD_UNAVAIL), end);
+    for (uint32_t i = 1; i <= n_unavail; i++) {
+        uint32_t ni = c->kruise.by_name.v[kruise_index_kth(x, KC_BIT(KC_OLD_UNAVAIL), i)];
+        VEC_PUSH(c->plan_delete, old_pod(c, ds, ni));
+    }
+    uint32_t ncand = kruise_index_prefix(x, KC_BIT(KC_OLD_AVAIL), end);
+    if (c->check) check_indexed(c, ds, x, unavailable, deletes_from, ncand);
+    int64_t want = max_unavailable - unavailable;
+    if (want > ncand) want = ncand;
+    U32Vec *picked = &c->kruise.picked, *touched = &c->kruise.touched;
+    if (picked->n < ncand) {
+        VEC_RESERVE(*picked, ncand);
+        memset(picked->v + picked->n, 0, (ncand - picked->n) * sizeof *picked->v);
+        picked->n = ncand;
+    }
+    touched->n = 0;
+    for (uint32_t i = 0; (int64_t)i < want; i++) {
+        uint32_t j = i + rng_below(c->rng[RS_CANDIDATES], ncand - i);
+        uint32_t at_j = candidate_at(c, x, j);
+        if (j != i) {
+            picked->v[j] = candidate_at(c, x, i) + 1;
+            VEC_PUSH(*touched, j);
+        }
+        VEC_PUSH(c->plan_delete, old_pod(c, ds, at_j));
+    }
+    for (size_t i = 0; i < touched->n; i++) picked->v[touched->v[i]] = 0;
+    return true;
 }
 
 /* maxSurge > 0: a new pod next to every unavailable old one and next to up to
@@ -253,12 +326,12 @@ void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, in
     prepull_decide(c, ds, max_unavailable);
     /* syncDaemonSet skips rollingUpdate while paused (isDaemonSetPaused). */
     if (ds->spec->kruise.paused) return;
-    const U32Vec *nodes = filter_nodes(c, ds);
     if (max_surge == 0) {
-        plan_unavailable(c, ds, nodes, max_unavailable);
+        if (!plan_unavailable_indexed(c, ds, max_unavailable))
+            plan_unavailable(c, ds, filter_nodes(c, ds), max_unavailable);
         if (ds->spec->kruise.type == KRUISE_IN_PLACE_IF_POSSIBLE) update_in_place(c, ds);
     } else {
-        plan_surge(c, ds, nodes, max_surge);
+        plan_surge(c, ds, filter_nodes(c, ds), max_surge);
     }
 }
 
@@ -307,10 +380,17 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
     if (p->bound) kubelet_pod_bound(c, (PodId){ev->subject});
 }
 
+void kruise_node_refreshed(Cluster *c, const DaemonSet *ds, uint32_t node)
+{
+    kruise_index_node(c, ds, node);
+}
+
 void kruise_free(Cluster *c)
 {
     KruiseLists *k = &c->kruise;
-    VEC_FREE(k->by_name);
+    kruise_index_free(c);
+    VEC_FREE(k->picked);
+    VEC_FREE(k->touched);
     VEC_FREE(k->filtered);
     VEC_FREE(k->empty);
     VEC_FREE(k->old);
