@@ -153,6 +153,7 @@ typedef struct {
     uint32_t nactions;
     Expect *expects;
     uint32_t nexpects;
+    const char *variant;        /* the strategy chosen (--set strategy=...): its name, or NULL */
     const char **warnings;      /* `file:line:col: warning: ...`, for stderr */
     uint32_t nwarnings;
     StrTab *strs;
