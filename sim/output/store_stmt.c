@@ -115,6 +115,13 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
                             "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
     [ST_NODE_EVENTS_UNTIL] = "SELECT t, node, kind, detail FROM node_event "
                              "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
+    /* every rollout of one DaemonSet in a sweep's runs, in one pass (the
+     * rollout table has no index: a query per run would scan it per run) */
+    [ST_SWEEP_ROLLOUTS] = "SELECT sr.point, r.run_id, r.revision, r.started, r.completed, "
+                          "r.max_unavailable, r.unavailable_pod_seconds "
+                          "FROM sweep_run AS sr JOIN rollout AS r ON r.run_id = sr.run_id "
+                          "WHERE sr.sweep_id = ?1 AND r.daemonset = ?2 "
+                          "ORDER BY sr.point, r.run_id, r.started, r.rowid",
     [ST_K8S_EVENTS_UNTIL] = "SELECT t, kind, name, type, reason, message FROM k8s_event "
                             "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
     /* each DaemonSet's last sample at or before ?2, and its first sample */

@@ -379,3 +379,25 @@ int store_sweep_json(Store *s, Arena *a, int64_t sweep_id, const char *path, boo
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
+
+int store_sweep_point_json(Store *s, Arena *a, int64_t sweep_id, int64_t point, const char *path,
+                           const char **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st;
+    const char *sql = "SELECT json_extract(params, ?3) FROM sweep_point "
+                      "WHERE sweep_id = ?1 AND point = ?2";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        store_set_db_error(s);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, sweep_id);
+    sqlite3_bind_int64(st, 2, point);
+    sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        *out = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) store_set_db_error(s);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
