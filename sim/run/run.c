@@ -236,6 +236,9 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
                              .version = version};
         int rc = store_run_begin(r->store, &info, &res->run_id);
         free(version);
+        /* The loader's warnings belong to the run too, at its start. */
+        for (uint32_t i = 0; rc == 0 && i < r->s->nwarnings; i++)
+            rc = store_warning(r->store, 0.0, NULL, r->s->warnings[i]);
         if (rc != 0) {
             snprintf(err, errlen, "%s", store_errmsg(r->store));
             store_close(r->store);
