@@ -65,6 +65,34 @@ static void mark_front(Placed *v, size_t n)
 
 static double or0(double v) { return isnan(v) ? 0 : v; }
 
+/* A label next to each marker; markers that nearly coincide (strategies
+ * the rate limit makes equally fast) get their labels stacked downwards
+ * rather than printed over each other. */
+static void write_labels(Plot *P, FILE *gp, const Placed *v, size_t nv)
+{
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < nv; i++) {
+        x0 = fmin(x0, v[i].x), x1 = fmax(x1, v[i].x);
+        y0 = fmin(y0, v[i].y), y1 = fmax(y1, v[i].y);
+    }
+    /* about 140 characters of the small font across the plot, whose axis
+     * spans up to 1.6 times the data's x range (offsets, rounded tics):
+     * erring wide only stacks a label that had room */
+    double per_char = fmax(x1 - x0, 1e-9) * 1.6 / 140, dy = fmax(y1 - y0, 1e-9) * 0.06;
+    for (size_t i = 0; i < nv; i++) {
+        size_t near = 0;
+        double wi = (double)(strlen(plot_point_label(P, &P->points[v[i].p], 0)) + 3) * per_char;
+        for (size_t k = 0; k < i; k++) {
+            double wk = (double)(strlen(plot_point_label(P, &P->points[v[k].p], 0)) + 3) * per_char;
+            near += fabs(v[k].y - v[i].y) < dy && v[k].x < v[i].x + wi && v[i].x < v[k].x + wk;
+        }
+        fprintf(gp, "set label %zu ", i + 2);
+        plot_gp_str(gp, plot_point_label(P, &P->points[v[i].p], 0));
+        fprintf(gp, " at %.6g, %.6g offset 1.2, %.1f left font ',9'\n", v[i].x, v[i].y,
+                0.9 - 1.3 * (double)near);
+    }
+}
+
 int plot_script_tradeoff(Plot *P, FILE *gp)
 {
     if (!P->sweep_mode)
@@ -173,7 +201,7 @@ int plot_script_tradeoff(Plot *P, FILE *gp)
     /* x from the data (the strategies may differ by little next to their
      * common duration), y from zero; room on the right for the labels */
     fputs("\nset yrange [0:*]\nset grid\nset offsets graph 0.05, graph 0.2, graph 0.08, 0\n"
-          "set key below box opaque\n"
+          "set key below box opaque\nset bmargin 9\n"
           "set style fill transparent solid 0.15 border\n",
           gp);
     if (missing[0]) {
@@ -183,6 +211,7 @@ int plot_script_tradeoff(Plot *P, FILE *gp)
         plot_gp_str(gp, note);
         fputs(" at graph 0.01, graph 0.02 font ',9' tc rgb '#555555'\n", gp);
     }
+    write_labels(P, gp, v, nv);
     fputs("plot ", gp);
     for (size_t i = 0; i < nv; i++) {
         const char *c = plot_colour(i);
@@ -205,8 +234,6 @@ int plot_script_tradeoff(Plot *P, FILE *gp)
     }
     fputs(", \\\n     dir.'pareto.dat' using 1:2 with steps dt 2 lw 1.5 lc rgb '#444444' "
           "title 'Pareto front (none is faster and lower)'", gp);
-    fputs(", \\\n     dir.'points.dat' using 1:5:12 with labels offset 1.2,0.9 left font ',9' "
-          "notitle", gp);
     fputs(", \\\n     keyentry with points pt 6 ps 1.6 lc rgb 'black' title 'p90 of both figures'",
           gp);
     fputs(", \\\n     keyentry with boxes lc rgb 'black' title '95% confidence box of both means'\n",

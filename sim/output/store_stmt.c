@@ -131,8 +131,10 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
                      "WHERE run_id = ?1 AND rowid = (SELECT max(rowid) FROM ds_status WHERE "
                      "run_id = ?1 AND daemonset = d.daemonset AND t <= ?2) ORDER BY d.daemonset",
     [ST_LAST_RUN] = "SELECT max(id) FROM run",
+    /* a node ran the bad release when a pod of it was created there, or a
+     * pod there was patched to it in place (an Advanced DaemonSet) */
     [ST_EXPOSURE] = "SELECT count(DISTINCT node) FROM pod_event WHERE run_id = ?1 AND "
-                    "daemonset = ?2 AND phase = ?4 AND node IS NOT NULL AND "
+                    "daemonset = ?2 AND phase IN (?4, ?5) AND node IS NOT NULL AND "
                     "revision IN (SELECT value FROM json_each(?3))",
 };
 

@@ -195,6 +195,7 @@ static int run_exposure(Store *s, int64_t run_id, const char *daemonset, const i
     sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, revs, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, pod_event_name(PE_CREATED), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, pod_event_name(PE_IN_PLACE_UPDATE), -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *exposed = sqlite3_column_int64(st, 0);
     else store_set_db_error(s);

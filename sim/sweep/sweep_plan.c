@@ -262,6 +262,9 @@ static void revision_record(RevSeenVec *revs, const DaemonSetSpec *spec, SweepPo
     size_t at = revs->n;
     for (size_t i = 0; i < revs->n; i++)
         if (!strcmp(revs->v[i].canonical, canon)) at = i;
+    /* the current template again (a patchDaemonSet of the strategy only,
+     * such as a partition step): no new revision */
+    if (at < revs->n && revs->v[at].number == top) return;
     if (at == revs->n) VEC_PUSH(*revs, ((RevSeen){canon, 0}));
     revs->v[at].number = top + 1;
     const Failure *f = &spec->template_.failure;

@@ -247,6 +247,16 @@ static void test_exposure(void)
                      "WHERE r.started = (SELECT max(started) FROM rollout WHERE run_id = r.run_id)"),
                "3|300.0\n");
     EXPECT_CONTAINS(sweep_out, "EXPOSED-NODES");
+    /* an Advanced DaemonSet patches pods in place: those nodes ran the bad
+     * release too (two pods patched before the update stalls on them) */
+    const char *kdb = tmp_path("bad-in-place.db");
+    EXPECT_EQ_I64(SWEEP(DS_SOURCE_DIR "/tests/scenarios/kruise-in-place-bad-release-held.yaml",
+                        "--seeds", "2", "-q", "-o", kdb), EXIT_OK);
+    EXPECT_TEXT(q(kdb, "SELECT n, exposure_mean FROM sweep_point"), "2|2.0\n");
+    /* the partition step after the update is no new revision */
+    EXPECT_TEXT(q(kdb, "SELECT json_extract(params, '$.failing_revisions') FROM sweep"), "[[2]]\n");
+    EXPECT_TEXT(q(kdb, "SELECT phase, count(*) FROM pod_event GROUP BY phase ORDER BY phase"),
+                "InPlaceUpdate|4\n");
 }
 
 /* ---- processes -------------------------------------------------------------------- */
