@@ -21,6 +21,7 @@
 static bool numeric_value(const char *text, double *v, bool *percent)
 {
     char *end;
+    *percent = false;
     *v = strtod(text, &end);
     if (end == text || !isfinite(*v)) return false;
     *percent = *end == '%';
