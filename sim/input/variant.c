@@ -16,6 +16,7 @@
  * item of the list) or a DaemonSet manifest that replaces the manifest of
  * the scenario's DaemonSet with the same metadata.name. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "loader.h"
@@ -80,6 +81,8 @@ bool variants_check(Loader *L, const YNode *list)
 {
     YCtx *c = &L->c;
     if (!yget_seq(c, list)) return false;
+    L->s->variants = arena_alloc(c->out, (list->n ? list->n : 1) * sizeof *L->s->variants);
+    L->s->nvariants = 0;
     for (uint32_t i = 0; i < list->n; i++) {
         const char *name;
         const YNode *set;
@@ -91,8 +94,29 @@ bool variants_check(Loader *L, const YNode *list)
             yerr(c, nn, "variant \"%s\" is already defined at line %d", name, other->pos.line);
             return false;
         }
+        L->s->variants[L->s->nvariants++] = arena_strdup(c->out, name);
     }
     return true;
+}
+
+bool scenario_check_variants(const Scenario *s, const Override *ovr, size_t novr, Diag *d,
+                             const char **bad)
+{
+    for (size_t i = 0; i < novr; i++)
+        if (variant_is_key(ovr[i].key)) return true;    /* one is chosen: it was checked */
+    Override *all = xcalloc(novr + 1, sizeof *all);
+    if (novr) memcpy(all, ovr, novr * sizeof *all);
+    bool ok = true;
+    for (uint32_t v = 0; v < s->nvariants && ok; v++) {
+        all[novr] = (Override){VARIANT_KEY, s->variants[v]};
+        diag_init(d);
+        Scenario *one = scenario_load(s->path, all, novr + 1, d);
+        ok = one != NULL;
+        if (!ok) *bad = s->variants[v];
+        scenario_free(one);
+    }
+    free(all);
+    return ok;
 }
 
 /* Applies every entry of a variant's `set` mapping through the --set

@@ -502,6 +502,16 @@ static void test_strategy_errors(void)
     EXPECT_CONTAINS(sweep_err, "other.yaml:3:18: metadata.name: the scenario has no DaemonSet named "
                                "\"other\" for this manifest to replace");
     CU_ASSERT(!exists(db));
+    /* validate loads every variant, so a bad one shows before any sweep */
+    char *out = NULL, *err = NULL;
+    const char *ok[] = {"validate", strategies_yaml};
+    EXPECT_EQ_I64(run_captured(cmd_validate, 2, (char **)ok, &out, &err), EXIT_OK);
+    const char *badv[] = {"validate", DS_SOURCE_DIR "/tests/bad/variant-bad-value.yaml"};
+    EXPECT_EQ_I64(run_captured(cmd_validate, 2, (char **)badv, &out, &err), EXIT_USAGE);
+    EXPECT_CONTAINS(err, "daemonsim validate: variant \"too-many\" is invalid:\n");
+    EXPECT_CONTAINS(err, "variant-bad-value.yaml:11:46: ");
+    free(out);
+    free(err);
 }
 
 static void test_usage(void)
