@@ -92,11 +92,16 @@ typedef struct {
     uint64_t dropped;           /* Events the filter discarded */
 } EventSpamFilter;
 
+/* API calls of the DaemonSet controller, failed ones included. */
+typedef struct {
+    uint64_t creates, deletes, updates, status_updates, gets, revisions, events, failures;
+} ApiCalls;
+
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
     RS_WATCH, RS_SCHEDULE, RS_IMAGE_PULL, RS_CONTAINER_START, RS_READINESS,
     RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS_LEASE, RS_PREPULL,
-    RS__COUNT
+    RS_API_ERRORS, RS__COUNT
 } RngStream;
 
 /* A topology.kubernetes.io/zone as the node lifecycle controller tracks it (§7.1). */
@@ -119,6 +124,7 @@ typedef struct {
     VEC(DaemonSet) dsets;
     Rng *rng[RS__COUNT];
     ApiClient ds_api;           /* the DaemonSet controller's client */
+    ApiCalls ds_calls;          /* what went through it */
     uint32_t idle_workers;
     WorkQueue ds_queue;         /* the DaemonSet controller's work queue */
     Sink sink;
@@ -128,6 +134,7 @@ typedef struct {
     U32Vec scratch;             /* per-call working lists */
     U32Vec plan_create;         /* nodes a sync creates pods on */
     U32Vec plan_delete;         /* pods a sync deletes */
+    U32Vec plan_update;         /* pods a sync updates in place (Advanced DaemonSet) */
     uint64_t syncs;
     uint32_t *pool_next;        /* next index N for POOL-N names, per pool */
     uint32_t node_cap;          /* node slots of every DaemonSet's controller view */

@@ -299,6 +299,23 @@ static bool cp_order(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+static bool cp_probability(YCtx *c, const YNode *n, void *dst)
+{
+    return yget_probability(c, n, dst);
+}
+
+static const YField api_error_fields[] = {
+    YFIELD("create", cp_probability, ApiErrors, create, 0),
+    YFIELD("delete", cp_probability, ApiErrors, delete_, 0),
+    YFIELD("update", cp_probability, ApiErrors, update, 0),
+    YFIELD("status", cp_probability, ApiErrors, status, 0),
+};
+
+static bool cp_api_errors(YCtx *c, const YNode *n, void *dst)
+{
+    return ymap_walk(c, n, api_error_fields, DS_ARRAY_LEN(api_error_fields), dst, 0, NULL);
+}
+
 /* "1.N" for a minor version the model follows (k8sversion.h). */
 static bool cp_version(YCtx *c, const YNode *n, void *dst)
 {
@@ -327,6 +344,7 @@ static const YField control_plane_fields[] = {
     YFIELD("podGCQuarantine", yf_duration, ControlPlane, pod_gc_quarantine, 0),
     YFIELD("candidateOrder", cp_order, ControlPlane, candidate_order_by_name, 0),
     YFIELD("kubernetesVersion", cp_version, ControlPlane, kubernetes_minor, 0),
+    YFIELD("apiErrors", cp_api_errors, ControlPlane, api_errors, 0),
 };
 
 /* Settings left unset take the chosen version's defaults. */
@@ -1264,6 +1282,10 @@ void scenario_print_summary(const Scenario *s, FILE *out)
             cp->candidate_order_by_name ? "name" : "random order");
     fprintf(out, "  nodeMonitorPeriod %s, nodeMonitorGracePeriod %s, nodeStartupGracePeriod %s, "
                  "podGCPeriod %s, podGCQuarantine %s\n", p[0], p[1], p[2], p[3], p[4]);
+    const ApiErrors *ae = &cp->api_errors;
+    if (ae->create > 0 || ae->delete_ > 0 || ae->update > 0 || ae->status > 0)
+        fprintf(out, "  apiErrors: create %g, delete %g, update %g, status %g\n", ae->create, ae->delete_,
+                ae->update, ae->status);
     fprintf(out, "events: %u\n", s->nactions);
     for (uint32_t i = 0; i < s->nactions; i++) print_action(s, &s->actions[i], out);
     fprintf(out, "expectations: %u\n", s->nexpects);

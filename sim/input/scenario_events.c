@@ -569,11 +569,7 @@ static bool parse_failure(Loader *L, const YNode *n, Failure *out)
     if (!ymap_walk(c, n, fields, 2, NULL, 0, f)) return false;
     out->probability = 1;
     if (f[0]) {
-        if (!yget_double(c, f[0], &out->probability)) return false;
-        if (!(out->probability >= 0 && out->probability <= 1)) {
-            yerr(c, f[0], "must be between 0 and 1, got %s", f[0]->text);
-            return false;
-        }
+        if (!yget_probability(c, f[0], &out->probability)) return false;
     }
     static const char *const modes[] = {"CrashLoopBackOff", "ImagePullBackOff"};
     int m;

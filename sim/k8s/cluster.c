@@ -58,8 +58,8 @@ static const char *const stream_names[RS__COUNT] = {
     [RS_NAMES] = "names",
     [RS_FAILURE] = "failure",
     [RS_LEASE] = "lease",
-
     [RS_PREPULL] = "prepull",
+    [RS_API_ERRORS] = "apiErrors",
 };
 
 void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
@@ -107,6 +107,7 @@ void cluster_free(Cluster *c)
     VEC_FREE(c->scratch);
     VEC_FREE(c->plan_create);
     VEC_FREE(c->plan_delete);
+    VEC_FREE(c->plan_update);
     for (int i = 0; i < RS__COUNT; i++) rng_free(c->rng[i]);
     free(c->pool_next);
     arena_free(&c->arena);
@@ -646,6 +647,7 @@ static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetS
             ds->revs.v[found].number = next;
             ds->revs.v[found].spec = spec;
             ds->revs.v[found].live = true;
+            ds->revs.v[found].written = false;     /* the controller renumbers it */
             revision_tolerations(c, &ds->revs.v[found]);
         }
         ds->cur = found;
@@ -749,10 +751,13 @@ static uint32_t adopt_revision(DaemonSet *ds, const Revision *from)
 }
 
 /* Controller-ref claiming (§5.1): an orphan that is not being deleted and
- * whose labels match the selector is adopted. Its labels are its template's. */
+ * whose labels match the selector is adopted. Its labels are its template's.
+ * An empty selector claims nothing: syncDaemonSet stops at SelectingAll
+ * before getNodesToDaemonPods claims pods (docs/conformance.md C23). */
 void cluster_adopt_orphans(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
+    if (selector_is_empty(&ds->spec->selector)) return;
     for (size_t i = 0; i < c->pods.n; i++) {
         Pod *p = &c->pods.v[i];
         DaemonSet *owner = &c->dsets.v[p->ds.i];
