@@ -81,7 +81,14 @@ typedef struct {
                       const char *type, const char *reason, const char *message);
     /* Something about the run the user should know (not a Kubernetes Event). */
     void (*warning)(void *ctx, SimTime t, const DaemonSet *ds, const char *message);
+    /* A rollout plan's transition (rolloutplan.h): its step (from 1; 0
+     * before the first), what happened and the details. */
+    void (*plan_event)(void *ctx, SimTime t, const DaemonSet *ds, uint32_t step, const char *what,
+                       const char *detail);
 } Sink;
+
+/* A running rollout plan (rolloutplan.c). */
+typedef struct PlanRun PlanRun;
 
 /* The event correlator's spam filter (recorder.c): one token bucket per
  * (source, involved object), in an open-addressing table. */
@@ -138,7 +145,9 @@ typedef struct {
     uint64_t syncs;
     uint32_t *pool_next;        /* next index N for POOL-N names, per pool */
     uint32_t node_cap;          /* node slots of every DaemonSet's controller view */
-    Arena arena;                /* specs derived at run time (rollbacks) */
+    Arena arena;                /* specs derived at run time (rollbacks, plans) */
+    PlanRun *plans;             /* spec.rolloutPlans (rolloutplan.c) */
+    uint32_t nplans;
 } Cluster;
 
 /* Model event kinds; handlers live in the component that owns them. */
@@ -166,6 +175,7 @@ typedef struct {
     X(API_DELETE_POD)                                                            \
     X(API_PATCH_POD)        /* an in-place update reaches the API server */      \
     X(PREPULL_DONE)         /* an ImagePullJob finished on one node */           \
+    X(PLAN_TIMER)           /* a rollout plan's reconcile, pause end or analysis */ \
     X(API_WRITE_STATUS)
 
 typedef enum {

@@ -156,6 +156,8 @@ typedef struct {
     const char *variant;        /* the strategy chosen (--set strategy=...): its name, or NULL */
     const char **variants;      /* the names spec.variants declares */
     uint32_t nvariants;
+    RolloutPlanSpec *plans;     /* spec.rolloutPlans */
+    uint32_t nplans;
     const char **warnings;      /* `file:line:col: warning: ...`, for stderr */
     uint32_t nwarnings;
     StrTab *strs;

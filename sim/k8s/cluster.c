@@ -9,6 +9,7 @@
 #include "daemonsim/kubelet.h"
 #include "daemonsim/nodelc.h"
 #include "daemonsim/recorder.h"
+#include "daemonsim/rolloutplan.h"
 #include "daemonsim/sched.h"
 
 #include <stdio.h>
@@ -79,6 +80,7 @@ void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
     sched_register(c);
     kubelet_register(c);
     kruise_register(c);
+    rolloutplan_register(c);
     nodelc_register(c);
 }
 
@@ -86,6 +88,7 @@ void cluster_free(Cluster *c)
 {
     dsctl_free(c);
     recorder_free(c);
+    rolloutplan_free(c);
     for (size_t i = 0; i < c->dsets.n; i++) {
         DaemonSet *ds = &c->dsets.v[i];
         VEC_FREE(ds->revs);
@@ -626,6 +629,7 @@ DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec)
  * revision is reused with its number raised above all others. */
 static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetSpec *spec)
 {
+    spec = rolloutplan_admit(c, id, spec);
     bool template_changed = !same_template(ds->spec, spec);
     ds->spec = spec;
     ds->generation++;

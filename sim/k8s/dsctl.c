@@ -12,6 +12,7 @@
 
 #include "daemonsim/kruise.h"
 #include "daemonsim/recorder.h"
+#include "daemonsim/rolloutplan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1001,6 +1002,7 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
         r->completed = sim->now;
     }
     if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
+    rolloutplan_status_written(c, (DsId){ev->subject});
     status_resync(c, ds, (DsId){ev->subject});
     /* A write that changes the object is a DaemonSet update, and the update
      * handler enqueues on every update (§14; docs/conformance.md C57): one more
