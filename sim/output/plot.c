@@ -319,7 +319,9 @@ static int script_time_chart(Plot *P, FILE *gp, bool unavailable)
                  plot_varied_words(P), per_point);
     else
         snprintf(title, sizeof title, "%s from the start of %s", what, which);
-    if (P->sweep_mode) fputs("set key title \"mean time to converge\"\n", gp);
+    if (P->sweep_mode)
+        fprintf(gp, "set key title \"mean time to converge%s\"\n",
+                P->opt->rollout.kind == PLOT_ROLLOUT_LAST ? "" : " (again)");
     plot_gp_title(gp, title);
     char xlabel[256];
     snprintf(xlabel, sizeof xlabel, "minutes since %s began", which);
