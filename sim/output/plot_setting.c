@@ -193,7 +193,7 @@ int plot_script_setting(Plot *P, FILE *gp)
         double pad = hi > lo ? (hi - lo) * 0.05 : fmax(fabs(lo) * 0.1, 1);
         fprintf(gp, ")\nset xrange [%.6g:%.6g]\n", lo - pad, hi + pad);
     }
-    fputs("set yrange [0:*]\nset grid\nset key top left box opaque\n"
+    fputs("set yrange [0:*]\nset offsets 0, 0, graph 0.1, 0\nset grid\nset key top left box opaque\n"
           "set style fill transparent solid 0.15 noborder\n", gp);
     panel(gp, ns, used, stitle, 2);
     fputs("unset title\nset ylabel 'minutes to converge'\nset key top right box opaque\n", gp);
