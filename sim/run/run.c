@@ -40,7 +40,10 @@ static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
     const DaemonSet *ds = &r->c.dsets.v[p->ds.i];
     bool created = what == PE_CREATED;
     if (created) expect_check_pod_created(r, p);
-    if (!r->store || (r->opt->record == RECORD_SUMMARY && !created)) return;
+    /* a summary keeps what the exposure counts: a pod that starts running a
+     * revision, created or patched in place */
+    if (!r->store || (r->opt->record == RECORD_SUMMARY && !created && what != PE_IN_PLACE_UPDATE))
+        return;
     store_check(r, store_pod_event(r->store, sim_to_seconds(t), sym(r, ds->name), sym(r, p->name),
                                    sym(r, r->c.nodes.v[p->node.i].name),
                                    ds->revs.v[p->rev].number, pod_event_name(what)));
