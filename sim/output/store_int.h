@@ -135,5 +135,14 @@ int exec_sql(Store *s, const char *sql);
  * transaction (or savepoint) without keeping it. */
 void buf_clear(RowBuf *b);
 void run_rollback(Store *s);
+/* Many new rows through the WAL are written twice (to the WAL, then by the
+ * checkpoint into the file); a rollback journal records only the few
+ * existing pages that change, since new rows go to new pages. bulk_begin
+ * switches to it for one large transaction: SQLite switches only when no
+ * other connection has the file open, and otherwise stays in WAL. bulk_end
+ * (outside any transaction) goes back to WAL, so that readers again never
+ * block the writer. */
+void bulk_begin(Store *s);
+void bulk_end(Store *s);
 
 #endif

@@ -160,10 +160,15 @@ static const char store_migrate_v1_sql[] =
 /* Version 2 to 3: the Kubernetes Events the model records and the run's warnings. */
 static const char store_migrate_v2_sql[] = K8S_EVENT_TABLE_SQL WARNING_TABLE_SQL;
 
+/* Version 3 to 4: pod_event's index is by run only (store_index_sql
+ * creates it at the next commit). */
+static const char store_migrate_v3_sql[] = "DROP INDEX IF EXISTS pod_event_run_pod_t;\n";
+
 /* store_migrations[v] takes a file from version v to v + 1. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     [1] = store_migrate_v1_sql,
     [2] = store_migrate_v2_sql,
+    [3] = store_migrate_v3_sql,
 };
 
 static void copy_err(char *err, size_t errlen, const char *msg)

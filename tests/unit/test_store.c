@@ -83,7 +83,7 @@ static int64_t write_small_run(Store *s, const StoreRunInfo *info, int rows)
 static void test_open_creates_schema(void)
 {
     Store *s = open_ok("schema.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "4\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_journal_mode"), "wal\n");
     EXPECT_STR(q(s, "SELECT * FROM pragma_synchronous"), "1\n"); /* NORMAL */
     EXPECT_STR(q(s, "SELECT * FROM pragma_foreign_keys"), "1\n");
@@ -97,7 +97,7 @@ static void test_open_creates_schema(void)
     write_small_run(s, &info_demo, 2);
     EXPECT_STR(q(s, "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
                     "ORDER BY name"),
-               "ds_status_run_ds_t\npod_event_run_pod_t\n");
+               "ds_status_run_ds_t\npod_event_run\n");
     store_close(s);
 }
 
@@ -464,7 +464,7 @@ static void test_foreign_and_newer_databases(void)
     snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version = 99'", tmp_path("newer.db"));
     CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
     CU_ASSERT_PTR_NULL(store_open(tmp_path("newer.db"), err, sizeof err));
-    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 3)");
+    EXPECT_STR(err, "written by a newer daemonsim (schema version 99, this one knows 4)");
 }
 
 /* Tries to create a database in a directory the process may not write, and
@@ -622,13 +622,17 @@ static void test_schema_v2_migration(void)
     EXPECT_STR(q(r, "SELECT * FROM pragma_user_version"), "2\n");
     store_close(r);
     s = open_ok("v2.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "4\n");
     int64_t id;
     CU_ASSERT_EQUAL_FATAL(store_run_begin(s, &info_demo, &id), 0);
     CU_ASSERT_EQUAL(store_warning(s, 1.5, "ds", "late"), 0);
     StoreRunEnd end = {.sim_seconds = 2};
     CU_ASSERT_EQUAL(store_run_commit(s, &end), 0);
     EXPECT_STR(q(s, "SELECT run_id, t, daemonset, message FROM warning"), "2|1.5|ds|late\n");
+    /* version 3 to 4: pod_event's index by (run, pod, t) became one by run */
+    EXPECT_STR(q(s, "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                    "ORDER BY name"),
+               "ds_status_run_ds_t\npod_event_run\n");
     store_close(s);
 }
 
@@ -679,7 +683,7 @@ static void test_schema_v1_migration(void)
     store_close(r);
 
     Store *s = open_ok("v1.db");
-    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "3\n");
+    EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "4\n");
     EXPECT_STR(q(s, "SELECT count(*) FROM k8s_event"), "0\n");
     EXPECT_STR(q(s, "SELECT count(*) FROM warning"), "0\n");
     EXPECT_STR(q(s, "SELECT quote(updated_available) FROM ds_status"), "NULL\n");
