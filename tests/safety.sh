@@ -3,8 +3,8 @@
 # transaction, so kill -9 at any point leaves a database
 # that passes integrity_check with every earlier run intact and the
 # interrupted run absent; a database the run cannot write (missing or
-# read-only folder, a device such as /dev/null, another writer's lock) gives
-# one line on stderr and exit 3.
+# read-only folder, a device such as /dev/null, another writer's lock, a full
+# disk) gives one line on stderr and exit 3.
 #   safety.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail
 bin=$1 src=$2 work=$3
@@ -82,6 +82,19 @@ expect3 locked "database is locked" -o "$db"
 exec 9>&-
 wait "$holder"
 [[ $(sqlite3 "$db" "SELECT count(*) FROM run") == "$before" ]] && ok || bad "locked: a run was stored"
+
+# a full disk, without root: a file size limit (ulimit -f, in KiB) just above
+# the database's size, with SIGXFSZ ignored, fails the write with EFBIG as a
+# full disk fails it with ENOSPC; the run's rows never fit
+before=$(snapshot)
+limit=$((($(stat -c %s "$db") + 65536) / 1024))
+(trap '' XFSZ; ulimit -f "$limit"; exec "$bin" run "$big" -q -o "$db" >/dev/null 2>"$work/err-full")
+rc=$?
+[[ $rc -eq 3 ]] && ok || bad "full disk: exit $rc, want 3"
+[[ $(wc -l <"$work/err-full") -eq 1 ]] && grep -qF "disk I/O error: File too large" "$work/err-full" && ok ||
+    bad "full disk: stderr is not one clear line: $(cat "$work/err-full")"
+after_kill full-disk
+[[ ! -e "$db-journal" ]] && ok || bad "full disk: a journal was left behind"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

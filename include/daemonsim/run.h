@@ -49,6 +49,7 @@ typedef struct {
     uint32_t expect_failures;
     SimTime end;                /* simulated time when the run stopped */
     uint64_t events;
+    uint64_t peak_pending;      /* the most events pending at once (tools/bench) */
     double wall_seconds;
     bool converged;
 } RunResult;

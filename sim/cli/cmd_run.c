@@ -160,13 +160,15 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
     } else {
         if (progress != PROGRESS_QUIET && !db)
-            fprintf(stderr, "run (not recorded): %s simulated in %.3f s of wall time, %llu events%s\n",
+            fprintf(stderr, "run (not recorded): %s simulated in %.3f s of wall time, %llu events "
+                            "(at most %llu pending)%s\n",
                     sc->name, res.wall_seconds, (unsigned long long)res.events,
-                    res.converged ? ", converged" : "");
+                    (unsigned long long)res.peak_pending, res.converged ? ", converged" : "");
         else if (progress != PROGRESS_QUIET)
-            fprintf(stderr, "run %lld: %s simulated in %.3f s of wall time, %llu events%s\n",
-                    (long long)res.run_id, sc->name, res.wall_seconds,
-                    (unsigned long long)res.events, res.converged ? ", converged" : "");
+            fprintf(stderr, "run %lld: %s simulated in %.3f s of wall time, %llu events "
+                            "(at most %llu pending)%s\n",
+                    (long long)res.run_id, sc->name, res.wall_seconds, (unsigned long long)res.events,
+                    (unsigned long long)res.peak_pending, res.converged ? ", converged" : "");
         if (res.expect_failures) {
             fprintf(stderr, "%s: %u expectation(s) failed\n", sc->path, res.expect_failures);
             status = EXIT_EXPECT_FAILED;

@@ -151,7 +151,19 @@ void store_set_error(Store *s, const char *fmt, ...)
     va_end(ap);
 }
 
-void store_set_db_error(Store *s) { store_set_error(s, "%s", sqlite3_errmsg(s->db)); }
+/* A write that fails says "disk I/O error"; the system's reason (a full
+ * disk, a file size limit) is what to act on. SQLite keeps it on the file,
+ * not the connection (sqlite3_system_errno is often 0 by then). */
+void store_set_db_error(Store *s)
+{
+    int sys = 0;
+    if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_IOERR)
+        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_LAST_ERRNO, &sys);
+    if (sys != 0)
+        store_set_error(s, "%s: %s", sqlite3_errmsg(s->db), strerror(sys));
+    else
+        store_set_error(s, "%s", sqlite3_errmsg(s->db));
+}
 
 const char *store_errmsg(const Store *s) { return s ? s->err : "out of memory"; }
 
@@ -225,10 +237,8 @@ int bind_real_or_null(sqlite3_stmt *st, int i, double v)
 
 int exec_sql(Store *s, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        store_set_error(s, "%s", msg ? msg : sqlite3_errmsg(s->db));
-        sqlite3_free(msg);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        store_set_db_error(s);
         return -1;
     }
     return 0;

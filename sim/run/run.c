@@ -279,6 +279,7 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     res->expect_failures = r->expect_failures;
     res->end = r->sim.now;
     res->events = r->sim.events;
+    res->peak_pending = r->sim.q.peak;
     res->converged = r->converged;
 
     if (opt->out) {
