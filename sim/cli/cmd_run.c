@@ -14,13 +14,14 @@
 static const char run_help[] =
     "Usage: daemonsim run SCENARIO.yaml [-o DB] [--seed N] [--set KEY=VALUE]...\n"
     "                     [--until DURATION] [-q | --watch] [--check]\n"
-    "                     [--record summary|full | --no-db]\n"
+    "                     [--record status|summary|full | --no-db]\n"
     "Simulate one scenario and append the run to a results database.\n\n"
     "  -o, --output DB      database file (default: results/<scenario name>.db);\n"
     "                       :memory: records nothing, as --no-db does\n"
     "      --record LEVEL   full (default): every pod, node and Kubernetes event;\n"
-    "                       summary: runs, rollouts, sampled status and pod\n"
-    "                       creations only (the rows every chart needs)\n"
+    "                       summary: runs, rollouts, sampled status, warnings and\n"
+    "                       pod creations only (the rows every chart needs);\n"
+    "                       status: the same without the pod creations\n"
     "      --no-db          record nothing: the answer is the printed table and\n"
     "                       the exit status\n"
     "      --seed N         seed for every random stream (default: spec.seed)\n"
@@ -106,11 +107,10 @@ int cmd_run(int argc, char **argv)
         case 'w': progress = PROGRESS_WATCH; break;
         case 'c': check = true; break;
         case 'r':
-            if (strcmp(optarg, "summary") != 0 && strcmp(optarg, "full") != 0) {
-                status = cli_misuse("run", "--record takes summary or full, not '%s'", optarg);
+            if (!run_parse_record(optarg, &record)) {
+                status = cli_misuse("run", "--record takes status, summary or full, not '%s'", optarg);
                 goto out;
             }
-            record = !strcmp(optarg, "summary") ? RECORD_SUMMARY : RECORD_FULL;
             break;
         case 'n': no_db = true; break;
         case 'h': status = cli_usage("run", run_help, EXIT_OK); goto out;

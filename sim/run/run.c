@@ -31,6 +31,21 @@ static void store_check(Run *r, int rc)
 
 static const char *sym(const Run *r, Sym s) { return strtab_str(r->c.strs, s); }
 
+static const char *const record_names[] = {
+    [RECORD_FULL] = "full", [RECORD_SUMMARY] = "summary", [RECORD_STATUS] = "status"};
+
+bool run_parse_record(const char *s, RecordLevel *out)
+{
+    for (size_t i = 0; i < DS_ARRAY_LEN(record_names); i++)
+        if (!strcmp(s, record_names[i])) {
+            *out = (RecordLevel)i;
+            return true;
+        }
+    return false;
+}
+
+const char *run_record_name(RecordLevel level) { return record_names[level]; }
+
 /* ---- what the model reports ------------------------------------------------------ */
 
 static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
@@ -39,7 +54,9 @@ static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
     const DaemonSet *ds = &r->c.dsets.v[p->ds.i];
     bool created = what == PE_CREATED;
     if (created) expect_check_pod_created(r, p);
-    if (!r->store || (r->opt->record == RECORD_SUMMARY && !created)) return;
+    if (!r->store || r->opt->record == RECORD_STATUS ||
+        (r->opt->record == RECORD_SUMMARY && !created))
+        return;
     store_check(r, store_pod_event(r->store, sim_to_seconds(t), sym(r, ds->name), sym(r, p->name),
                                    sym(r, r->c.nodes.v[p->node.i].name),
                                    ds->revs.v[p->rev].number, pod_event_name(what)));
@@ -49,7 +66,7 @@ static void on_node_event(void *ctx, SimTime t, const Node *n, NodeEventKind kin
                           const char *detail)
 {
     Run *r = ctx;
-    if (!r->store || r->opt->record == RECORD_SUMMARY) return;
+    if (!r->store || r->opt->record != RECORD_FULL) return;
     store_check(r, store_node_event(r->store, sim_to_seconds(t), sym(r, n->name),
                                     node_event_name(kind), detail));
 }
@@ -58,7 +75,7 @@ static void on_k8s_event(void *ctx, SimTime t, const char *kind, const char *nam
                          const char *type, const char *reason, const char *message)
 {
     Run *r = ctx;
-    if (!r->store || r->opt->record == RECORD_SUMMARY) return;
+    if (!r->store || r->opt->record != RECORD_FULL) return;
     store_check(r, store_k8s_event(r->store, sim_to_seconds(t), kind, name, type, reason, message));
 }
 
