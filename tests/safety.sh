@@ -96,5 +96,17 @@ rc=$?
 after_kill full-disk
 [[ ! -e "$db-journal" ]] && ok || bad "full disk: a journal was left behind"
 
+# a second writer while a run writes through its rollback journal waits for
+# it (busy timeout), as it would in WAL, instead of failing at open
+count=$(sqlite3 "$db" "SELECT count(*) FROM run")
+"$bin" run "$big" -q -o "$db" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 3000); do [[ -e "$db-journal" ]] && break; sleep 0.01; done
+"$bin" run "$small" -q -o "$db" >/dev/null 2>"$work/err-second" && ok ||
+    bad "second writer: $(cat "$work/err-second")"
+wait "$pid" && ok || bad "first writer failed beside the second"
+[[ $(sqlite3 "$db" "SELECT count(*) FROM run; PRAGMA journal_mode; PRAGMA integrity_check" | tr '\n' ' ') == \
+    "$((count + 2)) wal ok " ]] && ok || bad "two writers: runs, journal mode or integrity wrong"
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -352,8 +352,14 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
          * once, after it is closed: a rollback journal spares the WAL and
          * its checkpoint at close, and still lets whoever opens the file
          * next roll back what a killed writer left half done. */
-        if (exec_sql(s, store_scratch ? "PRAGMA journal_mode = DELETE"
-                                      : "PRAGMA journal_mode = WAL") < 0 ||
+        /* Another run may be writing the file through a rollback journal
+         * (bulk_begin), which makes the switch to WAL fail at once with
+         * SQLITE_BUSY: this handle then starts in that mode and its first
+         * transaction waits for the other like any writer (busy timeout);
+         * the other switches the file back to WAL when it ends. */
+        if ((exec_sql(s, store_scratch ? "PRAGMA journal_mode = DELETE"
+                                       : "PRAGMA journal_mode = WAL") < 0 &&
+             (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_BUSY) ||
             exec_sql(s, store_scratch ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL") < 0 ||
             exec_sql(s, cache_sql) < 0)
             goto fail;
