@@ -3,6 +3,10 @@
 #  - InPlaceIfPossible (openkruise/kruise daemonset_update.go inPlaceUpdatePods):
 #    after the image update no pod is created or deleted, the same 6 pod names
 #    live on, each gets one InPlaceUpdate, goes NotReady, pulls and is Ready again;
+#  - in-place updates refused by apiErrors.update (inPlaceUpdatePods): each
+#    refusal is a FailedUpdatePodInPlace Event, each accepted update a
+#    SuccessfulUpdatePodInPlace one and one InPlaceUpdate row, and the pods
+#    still all end on revision 2 under their own names, none created or deleted;
 #  - image pre-download (daemonset_predownload_image.go): with the ImagePullJob
 #    done before the partition drops, no pod pulls after the update;
 #  - a sweep over strategies (Standard against InPlaceIfPossible, varied as the
@@ -18,10 +22,12 @@ want() {    # want NAME EXPECTED SQL DB
     got=$(sqlite3 "$4" "$3")
     if [[ "$got" != "$2" ]]; then echo "FAIL $1: got '$got', want '$2'"; fail=1; fi
 }
-for s in kruise-in-place-keeps-pod-names kruise-predownload-removes-pull-time; do
+for s in kruise-in-place-keeps-pod-names kruise-predownload-removes-pull-time \
+         kruise-inPlaceUpdatePods-apiErrors-update-retried; do
     "$bin" run "$src/tests/scenarios/$s.yaml" -q -o "$work/$s.db" >/dev/null || { echo "FAIL run $s"; fail=1; }
 done
 ip=$work/kruise-in-place-keeps-pod-names.db pd=$work/kruise-predownload-removes-pull-time.db
+ue=$work/kruise-inPlaceUpdatePods-apiErrors-update-retried.db
 want "in-place: pod names" 6 "select count(distinct pod) from pod_event" "$ip"
 want "in-place: no create/delete after the update" 0 \
     "select count(*) from pod_event where t >= 300 and phase in ('Created','Deleted','Terminating','Scheduled')" "$ip"
@@ -30,6 +36,14 @@ want "in-place: one patch per pod" "6|6" \
 want "in-place: pulls the new image" 6 "select count(*) from pod_event where t >= 300 and phase = 'Pulled'" "$ip"
 want "in-place: Ready again on revision 2" 6 \
     "select count(distinct pod) from pod_event where t >= 300 and phase = 'Ready' and revision = 2" "$ip"
+want "refused updates: some refused, every pod updated once" "1|6" \
+    "select (select count(*) from k8s_event where reason = 'FailedUpdatePodInPlace') > 0,
+            (select count(*) from k8s_event where reason = 'SuccessfulUpdatePodInPlace')" "$ue"
+want "refused updates: one InPlaceUpdate per pod, same names" "6|6|6" \
+    "select count(*), count(distinct pod), (select count(distinct pod) from pod_event)
+     from pod_event where phase = 'InPlaceUpdate'" "$ue"
+want "refused updates: no create/delete after the update" 0 \
+    "select count(*) from pod_event where t >= 300 and phase in ('Created','Deleted','Terminating','Scheduled')" "$ue"
 want "pre-download: no pull after the update" 0 \
     "select count(*) from pod_event where t >= 300 and phase = 'Pulled'" "$pd"
 want "pre-download: still in place" "6|6" \

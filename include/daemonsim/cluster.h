@@ -81,7 +81,14 @@ typedef struct {
                       const char *type, const char *reason, const char *message);
     /* Something about the run the user should know (not a Kubernetes Event). */
     void (*warning)(void *ctx, SimTime t, const DaemonSet *ds, const char *message);
+    /* A rollout plan's transition (rolloutplan.h): its step (from 1; 0
+     * before the first), what happened and the details. */
+    void (*plan_event)(void *ctx, SimTime t, const DaemonSet *ds, uint32_t step, const char *what,
+                       const char *detail);
 } Sink;
+
+/* A running rollout plan (rolloutplan.c). */
+typedef struct PlanRun PlanRun;
 
 /* The event correlator's spam filter (recorder.c): one token bucket per
  * (source, involved object), in an open-addressing table. */
@@ -92,11 +99,16 @@ typedef struct {
     uint64_t dropped;           /* Events the filter discarded */
 } EventSpamFilter;
 
+/* API calls of the DaemonSet controller, failed ones included. */
+typedef struct {
+    uint64_t creates, deletes, updates, status_updates, gets, revisions, events, failures;
+} ApiCalls;
+
 /* Random streams, one per purpose (rng.h). */
 typedef enum {
     RS_WATCH, RS_SCHEDULE, RS_IMAGE_PULL, RS_CONTAINER_START, RS_READINESS,
     RS_TERMINATION, RS_NODE_STARTUP, RS_CANDIDATES, RS_NAMES, RS_FAILURE, RS_LEASE, RS_PREPULL,
-    RS__COUNT
+    RS_API_ERRORS, RS__COUNT
 } RngStream;
 
 /* A topology.kubernetes.io/zone as the node lifecycle controller tracks it (§7.1). */
@@ -119,6 +131,7 @@ typedef struct {
     VEC(DaemonSet) dsets;
     Rng *rng[RS__COUNT];
     ApiClient ds_api;           /* the DaemonSet controller's client */
+    ApiCalls ds_calls;          /* what went through it */
     uint32_t idle_workers;
     WorkQueue ds_queue;         /* the DaemonSet controller's work queue */
     Sink sink;
@@ -128,10 +141,13 @@ typedef struct {
     U32Vec scratch;             /* per-call working lists */
     U32Vec plan_create;         /* nodes a sync creates pods on */
     U32Vec plan_delete;         /* pods a sync deletes */
+    U32Vec plan_update;         /* pods a sync updates in place (Advanced DaemonSet) */
     uint64_t syncs;
     uint32_t *pool_next;        /* next index N for POOL-N names, per pool */
     uint32_t node_cap;          /* node slots of every DaemonSet's controller view */
-    Arena arena;                /* specs derived at run time (rollbacks) */
+    Arena arena;                /* specs derived at run time (rollbacks, plans) */
+    PlanRun *plans;             /* spec.rolloutPlans (rolloutplan.c) */
+    uint32_t nplans;
 } Cluster;
 
 /* Model event kinds; handlers live in the component that owns them. */
@@ -159,6 +175,7 @@ typedef struct {
     X(API_DELETE_POD)                                                            \
     X(API_PATCH_POD)        /* an in-place update reaches the API server */      \
     X(PREPULL_DONE)         /* an ImagePullJob finished on one node */           \
+    X(PLAN_TIMER)           /* a rollout plan's reconcile, pause end or analysis */ \
     X(API_WRITE_STATUS)
 
 typedef enum {

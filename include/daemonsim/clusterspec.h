@@ -33,6 +33,14 @@ typedef struct {
     SrcPos pos;
 } NodePoolSpec;
 
+/* controlPlane.apiErrors: the probability that one API call of the
+ * DaemonSet controller fails, per verb (0 = never, the default): pod
+ * create, pod delete, pod update (an Advanced DaemonSet's in-place update)
+ * and DaemonSet status update. */
+typedef struct {
+    double create, delete_, update, status;
+} ApiErrors;
+
 /* A DaemonSet pod of the user's own cluster (`cluster.podsFrom`), in place
  * at t = 0 on an imported node. */
 typedef struct {
@@ -58,6 +66,7 @@ typedef struct {
     SimTime pod_gc_quarantine;      /* 40s */
     bool candidate_order_by_name;   /* controlPlane.candidateOrder: name (default random) */
     uint32_t kubernetes_minor;      /* controlPlane.kubernetesVersion "1.N": N (default newest) */
+    ApiErrors api_errors;           /* injected failures (default none) */
 } ControlPlane;
 
 #endif

@@ -49,6 +49,14 @@ DsExclusion dsctl_exclusion(const Cluster *c, const DaemonSet *ds, const Node *n
 /* Eligibility (docs/behaviour.md §2): ELIG_SHOULD_RUN | ELIG_CONTINUE bits. */
 uint8_t dsctl_eligibility(const Cluster *c, const DaemonSet *ds, const Node *n, Sym node_name);
 bool dsctl_pod_available(const Cluster *c, const DaemonSet *ds, const PodSeen *s, SimTime now);
+/* updatedDesiredNodeCounts (update.go) from the controller's view: the
+ * desired nodes, maxSurge and maxUnavailable scaled on them (rounded up;
+ * maxUnavailable forced to 1 when both are 0), and the desired nodes holding
+ * no pod at all (emptyNodes of upstream's TestGetUnavailableNumbers). */
+typedef struct {
+    int32_t max_surge, max_unavailable, desired, empty;
+} DsNodeCounts;
+DsNodeCounts dsctl_node_counts(const DaemonSet *ds);
 /* Runs one sync of `ds` now, on a worker the caller has taken (the work queue). */
 void dsctl_sync(Cluster *c, DsId ds);
 /* Sync mode (sync_mode set): one syncDaemonSet call, as upstream unit tests

@@ -101,4 +101,36 @@ typedef struct {
     SrcPos pos;                         /* where the manifest starts */
 } DaemonSetSpec;
 
+/* ---- staged rollout plans (spec.rolloutPlans; docs/kruise.md) ---------------- */
+
+/* An analysis that reads the cluster during a step: how many of the updated
+ * pods may be failing (Failed, crash-looping, or not Ready for notReadyGrace). */
+typedef struct {
+    bool on;
+    SimTime interval;               /* between measurements; default 1m */
+    IntOrPercent max_failed;        /* maxFailedPods, of the updated pods; default 0 */
+    SimTime not_ready_grace;        /* default 5m */
+    uint32_t checks;                /* passing measurements after the batch is ready; default 1 */
+} PlanAnalysis;
+
+/* One canary step of Kruise Rollout (spec.strategy.canary.steps[]). */
+typedef struct {
+    IntOrPercent replicas;          /* pods on the new revision once the step is done
+                                     * (cumulative), of the desired nodes, rounded up */
+    bool has_pause;                 /* pause.duration given; without it the step waits
+                                     * for the analysis, or for ever (manual approval) */
+    SimTime pause;
+    PlanAnalysis analysis;
+    SrcPos pos;
+} PlanStep;
+
+typedef struct {
+    Sym daemonset;
+    const PlanStep *steps;
+    uint32_t nsteps;
+    IntOrPercent failure_threshold; /* canary.failureThreshold: unready updated pods a
+                                     * batch tolerates; default 0 */
+    SrcPos pos;
+} RolloutPlanSpec;
+
 #endif

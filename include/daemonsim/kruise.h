@@ -6,14 +6,13 @@
 
 #include "daemonsim/cluster.h"
 
-/* Fills c->plan_create (nodes) and c->plan_delete (pods) as Kruise's
- * rollingUpdate does: partition, paused and rollingUpdate.selector confine
- * the upstream maxUnavailable / maxSurge algorithm to a subset of nodes; with
- * rollingUpdateType InPlaceIfPossible, pods whose revision differs only in
- * images are patched in place (one API call each) instead of deleted. Returns
- * when the last patch call goes out. */
-SimTime kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge,
-                                   int32_t max_unavailable);
+/* Fills c->plan_create (nodes), c->plan_delete and c->plan_update (pods) as
+ * Kruise's rollingUpdate does: partition, paused and rollingUpdate.selector
+ * confine the upstream maxUnavailable / maxSurge algorithm to a subset of
+ * nodes; with rollingUpdateType InPlaceIfPossible, pods whose revision
+ * differs only in images are updated in place (one API call each, sent by
+ * the controller through its client) instead of deleted. */
+void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, int32_t max_unavailable);
 
 /* Whether the node already holds the current template's image (pre-downloaded). */
 bool kruise_image_present(const Cluster *c, const DaemonSet *ds, uint32_t node);

@@ -102,6 +102,7 @@ typedef struct {
     char hash_str[12];          /* controller-revision-hash label value */
     int64_t number;             /* ControllerRevision.revision */
     bool live;                  /* not deleted by history cleanup */
+    bool written;               /* its ControllerRevision carries this number (constructHistory wrote it) */
     uint32_t pods;              /* pods on it that the controller has seen (history cleanup) */
     const Toleration *tolerations;  /* its pods' tolerations: template + automatic (§3) */
     uint32_t ntolerations;

@@ -23,7 +23,8 @@ typedef enum { SRC_DAEMONSET_CONTROLLER, SRC_SCHEDULER, SRC_NODE_CONTROLLER } Ev
 /* "Pod", "Node", "DaemonSet": the involvedObject.kind kubectl shows. */
 const char *recorder_kind_name(ObjKind kind);
 
-/* Records an Event unless the spam filter drops it. */
+/* Records an Event unless the spam filter drops it; one that passes takes a
+ * token of the recording component's client (recorder.c source_client). */
 void recorder_eventf(Cluster *c, EventSource src, ObjKind kind, Sym name, bool warning,
                      const char *reason, const char *fmt, ...) DS_PRINTF(7, 8);
 

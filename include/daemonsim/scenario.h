@@ -153,6 +153,8 @@ typedef struct {
     uint32_t nactions;
     Expect *expects;
     uint32_t nexpects;
+    RolloutPlanSpec *plans;     /* spec.rolloutPlans */
+    uint32_t nplans;
     const char **warnings;      /* `file:line:col: warning: ...`, for stderr */
     uint32_t nwarnings;
     StrTab *strs;

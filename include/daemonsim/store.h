@@ -18,7 +18,7 @@ typedef struct Store Store;
 /* Version of the schema this code writes (PRAGMA user_version). An older
  * file is migrated when opened for writing and read as it is when opened
  * read-only; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 typedef struct {
     const char *scenario;       /* metadata.name */
@@ -84,6 +84,11 @@ int store_k8s_event(Store *s, double t, const char *kind, const char *name, cons
 /* A warning about the run (e.g. an update that overlaps an unfinished
  * rollout); daemonset may be NULL. */
 int store_warning(Store *s, double t, const char *daemonset, const char *message);
+/* A rollout plan's transition: its step (from 1; 0 before the first), what
+ * happened (Started, StepUpgrade, BatchReady, StepPaused, AnalysisPassed,
+ * AnalysisFailed, Aborted, RolledBack, Completed, ...) and the details. */
+int store_plan_event(Store *s, double t, const char *daemonset, int64_t step, const char *what,
+                     const char *detail);
 /* Flushes buffered rows, fills in the run's end figures, builds the indexes
  * (first time only) and commits. On failure the run is rolled back, so a
  * following store_run_abort() is a harmless no-op. */
@@ -250,6 +255,18 @@ int store_list_runs(Store *s, Arena *a, StoreRunRow **rows, size_t *n);
 int store_get_run(Store *s, Arena *a, int64_t id, StoreRunRow *row, bool *found);
 /* A run's rollouts by start time; completed < 0 when it did not complete. */
 int store_list_rollouts(Store *s, Arena *a, int64_t run_id, StoreRollout **rows, size_t *n);
+
+/* A rollout plan's transition (rollout_plan_event); detail may be NULL. */
+typedef struct {
+    const char *daemonset;
+    int64_t step;
+    const char *what;
+    double t;
+    const char *detail;
+} StorePlanEvent;
+
+/* Each plan's latest transition in a run, by DaemonSet name (none before schema 4). */
+int store_list_plan_last(Store *s, Arena *a, int64_t run_id, StorePlanEvent **rows, size_t *n);
 /* Every sweep point, by sweep and point. */
 int store_list_sweep_points(Store *s, Arena *a, StoreSweepPoint **rows, size_t *n);
 

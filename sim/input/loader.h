@@ -55,6 +55,7 @@ typedef struct Loader {
     VEC(DsChain) chains;
     VEC(Action) actions;
     VEC(Expect) expects;
+    VEC(RolloutPlanSpec) plans;
     VEC(DsOverride) dso;
     VEC(const char *) warnings;     /* formatted, in the Scenario's arena */
 } Loader;
@@ -79,6 +80,12 @@ int32_t loader_find_pool(const Loader *L, Sym name);
 /* scenario_events.c */
 bool events_parse(Loader *L, const YNode *events);
 bool expects_parse(Loader *L, const YNode *expect);
+/* A DaemonSet name the scenario defines at some time; an error at `n` otherwise. */
+bool loader_ds_ref(Loader *L, const YNode *n, Sym *out);
+
+/* scenario_plans.c: spec.rolloutPlans, after the events (a plan may name a
+ * DaemonSet that an event creates). */
+bool plans_parse(Loader *L, const YNode *plans);
 
 /* nodes_import.c: every `nodesFrom` entry becomes pools of one node each. */
 bool nodes_import(Loader *L, const YNode *list);

@@ -299,6 +299,23 @@ static bool cp_order(YCtx *c, const YNode *n, void *dst)
     return true;
 }
 
+static bool cp_probability(YCtx *c, const YNode *n, void *dst)
+{
+    return yget_probability(c, n, dst);
+}
+
+static const YField api_error_fields[] = {
+    YFIELD("create", cp_probability, ApiErrors, create, 0),
+    YFIELD("delete", cp_probability, ApiErrors, delete_, 0),
+    YFIELD("update", cp_probability, ApiErrors, update, 0),
+    YFIELD("status", cp_probability, ApiErrors, status, 0),
+};
+
+static bool cp_api_errors(YCtx *c, const YNode *n, void *dst)
+{
+    return ymap_walk(c, n, api_error_fields, DS_ARRAY_LEN(api_error_fields), dst, 0, NULL);
+}
+
 /* "1.N" for a minor version the model follows (k8sversion.h). */
 static bool cp_version(YCtx *c, const YNode *n, void *dst)
 {
@@ -327,6 +344,7 @@ static const YField control_plane_fields[] = {
     YFIELD("podGCQuarantine", yf_duration, ControlPlane, pod_gc_quarantine, 0),
     YFIELD("candidateOrder", cp_order, ControlPlane, candidate_order_by_name, 0),
     YFIELD("kubernetesVersion", cp_version, ControlPlane, kubernetes_minor, 0),
+    YFIELD("apiErrors", cp_api_errors, ControlPlane, api_errors, 0),
 };
 
 /* Settings left unset take the chosen version's defaults. */
@@ -684,7 +702,8 @@ static bool sp_stop_when(YCtx *c, const YNode *n, void *dst)
 
 enum {
     SP_SEED, SP_DURATION, SP_STOP_WHEN, SP_SAMPLE, SP_CLUSTER, SP_DAEMONSETS, SP_TIMING,
-    SP_TIMING_FROM, SP_CONTROL_PLANE, SP_PRIORITY_CLASSES, SP_EVENTS, SP_EXPECT, SP__COUNT
+    SP_TIMING_FROM, SP_CONTROL_PLANE, SP_PRIORITY_CLASSES, SP_EVENTS, SP_EXPECT, SP_ROLLOUT_PLANS,
+    SP__COUNT
 };
 
 static const YField spec_fields[SP__COUNT] = {
@@ -700,6 +719,7 @@ static const YField spec_fields[SP__COUNT] = {
     [SP_PRIORITY_CLASSES] = YFIELD_CALLER("priorityClasses", 0),
     [SP_EVENTS] = YFIELD_CALLER("events", 0),
     [SP_EXPECT] = YFIELD_CALLER("expect", 0),
+    [SP_ROLLOUT_PLANS] = YFIELD_CALLER("rolloutPlans", 0),
 };
 
 /* `timingFrom: FILE`, a `daemonsim calibrate -o` file (one document, one key:
@@ -742,6 +762,7 @@ static bool parse_spec(Loader *L, const YNode *n)
     if (L->pods_from && !pods_import(L, L->pods_from)) return false;
     if (f[SP_EVENTS] && !events_parse(L, f[SP_EVENTS])) return false;
     if (f[SP_EXPECT] && !expects_parse(L, f[SP_EXPECT])) return false;
+    if (f[SP_ROLLOUT_PLANS] && !plans_parse(L, f[SP_ROLLOUT_PLANS])) return false;
     return override_check_used(L);
 }
 
@@ -835,6 +856,7 @@ static void loader_free(Loader *L)
     VEC_FREE(L->specs);
     VEC_FREE(L->actions);
     VEC_FREE(L->expects);
+    VEC_FREE(L->plans);
     VEC_FREE(L->dso);
     VEC_FREE(L->warnings);
     arena_free(&L->tmp);
@@ -880,6 +902,7 @@ Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag
         COPY_OUT(&L, L.specs, s->specs, s->nspecs);
         COPY_OUT(&L, L.actions, s->actions, s->nactions);
         COPY_OUT(&L, L.expects, s->expects, s->nexpects);
+        COPY_OUT(&L, L.plans, s->plans, s->nplans);
     }
     loader_free(&L);
     /* The texts die with the Scenario, so the Diag must not keep them; it has
@@ -1223,6 +1246,29 @@ static void print_expect(const Scenario *s, const Expect *e, FILE *out)
     }
 }
 
+static void print_plan(const Scenario *s, const RolloutPlanSpec *p, FILE *out)
+{
+    char ft[16];
+    fmt_iop(p->failure_threshold, ft, sizeof ft);
+    fprintf(out, "  daemonset %s, failureThreshold %s, %u steps\n", strtab_str(s->strs, p->daemonset),
+            ft, p->nsteps);
+    for (uint32_t i = 0; i < p->nsteps; i++) {
+        const PlanStep *st = &p->steps[i];
+        char r[16], pause[48] = "no duration", a[160] = "";
+        fmt_iop(st->replicas, r, sizeof r);
+        if (st->has_pause) fmt_dur(st->pause, pause, sizeof pause);
+        if (st->analysis.on) {
+            char iv[32], grace[32], mf[16];
+            fmt_dur(st->analysis.interval, iv, sizeof iv);
+            fmt_dur(st->analysis.not_ready_grace, grace, sizeof grace);
+            fmt_iop(st->analysis.max_failed, mf, sizeof mf);
+            snprintf(a, sizeof a, ", analysis every %s: maxFailedPods %s, notReadyGrace %s, checks %u",
+                     iv, mf, grace, st->analysis.checks);
+        }
+        fprintf(out, "    step %u: replicas %s, pause %s%s\n", i + 1, r, pause, a);
+    }
+}
+
 void scenario_print_summary(const Scenario *s, FILE *out)
 {
     char dur[32], sample[32];
@@ -1260,8 +1306,14 @@ void scenario_print_summary(const Scenario *s, FILE *out)
             cp->candidate_order_by_name ? "name" : "random order");
     fprintf(out, "  nodeMonitorPeriod %s, nodeMonitorGracePeriod %s, nodeStartupGracePeriod %s, "
                  "podGCPeriod %s, podGCQuarantine %s\n", p[0], p[1], p[2], p[3], p[4]);
+    const ApiErrors *ae = &cp->api_errors;
+    if (ae->create > 0 || ae->delete_ > 0 || ae->update > 0 || ae->status > 0)
+        fprintf(out, "  apiErrors: create %g, delete %g, update %g, status %g\n", ae->create, ae->delete_,
+                ae->update, ae->status);
     fprintf(out, "events: %u\n", s->nactions);
     for (uint32_t i = 0; i < s->nactions; i++) print_action(s, &s->actions[i], out);
     fprintf(out, "expectations: %u\n", s->nexpects);
     for (uint32_t i = 0; i < s->nexpects; i++) print_expect(s, &s->expects[i], out);
+    if (s->nplans) fprintf(out, "rollout plans: %u\n", s->nplans);
+    for (uint32_t i = 0; i < s->nplans; i++) print_plan(s, &s->plans[i], out);
 }

@@ -569,11 +569,7 @@ static bool parse_failure(Loader *L, const YNode *n, Failure *out)
     if (!ymap_walk(c, n, fields, 2, NULL, 0, f)) return false;
     out->probability = 1;
     if (f[0]) {
-        if (!yget_double(c, f[0], &out->probability)) return false;
-        if (!(out->probability >= 0 && out->probability <= 1)) {
-            yerr(c, f[0], "must be between 0 and 1, got %s", f[0]->text);
-            return false;
-        }
+        if (!yget_probability(c, f[0], &out->probability)) return false;
     }
     static const char *const modes[] = {"CrashLoopBackOff", "ImagePullBackOff"};
     int m;
@@ -816,7 +812,7 @@ bool events_parse(Loader *L, const YNode *events)
 
 enum { EXF_AT, EXF_DS, EXF_STATUS, EXF_WITHIN, EXF_PODS_ON, EXF_ALWAYS, EXF__COUNT };
 
-static bool expect_ds(Loader *L, const YNode *n, Sym *out)
+bool loader_ds_ref(Loader *L, const YNode *n, Sym *out)
 {
     if (!yget_sym(&L->c, n, out)) return false;
     if (loader_find_chain(L, *out)) return true;
@@ -908,7 +904,7 @@ static bool parse_expect(Loader *L, const YNode *n)
         return false;
     }
     if (f[EXF_AT] && !yget_duration(c, f[EXF_AT], &e.at)) return false;
-    if (f[EXF_DS] && !expect_ds(L, f[EXF_DS], &e.ds_name)) return false;
+    if (f[EXF_DS] && !loader_ds_ref(L, f[EXF_DS], &e.ds_name)) return false;
     if (f[EXF_ALWAYS]) {
         e.kind = EXPECT_ALWAYS;
         if (f[EXF_AT] || f[EXF_DS]) {

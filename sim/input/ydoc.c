@@ -1088,6 +1088,16 @@ bool yget_double(YCtx *c, const YNode *n, double *out)
     return true;
 }
 
+bool yget_probability(YCtx *c, const YNode *n, double *out)
+{
+    if (!yget_double(c, n, out)) return false;
+    if (!(*out >= 0 && *out <= 1)) {
+        yerr(c, n, "must be between 0 and 1, got %s", n->text);
+        return false;
+    }
+    return true;
+}
+
 bool yget_bool(YCtx *c, const YNode *n, bool *out)
 {
     if (n->kind != YNODE_SCALAR || ynode_type(n) != YVAL_BOOL) {

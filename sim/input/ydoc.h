@@ -115,6 +115,7 @@ bool yget_str(YCtx *c, const YNode *n, const char **out);      /* any non-null s
 bool yget_sym(YCtx *c, const YNode *n, Sym *out);
 bool yget_int(YCtx *c, const YNode *n, int64_t lo, int64_t hi, int64_t *out);
 bool yget_double(YCtx *c, const YNode *n, double *out);        /* finite */
+bool yget_probability(YCtx *c, const YNode *n, double *out);   /* 0 to 1 */
 bool yget_bool(YCtx *c, const YNode *n, bool *out);
 bool yget_duration(YCtx *c, const YNode *n, SimTime *out);
 bool yget_quantity(YCtx *c, const YNode *n, int64_t *milli);

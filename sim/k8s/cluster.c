@@ -9,6 +9,7 @@
 #include "daemonsim/kubelet.h"
 #include "daemonsim/nodelc.h"
 #include "daemonsim/recorder.h"
+#include "daemonsim/rolloutplan.h"
 #include "daemonsim/sched.h"
 
 #include <stdio.h>
@@ -58,8 +59,8 @@ static const char *const stream_names[RS__COUNT] = {
     [RS_NAMES] = "names",
     [RS_FAILURE] = "failure",
     [RS_LEASE] = "lease",
-
     [RS_PREPULL] = "prepull",
+    [RS_API_ERRORS] = "apiErrors",
 };
 
 void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
@@ -79,6 +80,7 @@ void cluster_init(Cluster *c, Sim *sim, StrTab *strs, const ControlPlane *cp,
     sched_register(c);
     kubelet_register(c);
     kruise_register(c);
+    rolloutplan_register(c);
     nodelc_register(c);
 }
 
@@ -86,6 +88,7 @@ void cluster_free(Cluster *c)
 {
     dsctl_free(c);
     recorder_free(c);
+    rolloutplan_free(c);
     for (size_t i = 0; i < c->dsets.n; i++) {
         DaemonSet *ds = &c->dsets.v[i];
         VEC_FREE(ds->revs);
@@ -107,6 +110,7 @@ void cluster_free(Cluster *c)
     VEC_FREE(c->scratch);
     VEC_FREE(c->plan_create);
     VEC_FREE(c->plan_delete);
+    VEC_FREE(c->plan_update);
     for (int i = 0; i < RS__COUNT; i++) rng_free(c->rng[i]);
     free(c->pool_next);
     arena_free(&c->arena);
@@ -625,6 +629,7 @@ DsId cluster_create_ds(Cluster *c, const DaemonSetSpec *spec)
  * revision is reused with its number raised above all others. */
 static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetSpec *spec)
 {
+    spec = rolloutplan_admit(c, id, spec);
     bool template_changed = !same_template(ds->spec, spec);
     ds->spec = spec;
     ds->generation++;
@@ -646,6 +651,7 @@ static void ds_set_template(Cluster *c, DaemonSet *ds, DsId id, const DaemonSetS
             ds->revs.v[found].number = next;
             ds->revs.v[found].spec = spec;
             ds->revs.v[found].live = true;
+            ds->revs.v[found].written = false;     /* the controller renumbers it */
             revision_tolerations(c, &ds->revs.v[found]);
         }
         ds->cur = found;
@@ -749,10 +755,13 @@ static uint32_t adopt_revision(DaemonSet *ds, const Revision *from)
 }
 
 /* Controller-ref claiming (§5.1): an orphan that is not being deleted and
- * whose labels match the selector is adopted. Its labels are its template's. */
+ * whose labels match the selector is adopted. Its labels are its template's.
+ * An empty selector claims nothing: syncDaemonSet stops at SelectingAll
+ * before getNodesToDaemonPods claims pods (docs/conformance.md C23). */
 void cluster_adopt_orphans(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
+    if (selector_is_empty(&ds->spec->selector)) return;
     for (size_t i = 0; i < c->pods.n; i++) {
         Pod *p = &c->pods.v[i];
         DaemonSet *owner = &c->dsets.v[p->ds.i];

@@ -12,6 +12,7 @@
 
 #include "daemonsim/kruise.h"
 #include "daemonsim/recorder.h"
+#include "daemonsim/rolloutplan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 #define EXPECTATIONS_TTL (5 * SIM_MIN)
 #define BACKOFF_INITIAL SIM_S
 #define BACKOFF_MAX (15 * SIM_MIN)
+/* controller_utils.go SlowStartInitialBatchSize. */
+#define SLOW_START_INITIAL_BATCH 1
 
 /* ---- eligibility and availability (§2, §11) ---------------------------------- */
 
@@ -326,6 +329,8 @@ void dsctl_ds_added(Cluster *c, DsId id)
     ds->ctl = xcalloc(1, sizeof *ds->ctl);
     ds->ctl->nodes = xcalloc(c->node_cap ? c->node_cap : 1, sizeof *ds->ctl->nodes);
     view_init_slots(ds->ctl->nodes, 0, c->node_cap);
+    /* Unit tests drive the handlers without informers. */
+    ds->ctl->listed = c->sync_mode;
     view_rebuild(c, ds);
 }
 
@@ -357,6 +362,9 @@ void dsctl_free(Cluster *c)
         idxset_free(&k->old_unavail_run);
         idxset_free(&k->old_unavail_norun);
         idxset_free(&k->both_new_avail);
+        VEC_FREE(k->call_create);
+        VEC_FREE(k->call_delete);
+        VEC_FREE(k->call_update);
         free(k->backoff);
         free(k);
         c->dsets.v[i].ctl = NULL;
@@ -367,8 +375,12 @@ void dsctl_free(Cluster *c)
 
 static void dispatch(Cluster *c);
 
+/* An informer handler's queue.Add. Node and pod handlers find the
+ * DaemonSet in the controller's DaemonSet lister, so one its informer has
+ * not delivered yet is not queued by them (its own add event queues it). */
 static void enqueue_now(Cluster *c, DsId id)
 {
+    if (!cluster_ds(c, id)->ctl->listed) return;
     workqueue_add(&c->ds_queue, id.i);
     /* Driven sync by sync: an enqueue is only recorded. */
     if (!c->sync_mode) dispatch(c);
@@ -391,6 +403,7 @@ void dsctl_ds_published(Cluster *c, DsId id)
 static void on_ds_seen(void *ctx, Sim *sim, const Event *ev)
 {
     (void)sim;
+    cluster_ds(ctx, (DsId){ev->subject})->ctl->listed = true;
     enqueue_now(ctx, (DsId){ev->subject});
 }
 
@@ -528,35 +541,155 @@ static void manage(Cluster *c, DaemonSet *ds, DsId id)
     }
 }
 
-/* Issues the planned calls through the rate limiter (§5.4): at most
- * burstReplicas of each; returns when the last call is sent. */
-static SimTime sync_nodes(Cluster *c, DaemonSet *ds, DsId id)
+/* syncNodes' expectations (§5.4): every create and delete it is about to send. */
+static void calls_expect(Cluster *c, DsCtl *k)
 {
-    SimTime now = c->sim->now, last = now;
+    k->exp = (Expectations){.add = (int64_t)k->call_create.n, .del = (int64_t)k->call_delete.n,
+                            .set_at = c->sim->now, .present = true};
+}
+
+/* syncNodes (§5.4): at most burstReplicas creates and deletes, expected
+ * before they are sent; the calls themselves go out from calls_next().
+ * An Advanced DaemonSet's in-place updates go first (Kruise rollingUpdate
+ * calls syncNodes only after inPlaceUpdatePods returned without error), so
+ * their expectations are set once the updates are back. */
+static void calls_plan(Cluster *c, DaemonSet *ds)
+{
+    DsCtl *k = ds->ctl;
     uint32_t burst = c->cp.burst_replicas;
     size_t ncreate = c->plan_create.n < burst ? c->plan_create.n : burst;
     size_t ndelete = c->plan_delete.n < burst ? c->plan_delete.n : burst;
-    ds->ctl->exp = (Expectations){.add = (int64_t)ncreate, .del = (int64_t)ndelete, .set_at = now,
-                             .present = true};
-    for (size_t i = 0; i < ncreate; i++) {
-        PodId p = pod_create(c, id, (NodeId){c->plan_create.v[i]}, now);
-        if (c->sync_mode) {
-            pod_materialize(c, p);
-            continue;
-        }
-        last = api_client_acquire(&c->ds_api, now);
-        sim_at(c->sim, last, EV_API_CREATE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    k->call_create.n = k->call_delete.n = k->call_update.n = 0;
+    for (size_t i = 0; i < ncreate; i++) VEC_PUSH(k->call_create, c->plan_create.v[i]);
+    for (size_t i = 0; i < ndelete; i++) VEC_PUSH(k->call_delete, c->plan_delete.v[i]);
+    for (size_t i = 0; i < c->plan_update.n; i++) VEC_PUSH(k->call_update, c->plan_update.v[i]);
+    c->plan_update.n = 0;
+    k->exp_deferred = k->call_update.n > 0;
+    if (!k->exp_deferred) calls_expect(c, k);
+    k->call_pos = 0;
+    k->batch = (uint32_t)DS_MIN(ncreate, SLOW_START_INITIAL_BATCH);
+    k->batch_failed = false;
+}
+
+/* An injected API failure (spec.controlPlane.apiErrors), from its own stream. */
+bool dsctl_api_call_fails(Cluster *c, double p)
+{
+    if (p <= 0 || rng_uniform(c->rng[RS_API_ERRORS]) >= p) return false;
+    c->ds_calls.failures++;
+    return true;
+}
+
+/* The time a call leaves: its token of the controller's client. */
+static SimTime call_time(Cluster *c)
+{
+    return c->sync_mode ? c->sim->now : api_client_acquire(&c->ds_api, c->sim->now);
+}
+
+/* The API server refuses a pod call (spec.controlPlane.apiErrors): the pod
+ * control records a Warning Event (controller_utils.go RealPodControl:
+ * FailedCreate, FailedDelete), syncNodes observes the expectation at once
+ * (CreationObserved, DeletionObserved) and the sync fails. Upstream's fake
+ * pod control in unit tests records nothing, so sync mode does not. */
+static void pod_call_refused(Cluster *c, DaemonSet *ds, bool create)
+{
+    if (create) {
+        ds->ctl->exp.add--;
+        ds->ctl->batch_failed = true;
+    } else {
+        ds->ctl->exp.del--;
     }
-    for (size_t i = 0; i < ndelete; i++) {
-        PodId p = {c->plan_delete.v[i]};
-        if (c->sync_mode) {
-            /* Like upstream's fake pod control, a delete removes the pod at once. */
-            pod_remove(c, p);
-            continue;
-        }
-        last = api_client_acquire(&c->ds_api, now);
-        sim_at(c->sim, last, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    ds->ctl->sync_failed = true;
+    if (c->sync_mode) return;
+    recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true,
+                    create ? "FailedCreate" : "FailedDelete",
+                    "Error %s: Internal error occurred: injected by spec.controlPlane.apiErrors",
+                    create ? "creating" : "deleting");
+}
+
+/* One CreatePods; the API server decides when it arrives (on_api_create). */
+static SimTime create_call(Cluster *c, DaemonSet *ds, DsId id, uint32_t node)
+{
+    SimTime at = call_time(c);
+    c->ds_calls.creates++;
+    if (c->sync_mode && dsctl_api_call_fails(c, c->cp.api_errors.create)) {
+        pod_call_refused(c, ds, true);
+        return at;
     }
+    PodId p = pod_create(c, id, (NodeId){node}, c->sim->now);
+    if (c->sync_mode) pod_materialize(c, p);
+    else sim_at(c->sim, at, EV_API_CREATE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    return at;
+}
+
+/* One DeletePod; the API server decides when it arrives (on_api_delete). */
+static SimTime delete_call(Cluster *c, DaemonSet *ds, PodId p)
+{
+    SimTime at = call_time(c);
+    c->ds_calls.deletes++;
+    if (!c->sync_mode) {
+        sim_at(c->sim, at, EV_API_DELETE_POD, p.i, cluster_pod(c, p)->gen, 0);
+    } else if (dsctl_api_call_fails(c, c->cp.api_errors.delete_)) {
+        pod_call_refused(c, ds, false);
+    } else {
+        /* Like upstream's fake pod control, a delete removes the pod at once. */
+        pod_remove(c, p);
+    }
+    return at;
+}
+
+/* One in-place update of an Advanced DaemonSet pod (Kruise inPlaceUpdatePods:
+ * inplaceControl.Update); the API server decides when it arrives (kruise.c). */
+static SimTime update_call(Cluster *c, uint32_t pod)
+{
+    SimTime at = call_time(c);
+    Pod *p = &c->pods.v[pod];
+    c->ds_calls.updates++;
+    p->patch_pending = true;
+    if (!c->sync_mode) {
+        sim_at(c->sim, at, EV_API_PATCH_POD, pod, p->gen, 0);
+        return at;
+    }
+    Event ev = {.at = at, .kind = EV_API_PATCH_POD, .subject = pod, .gen = p->gen};
+    c->sim->handlers[EV_API_PATCH_POD](c, c->sim, &ev);
+    return at;
+}
+
+/* Sends the in-place updates, all at once (one goroutine each, waited for),
+ * then the next slow-start batch of creates (1, 2, 4, ...; syncNodes with
+ * controller_utils slowStartBatch), or, after the last, every delete at
+ * once; returns when its last call leaves, or -1 when nothing is left. A
+ * refused update ends the sync before syncNodes. A batch with a refused
+ * create is the last: the creates never tried are taken off the
+ * expectations (LowerExpectations) and left to a later sync. */
+static SimTime calls_next(Cluster *c, DaemonSet *ds, DsId id)
+{
+    DsCtl *k = ds->ctl;
+    SimTime last = -1;
+    if (k->call_update.n > 0) {
+        for (size_t i = 0; i < k->call_update.n; i++) last = update_call(c, k->call_update.v[i]);
+        k->call_update.n = 0;
+        if (!c->sync_mode) return last;
+    }
+    if (k->exp_deferred) {
+        k->exp_deferred = false;
+        if (k->sync_failed) k->call_create.n = k->call_delete.n = 0;
+        else calls_expect(c, k);
+    }
+    uint32_t n = (uint32_t)k->call_create.n;
+    if (k->call_pos < n && k->batch_failed) {
+        k->exp.add -= n - k->call_pos;
+        k->call_pos = n;
+    }
+    if (k->call_pos < n) {
+        uint32_t end = k->call_pos + k->batch;
+        for (uint32_t i = k->call_pos; i < end; i++) last = create_call(c, ds, id, k->call_create.v[i]);
+        k->call_pos = end;
+        k->batch = DS_MIN(2 * k->batch, n - end);
+        return last;
+    }
+    if (k->call_delete.n == 0) return -1;
+    for (size_t i = 0; i < k->call_delete.n; i++) last = delete_call(c, ds, (PodId){k->call_delete.v[i]});
+    k->call_delete.n = 0;
     return last;
 }
 
@@ -671,29 +804,48 @@ static bool rolling_update_surge(Cluster *c, DaemonSet *ds, int32_t max_surge)
     return true;
 }
 
-/* Returns when the last call goes out; sets ds->ctl->sync_failed when upstream's
- * rollingUpdate would return an error. */
-static SimTime rolling_update(Cluster *c, DaemonSet *ds, DsId id)
+DsNodeCounts dsctl_node_counts(const DaemonSet *ds)
 {
-    int32_t desired = (int32_t)ds->view.desired;
-    int32_t max_surge = units_scale(ds->spec->max_surge, desired, true);
-    int32_t max_unavailable = units_scale(ds->spec->max_unavailable, desired, true);
+    DsNodeCounts n = {.desired = (int32_t)ds->view.desired};
+    n.max_surge = units_scale(ds->spec->max_surge, n.desired, true);
+    n.max_unavailable = units_scale(ds->spec->max_unavailable, n.desired, true);
     /* Both zero only gets past validation with percentages of a small count. */
-    if (desired > 0 && max_surge == 0 && max_unavailable == 0) max_unavailable = 1;
-    c->plan_create.n = c->plan_delete.n = 0;
-    SimTime patched = c->sim->now;
-    if (ds->spec->kruise.on) patched = kruise_plan_rolling_update(c, ds, max_surge, max_unavailable);
-    else if (max_surge == 0) rolling_update_unavailable(c, ds, max_unavailable);
-    else if (!rolling_update_surge(c, ds, max_surge)) {
+    if (n.desired > 0 && n.max_surge == 0 && n.max_unavailable == 0) n.max_unavailable = 1;
+    /* A desired node is "current" exactly when some pod is mapped to it. */
+    n.empty = (int32_t)(ds->view.desired - ds->view.current);
+    return n;
+}
+
+/* Plans the rolling update's calls; sets ds->ctl->sync_failed when
+ * upstream's rollingUpdate would return an error. */
+static void rolling_update(Cluster *c, DaemonSet *ds)
+{
+    DsNodeCounts n = dsctl_node_counts(ds);
+    c->plan_create.n = c->plan_delete.n = c->plan_update.n = 0;
+    if (ds->spec->kruise.on) kruise_plan_rolling_update(c, ds, n.max_surge, n.max_unavailable);
+    else if (n.max_surge == 0) rolling_update_unavailable(c, ds, n.max_unavailable);
+    else if (!rolling_update_surge(c, ds, n.max_surge)) {
         ds->ctl->sync_failed = true;
-        return c->sim->now;
+        return;
     }
-    return DS_MAX(patched, sync_nodes(c, ds, id));
+    calls_plan(c, ds);
+}
+
+/* constructHistory (update.go): the current template's ControllerRevision
+ * is created — or, on a rollback, its number raised with an update — before
+ * the sync does anything else, through the controller's client. */
+static void history_write_current(Cluster *c, DaemonSet *ds)
+{
+    Revision *r = &ds->revs.v[ds->cur];
+    if (r->written) return;
+    r->written = true;
+    call_time(c);
+    c->ds_calls.revisions++;
 }
 
 /* Old revisions beyond revisionHistoryLimit go, oldest first, unless a pod
- * still runs them (§12). */
-static void cleanup_history(DaemonSet *ds)
+ * still runs them (§12, update.go cleanupHistory: one Delete each). */
+static void cleanup_history(Cluster *c, DaemonSet *ds)
 {
     int64_t old = 0;
     for (uint32_t i = 0; i < ds->revs.n; i++)
@@ -708,20 +860,25 @@ static void cleanup_history(DaemonSet *ds)
         }
         if (victim == UINT32_MAX) break;
         ds->revs.v[victim].live = false;
+        call_time(c);
+        c->ds_calls.revisions++;
         to_kill--;
     }
 }
 
 static void status_phase(Cluster *c, DsId id);
+static void status_resync(Cluster *c, const DaemonSet *ds, DsId id);
+
+static void sync_continue(Cluster *c, DsId id);
 
 /* One syncDaemonSet (§4). Decisions are taken now, from the view; the API
  * calls go out through the rate limiter, and the worker stays busy until the
- * last one (and the status write) has been sent. */
+ * last one (and the status write) has returned. */
 void dsctl_sync(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    SimTime now = c->sim->now, last = now;
     c->syncs++;
+    ds->ctl->sync_failed = false;
     /* Gone, or being deleted (deletionTimestamp set): no pod actions and no
      * status write (§4 step 4). */
     if (!ds->exists || ds->deleting) {
@@ -734,19 +891,39 @@ void dsctl_sync(Cluster *c, DsId id)
         sync_finish(c, id);
         return;
     }
-    ds->ctl->sync_observed = expectations_satisfied(ds, now);
-    ds->ctl->sync_failed = false;
-    if (ds->ctl->sync_observed) {
-        manage(c, ds, id);
-        last = sync_nodes(c, ds, id);
-        if (expectations_satisfied(ds, now) && ds->spec->strategy == STRATEGY_ROLLING_UPDATE) {
-            SimTime sent = rolling_update(c, ds, id);
-            if (sent > last) last = sent;
-        }
-        if (!ds->ctl->sync_failed) cleanup_history(ds);
+    history_write_current(c, ds);
+    ds->ctl->sync_observed = expectations_satisfied(ds, c->sim->now);
+    ds->ctl->in_update = false;
+    if (!ds->ctl->sync_observed) {
+        status_phase(c, id);
+        return;
     }
-    if (last > now) sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);
-    else status_phase(c, id);
+    manage(c, ds, id);
+    calls_plan(c, ds);
+    sync_continue(c, id);
+}
+
+/* updateDaemonSet after each batch of calls returns: more calls, or the
+ * rolling update once manage's calls are done and observed, then history
+ * cleanup (skipped after an error) and the status write. */
+static void sync_continue(Cluster *c, DsId id)
+{
+    DaemonSet *ds = cluster_ds(c, id);
+    for (;;) {
+        SimTime last = calls_next(c, ds, id);
+        if (last >= 0) {
+            if (c->sync_mode) continue;
+            sim_at(c->sim, last, EV_DS_SYNC_DONE, id.i, 0, 0);
+            return;
+        }
+        if (ds->ctl->in_update || ds->ctl->sync_failed || ds->spec->strategy != STRATEGY_ROLLING_UPDATE ||
+            !expectations_satisfied(ds, c->sim->now))
+            break;
+        ds->ctl->in_update = true;
+        rolling_update(c, ds);
+    }
+    if (!ds->ctl->sync_failed) cleanup_history(c, ds);
+    status_phase(c, id);
 }
 
 static bool status_differs(const DsStatus *a, const DsStatus *b)
@@ -767,38 +944,56 @@ static void status_print(const DsStatus *s, char *buf, size_t n)
 #undef X
 }
 
-/* Status write of a sync (§10): skipped when nothing changed. */
+/* Status write of a sync (§10, storeDaemonSetStatus): skipped when the
+ * counters are unchanged and observedGeneration is current — so a lagging
+ * observedGeneration costs a write even when this sync may not raise it.
+ * A refused UpdateStatus is followed by one GET and one more UpdateStatus
+ * (StatusUpdateRetries = 1); both failing fails the sync. */
 static void status_phase(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    int32_t mrs = ds->spec->min_ready_seconds;
-    if (mrs > 0 && ds->view.ready != ds->view.available) dsctl_enqueue(c, id, mrs * SIM_S);
-    bool generation_news = ds->ctl->sync_observed && ds->status.observed_generation < ds->generation;
-    if (!status_differs(&ds->view, &ds->status) && !generation_news) {
+    if (!status_differs(&ds->view, &ds->status) && ds->status.observed_generation >= ds->generation) {
+        status_resync(c, ds, id);
         sync_finish(c, id);
         return;
     }
+    double p = c->cp.api_errors.status;
+    SimTime at = call_time(c);
+    c->ds_calls.status_updates++;
+    bool failed = dsctl_api_call_fails(c, p);
+    if (failed) {
+        call_time(c);
+        c->ds_calls.gets++;
+        at = call_time(c);
+        c->ds_calls.status_updates++;
+        failed = dsctl_api_call_fails(c, p);
+    }
     if (c->sync_mode) {
-        Event ev = {.at = c->sim->now, .kind = EV_API_WRITE_STATUS, .subject = id.i};
+        Event ev = {.at = c->sim->now, .kind = EV_API_WRITE_STATUS, .subject = id.i, .aux = failed};
         c->sim->handlers[EV_API_WRITE_STATUS](c, c->sim, &ev);
         return;
     }
-    sim_at(c->sim, api_client_acquire(&c->ds_api, c->sim->now), EV_API_WRITE_STATUS, id.i, 0, 0);
+    sim_at(c->sim, at, EV_API_WRITE_STATUS, id.i, 0, failed);
 }
 
 static void on_sync_done(void *ctx, Sim *sim, const Event *ev)
 {
     (void)sim;
-    status_phase(ctx, (DsId){ev->subject});
+    sync_continue(ctx, (DsId){ev->subject});
 }
 
 static void on_write_status(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
     DaemonSet *ds = &c->dsets.v[ev->subject];
-    int64_t observed = ds->status.observed_generation;
+    if (ev->aux) {
+        ds->ctl->sync_failed = true;
+        sync_finish(c, (DsId){ev->subject});
+        return;
+    }
+    DsStatus before = ds->status;
     ds->status = ds->view;
-    ds->status.observed_generation = ds->ctl->sync_observed ? ds->generation : observed;
+    ds->status.observed_generation = ds->ctl->sync_observed ? ds->generation : before.observed_generation;
     Rollout *r = active_rollout(ds);
     if (r && ds->status.observed_generation >= ds->generation &&
         ds->status.updated >= ds->status.desired && ds->status.available >= ds->status.desired &&
@@ -807,10 +1002,22 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
         r->completed = sim->now;
     }
     if (c->sink.status_written) c->sink.status_written(c->sink.ctx, sim->now, ds);
-    /* The write is a DaemonSet update, and the update handler enqueues on
-     * every update (§14; docs/conformance.md C57): one more sync after the watch. */
-    if (!c->sync_mode) dsctl_ds_published(c, (DsId){ev->subject});
+    rolloutplan_status_written(c, (DsId){ev->subject});
+    status_resync(c, ds, (DsId){ev->subject});
+    /* A write that changes the object is a DaemonSet update, and the update
+     * handler enqueues on every update (§14; docs/conformance.md C57): one more
+     * sync after the watch. An unchanged object makes no watch event. */
+    bool changed = status_differs(&before, &ds->status) ||
+                   before.observed_generation != ds->status.observed_generation;
+    if (!c->sync_mode && changed) dsctl_ds_published(c, (DsId){ev->subject});
     sync_finish(c, (DsId){ev->subject});
+}
+
+/* The resync after minReadySeconds that a stored status asks for. */
+static void status_resync(Cluster *c, const DaemonSet *ds, DsId id)
+{
+    int32_t mrs = ds->spec->min_ready_seconds;
+    if (mrs > 0 && ds->view.ready != ds->view.available) dsctl_enqueue(c, id, mrs * SIM_S);
 }
 
 /* ---- API calls landing ---------------------------------------------------------- */
@@ -837,6 +1044,12 @@ static void on_api_create(void *ctx, Sim *sim, const Event *ev)
         pod_release(c, (PodId){ev->subject});
         return;
     }
+    if (dsctl_api_call_fails(c, c->cp.api_errors.create)) {
+        DaemonSet *ds = &c->dsets.v[p->ds.i];
+        pod_release(c, (PodId){ev->subject});
+        pod_call_refused(c, ds, true);
+        return;
+    }
     pod_materialize(c, (PodId){ev->subject});
     record_pod_call(c, p, "SuccessfulCreate", "Created");
 }
@@ -847,6 +1060,10 @@ static void on_api_delete(void *ctx, Sim *sim, const Event *ev)
     (void)sim;
     Pod *p = &c->pods.v[ev->subject];
     if (p->gen != ev->gen) return;
+    if (dsctl_api_call_fails(c, c->cp.api_errors.delete_)) {
+        pod_call_refused(c, &c->dsets.v[p->ds.i], false);
+        return;
+    }
     pod_begin_delete(c, (PodId){ev->subject});
     record_pod_call(c, p, "SuccessfulDelete", "Deleted");
 }

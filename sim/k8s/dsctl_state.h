@@ -64,8 +64,17 @@ struct DsCtl {
     uint32_t class_count[RC__COUNT];
     uint32_t old_avail_in_both; /* RC_BOTH_* nodes whose old pod is available */
     uint32_t old_on_gone;       /* DN_OLD_ON_GONE nodes */
+    bool listed;                /* in the controller's DaemonSet lister (its add was seen) */
     bool sync_observed;         /* the running sync began with expectations satisfied */
     bool sync_failed;           /* the running sync hit an error upstream would return */
+    bool in_update;             /* the calls in flight are the rolling update's */
+    /* The running sync's pod calls (syncNodes, §5.4). */
+    U32Vec call_create;         /* nodes to create a pod on, in slow-start batches */
+    U32Vec call_delete;         /* pods to delete once the creates are done */
+    U32Vec call_update;         /* pods to update in place before any of them (Kruise) */
+    uint32_t call_pos, batch;   /* next create and the size of its batch */
+    bool batch_failed;          /* a create of the last batch was refused */
+    bool exp_deferred;          /* expectations wait for the in-place updates */
     IdxSet need_pod;            /* nodes: shouldRun and no pod (manage, case A) */
     IdxSet to_delete;           /* pods manage deletes (duplicates, case C, §5.3) */
     IdxSet failed_nodes;        /* nodes with a failed pod (backoff decided at sync) */
@@ -77,5 +86,9 @@ struct DsCtl {
     FailBackoff *backoff;       /* failed-pod back-off entries (§6) */
     uint32_t nbackoff, backoff_cap;
 };
+
+/* An injected API failure of the controller's client (apiErrors), drawn
+ * when the call reaches the API server. */
+bool dsctl_api_call_fails(Cluster *c, double p);
 
 #endif

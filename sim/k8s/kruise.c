@@ -5,9 +5,9 @@
  * upstream rollingUpdate step of a sync; manage, status and history stay the
  * upstream ones, as they do in Kruise. */
 #include "dsctl_state.h"
-#include "daemonsim/apiclient.h"
 #include "daemonsim/kruise.h"
 #include "daemonsim/kubelet.h"
+#include "daemonsim/recorder.h"
 #include "daemonsim/rng.h"
 #include <string.h>
 
@@ -151,25 +151,18 @@ static bool can_update_in_place(const DaemonSet *ds, const Pod *p)
 }
 
 /* inPlaceUpdatePods: every pod picked for replacement that can be updated
- * in place gets one patch call instead of a delete; the others are deleted.
- * Returns when the last patch goes out. */
-static SimTime update_in_place(Cluster *c, DaemonSet *ds)
+ * in place gets one update call instead of a delete (at most burstReplicas
+ * of them; the rest wait for a later sync, neither updated nor deleted);
+ * the others are deleted. The controller sends the calls (dsctl.c). */
+static void update_in_place(Cluster *c, DaemonSet *ds)
 {
-    SimTime now = c->sim->now, last = now;
     size_t keep = 0;
     for (size_t i = 0; i < c->plan_delete.n; i++) {
         uint32_t pi = c->plan_delete.v[i];
-        Pod *p = &c->pods.v[pi];
-        if (!can_update_in_place(ds, p)) {
-            c->plan_delete.v[keep++] = pi;
-            continue;
-        }
-        p->patch_pending = true;
-        last = api_client_acquire(&c->ds_api, now);
-        sim_at(c->sim, last, EV_API_PATCH_POD, pi, p->gen, 0);
+        if (!can_update_in_place(ds, &c->pods.v[pi])) c->plan_delete.v[keep++] = pi;
+        else if (c->plan_update.n < c->cp.burst_replicas) VEC_PUSH(c->plan_update, pi);
     }
     c->plan_delete.n = keep;
-    return last;
 }
 
 /* ---- image pre-download (daemonset_predownload_image.go) ------------------------- */
@@ -230,28 +223,28 @@ bool kruise_image_present(const Cluster *c, const DaemonSet *ds, uint32_t node)
     return node < ds->prepull.pulled.n && ds->prepull.pulled.v[node] == ds->cur + 1;
 }
 
-SimTime kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, int32_t max_unavailable)
+void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, int32_t max_unavailable)
 {
     prepull_decide(c, ds, max_unavailable);
     /* syncDaemonSet skips rollingUpdate while paused (isDaemonSetPaused). */
-    if (ds->spec->kruise.paused) return c->sim->now;
+    if (ds->spec->kruise.paused) return;
     U32Vec nodes = {0};
     filter_nodes(c, ds, &nodes);
-    SimTime last = c->sim->now;
     if (max_surge == 0) {
         plan_unavailable(c, ds, &nodes, max_unavailable);
-        if (ds->spec->kruise.type == KRUISE_IN_PLACE_IF_POSSIBLE) last = update_in_place(c, ds);
+        if (ds->spec->kruise.type == KRUISE_IN_PLACE_IF_POSSIBLE) update_in_place(c, ds);
     } else {
         plan_surge(c, ds, &nodes, max_surge);
     }
     VEC_FREE(nodes);
-    return last;
 }
 
-/* The patch reaches the API server: the pod moves to the current revision
+/* The update reaches the API server: the pod moves to the current revision
  * under its own name, its readiness gate goes false, and the kubelet, once it
  * sees the new spec, pulls the image and restarts the container (one more
- * restart); Ready comes back after the readiness delay. */
+ * restart); Ready comes back after the readiness delay. A refused update
+ * (apiErrors.update) leaves the pod as it was, records FailedUpdatePodInPlace
+ * and fails the sync (inPlaceUpdatePods returns the error). */
 static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
 {
     Cluster *c = ctx;
@@ -263,6 +256,21 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
         p->patch_pending = false;
         return;
     }
+    if (dsctl_api_call_fails(c, c->cp.api_errors.update)) {
+        p->patch_pending = false;
+        ds->ctl->sync_failed = true;
+        if (!c->sync_mode)
+            recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true,
+                            "FailedUpdatePodInPlace",
+                            "failed to update pod %s in-place: Internal error occurred: injected by "
+                            "spec.controlPlane.apiErrors",
+                            strtab_str(c->strs, p->name));
+        return;
+    }
+    if (!c->sync_mode)
+        recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, false,
+                        "SuccessfulUpdatePodInPlace", "successfully update pod %s in-place",
+                        strtab_str(c->strs, p->name));
     dsctl_pod_revised(c, (PodId){ev->subject}, ds->cur);
     const Failure *f = &ds->spec->template_.failure;
     p->will_fail = f->mode != FAILURE_NONE && rng_uniform(c->rng[RS_FAILURE]) < f->probability;

@@ -31,6 +31,7 @@ static SimTime draw(Cluster *c, const Pod *p, RngStream s)
     case RS_FAILURE:
     case RS_LEASE:
     case RS_PREPULL:
+    case RS_API_ERRORS:
     case RS__COUNT: DS_ASSERT(!"no such pod latency"); break;
     }
     return cluster_draw(c, s, d);

@@ -64,14 +64,33 @@ static bool spam_allow(EventSpamFilter *f, uint64_t key, SimTime now)
     return true;
 }
 
+/* The client whose token bucket an Event's write takes. The DaemonSet
+ * controller records through its own clientset (daemon_controller.go Run:
+ * StartRecordingToSink with dsc.kubeClient), so its Events queue with its pod
+ * and status calls. kube-scheduler writes Events with a clientset of their
+ * own (cmd/kube-scheduler/app/options createClients: eventClient), which no
+ * other call shares; the node lifecycle controller's client is not
+ * modelled. For those two the write delays nothing the model times. */
+static ApiClient *source_client(Cluster *c, EventSource src)
+{
+    return src == SRC_DAEMONSET_CONTROLLER ? &c->ds_api : NULL;
+}
+
 void recorder_eventf(Cluster *c, EventSource src, ObjKind kind, Sym name, bool warning,
                      const char *reason, const char *fmt, ...)
 {
-    if (!c->sink.k8s_event) return;
     if (!spam_allow(&c->spam, spam_key(src, kind, name), c->sim->now)) {
         c->spam.dropped++;
         return;
     }
+    /* The write goes out in the background (the broadcaster's goroutine):
+     * it takes a token, and the calls after it wait for the next one. */
+    ApiClient *client = source_client(c, src);
+    if (client) {
+        api_client_acquire(client, c->sim->now);
+        c->ds_calls.events++;
+    }
+    if (!c->sink.k8s_event) return;
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);

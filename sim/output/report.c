@@ -22,6 +22,8 @@ typedef struct {
     StoreRunRow run;
     StoreRollout *rollouts;
     size_t n_rollouts;
+    StorePlanEvent *plans;      /* each rollout plan's latest transition */
+    size_t n_plans;
 } ReportRun;
 
 /* A sweep with its points and its --vary lists ("maxUnavailable=1,5%"). */
@@ -153,6 +155,32 @@ static void table_headers(TextTable *t, Arena *a, const char *const *heads, size
     for (size_t i = 0; i < n; i++) table_cell(t, a, "%s", heads[i]);
 }
 
+/* Where each rollout plan ended up: its last transition. */
+static void write_table_plans(const ReportData *d, FILE *out, Arena *a)
+{
+    static const char *const heads[] = {"RUN", "DAEMONSET", "PLAN-STEP", "LAST", "AT", "DETAIL"};
+    TextTable t = {0};
+    table_headers(&t, a, heads, DS_ARRAY_LEN(heads));
+    size_t rows = 0;
+    char b[32];
+    for (size_t i = 0; i < d->n_runs; i++) {
+        for (size_t k = 0; k < d->runs[i].n_plans; k++, rows++) {
+            const StorePlanEvent *p = &d->runs[i].plans[k];
+            table_cell(&t, a, "%" PRId64, d->runs[i].run.id);
+            table_cell(&t, a, "%s", p->daemonset ? p->daemonset : "");
+            table_cell(&t, a, "%" PRId64, p->step);
+            table_cell(&t, a, "%s", p->what ? p->what : "");
+            table_cell(&t, a, "%s", num_table(b, p->t));
+            table_cell(&t, a, "%s", p->detail ? p->detail : "");
+        }
+    }
+    if (rows > 0) {
+        fputc('\n', out);
+        table_print(&t, out);
+    }
+    VEC_FREE(t.cells);
+}
+
 static void write_table_runs(const ReportData *d, FILE *out)
 {
     Arena a = {0};
@@ -199,6 +227,7 @@ static void write_table_runs(const ReportData *d, FILE *out)
         table_print(&ro, out);
         VEC_FREE(ro.cells);
     }
+    write_table_plans(d, out, &a);
     arena_free(&a);
 }
 
@@ -426,6 +455,30 @@ static void json_key(FILE *out, const char *key, bool first)
 /* params is JSON already (store.h): embedded as it is, null if missing. */
 static void json_raw(FILE *out, const char *json) { fputs(json ? json : "null", out); }
 
+/* "plans": each rollout plan's last transition, for runs that had a plan. */
+static void write_json_plans(const ReportRun *run, FILE *out)
+{
+    if (run->n_plans == 0) return;
+    json_key(out, "plans", false);
+    fputc('[', out);
+    for (size_t k = 0; k < run->n_plans; k++) {
+        const StorePlanEvent *p = &run->plans[k];
+        fputs(k ? ",\n    {" : "\n    {", out);
+        json_key(out, "daemonset", true);
+        json_write_string(out, p->daemonset);
+        json_key(out, "step", false);
+        fprintf(out, "%" PRId64, p->step);
+        json_key(out, "last", false);
+        json_write_string(out, p->what);
+        json_key(out, "t", false);
+        json_real(out, p->t);
+        json_key(out, "detail", false);
+        json_write_string(out, p->detail);
+        fputc('}', out);
+    }
+    fputs("\n  ]", out);
+}
+
 static void write_json_runs(const ReportData *d, FILE *out)
 {
     fputc('[', out);
@@ -467,7 +520,9 @@ static void write_json_runs(const ReportData *d, FILE *out)
             json_real(out, ro->unavailable_pod_seconds);
             fputc('}', out);
         }
-        fputs(d->runs[i].n_rollouts ? "\n  ]}" : "]}", out);
+        fputs(d->runs[i].n_rollouts ? "\n  ]" : "]", out);
+        write_json_plans(&d->runs[i], out);
+        fputc('}', out);
     }
     fputs(d->n_runs ? "\n]\n" : "]\n", out);
 }
@@ -549,7 +604,9 @@ static int read_runs(Store *s, const ReportOptions *opt, ReportData *d, char *er
     for (size_t i = 0; i < n; i++) {
         d->runs[i].run = rows[i];
         if (store_list_rollouts(s, &d->arena, rows[i].id, &d->runs[i].rollouts,
-                                &d->runs[i].n_rollouts) < 0)
+                                &d->runs[i].n_rollouts) < 0 ||
+            store_list_plan_last(s, &d->arena, rows[i].id, &d->runs[i].plans,
+                                 &d->runs[i].n_plans) < 0)
             return REPORT_EDB;
     }
     return REPORT_OK;

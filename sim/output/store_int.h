@@ -25,7 +25,7 @@
 
 /* Buffered tables; run_id is parameter ?1 of every row, the columns follow. */
 enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_K8S_EVENT, TAB_WARNING,
-       TAB_COUNT };
+       TAB_PLAN_EVENT, TAB_COUNT };
 
 typedef struct {
     const char *name;
@@ -59,6 +59,7 @@ enum {
     ST_RUN_LIST,
     ST_RUN_GET,
     ST_ROLLOUT_LIST,
+    ST_PLAN_LAST,
     ST_SWEEP_POINT_LIST,
     ST_SWEEP_STATUS,
     ST_SWEEP_LIST,

@@ -116,6 +116,29 @@ int store_list_rollouts(Store *s, Arena *a, int64_t run_id, StoreRollout **rows,
     return list_rows(s, st, a, sizeof **rows, read_rollout, rows, n);
 }
 
+static void read_plan_event(sqlite3_stmt *st, Arena *a, void *row)
+{
+    StorePlanEvent *r = row;
+    r->daemonset = col_text(st, 0, a);
+    r->step = sqlite3_column_int64(st, 1);
+    r->what = col_text(st, 2, a);
+    r->t = sqlite3_column_double(st, 3);
+    r->detail = col_text(st, 4, a);
+}
+
+int store_list_plan_last(Store *s, Arena *a, int64_t run_id, StorePlanEvent **rows, size_t *n)
+{
+    if (s->version < 4) {
+        *rows = NULL;
+        *n = 0;
+        return 0;
+    }
+    sqlite3_stmt *st = list_stmt(s, ST_PLAN_LAST, rows, n);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    return list_rows(s, st, a, sizeof **rows, read_plan_event, rows, n);
+}
+
 static void read_summary(sqlite3_stmt *st, int first, StoreSummary *m)
 {
     m->mean = col_real(st, first);

@@ -40,6 +40,18 @@
     "  message TEXT NOT NULL\n"                             \
     ") STRICT;\n"
 
+/* A rollout plan's transitions (schema 4; version 3 to 4 adds it). */
+#define ROLLOUT_PLAN_EVENT_TABLE_SQL                        \
+    "CREATE TABLE rollout_plan_event (\n"                   \
+    "  run_id INTEGER NOT NULL REFERENCES run(id)\n"        \
+    "    ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n" \
+    "  t REAL NOT NULL,\n"                                  \
+    "  daemonset TEXT NOT NULL,\n"                          \
+    "  step INTEGER NOT NULL,\n"                            \
+    "  what TEXT NOT NULL,\n"                               \
+    "  detail TEXT\n"                                       \
+    ") STRICT;\n"
+
 static const char store_schema_sql[] =
     "CREATE TABLE run (\n"
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -140,6 +152,9 @@ static const char store_schema_sql[] =
     /* last, where a migration adds it, so that both files have one shape */
     WARNING_TABLE_SQL;
 
+/* After those (one string would outgrow what C compilers must accept). */
+static const char store_schema_v4_sql[] = ROLLOUT_PLAN_EVENT_TABLE_SQL;
+
 /* Version 1 to 2: ds_status.updated_available (NULL in rows written before),
  * the sweep's figure DaemonSet, status and wall time, and per point the
  * count of runs that did not converge and the exposure figures. */
@@ -160,15 +175,16 @@ static const char store_migrate_v1_sql[] =
 /* Version 2 to 3: the Kubernetes Events the model records and the run's warnings. */
 static const char store_migrate_v2_sql[] = K8S_EVENT_TABLE_SQL WARNING_TABLE_SQL;
 
-/* Version 3 to 4: pod_event's index is by run only (store_index_sql
+/* Version 4 to 5: pod_event's index is by run only (store_index_sql
  * creates it at the next commit). */
-static const char store_migrate_v3_sql[] = "DROP INDEX IF EXISTS pod_event_run_pod_t;\n";
+static const char store_migrate_v4_sql[] = "DROP INDEX IF EXISTS pod_event_run_pod_t;\n";
 
 /* store_migrations[v] takes a file from version v to v + 1. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     [1] = store_migrate_v1_sql,
     [2] = store_migrate_v2_sql,
-    [3] = store_migrate_v3_sql,
+    [3] = store_schema_v4_sql,
+    [4] = store_migrate_v4_sql,
 };
 
 static void copy_err(char *err, size_t errlen, const char *msg)
@@ -265,7 +281,9 @@ static int schema_create(Store *s)
         schema_reject(s, version, tables);
         goto fail;
     }
-    if (exec_sql(s, store_schema_sql) < 0 || exec_sql(s, version_sql) < 0) goto fail;
+    if (exec_sql(s, store_schema_sql) < 0 || exec_sql(s, store_schema_v4_sql) < 0 ||
+        exec_sql(s, version_sql) < 0)
+        goto fail;
     return exec_sql(s, "COMMIT");
 fail:
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

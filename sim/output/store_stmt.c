@@ -31,6 +31,7 @@ const TableSpec store_tables[TAB_COUNT] = {
                      6},
     [TAB_K8S_EVENT] = {"k8s_event", "t, kind, name, reason, message, type", 6},
     [TAB_WARNING] = {"warning", "t, daemonset, message", 3},
+    [TAB_PLAN_EVENT] = {"rollout_plan_event", "t, daemonset, step, what, detail", 5},
 };
 
 /* params always comes back as valid JSON: the compact object, or (should a
@@ -83,6 +84,10 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
                      "VALUES (?1, ?2, ?3, ?4)",
     [ST_RUN_LIST] = "SELECT " RUN_COLUMNS " ORDER BY id",
     [ST_RUN_GET] = "SELECT " RUN_COLUMNS " WHERE id = ?1",
+    /* each plan's latest transition */
+    [ST_PLAN_LAST] = "SELECT daemonset, step, what, t, detail FROM rollout_plan_event "
+                     "WHERE rowid IN (SELECT max(rowid) FROM rollout_plan_event WHERE run_id = ?1 "
+                     "GROUP BY daemonset) ORDER BY daemonset",
     [ST_ROLLOUT_LIST] = "SELECT daemonset, revision, started, completed, max_unavailable, "
                         "unavailable_pod_seconds FROM rollout WHERE run_id = ?1 "
                         "ORDER BY started, rowid",

@@ -153,6 +153,21 @@ int store_warning(Store *s, double t, const char *daemonset, const char *message
     return row_end(s, TAB_WARNING);
 }
 
+int store_plan_event(Store *s, double t, const char *daemonset, int64_t step, const char *what,
+                     const char *detail)
+{
+    Cell *c = row_begin(s, TAB_PLAN_EVENT);
+    if (!c) return -1;
+    if (!daemonset || !what) return row_fail(s, !daemonset ? "daemonset" : "what");
+    RowBuf *b = &s->buf[TAB_PLAN_EVENT];
+    cell_real(&c[0], t);
+    cell_text(b, &c[1], daemonset);
+    cell_int(&c[2], step);
+    cell_text(b, &c[3], what);
+    cell_text(b, &c[4], detail);
+    return row_end(s, TAB_PLAN_EVENT);
+}
+
 int store_ds_status(Store *s, double t, const char *daemonset, const StoreStatus *st)
 {
     Cell *c = row_begin(s, TAB_DS_STATUS);
@@ -303,7 +318,7 @@ int store_run_commit(Store *s, const StoreRunEnd *end)
     if (s->run_failed) goto fail;
     /* rollout first: the run's summary rows matter most to a reader */
     static const int order[] = {TAB_ROLLOUT, TAB_WARNING, TAB_DS_STATUS, TAB_POD_EVENT,
-                                TAB_NODE_EVENT, TAB_K8S_EVENT};
+                                TAB_NODE_EVENT, TAB_K8S_EVENT, TAB_PLAN_EVENT};
     _Static_assert(DS_ARRAY_LEN(order) == TAB_COUNT, "every buffered table is flushed");
     for (size_t i = 0; i < DS_ARRAY_LEN(order); i++)
         if (flush_table(s, order[i]) < 0) goto fail;

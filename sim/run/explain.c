@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "daemonsim/dsctl.h"
+#include "daemonsim/labels.h"
+#include "daemonsim/rolloutplan.h"
 #include "daemonsim/sched.h"
 
 /* Reasons with their counts and the first few objects, in first-seen order. */
@@ -82,12 +84,47 @@ static void excluded_text(const Cluster *c, DsExclusion why, const Taint *t, cha
     }
 }
 
+/* What keeps `n` available pods of older revisions (outside an Advanced
+ * DaemonSet's rollingUpdate.selector: `unselected` of them) from being
+ * replaced: OnDelete, a rollout plan, an Advanced DaemonSet's paused or
+ * partition (which keeps exactly that many), or only the rolling update's pace. */
+static void old_pods_text(const Cluster *c, const DaemonSet *ds, uint32_t n, uint32_t unselected,
+                          char *buf, size_t size)
+{
+    const KruiseStrategy *k = &ds->spec->kruise;
+    char plan[256];
+    int w = 0;
+    if (unselected) w = snprintf(buf, size, "%u outside rollingUpdate.selector; ", unselected);
+    if (w < 0 || (size_t)w >= size) return;
+    buf += w;
+    size -= (size_t)w;
+    n -= unselected;
+    if (n == 0) {
+        if (w > 1) buf[-2] = '\0';
+    } else if (ds->spec->strategy == STRATEGY_ON_DELETE) {
+        snprintf(buf, size, "replaced only when deleted (OnDelete)");
+    } else if (rolloutplan_hold(c, ds, plan, sizeof plan)) {
+        snprintf(buf, size, "%s", plan);
+    } else if (k->on && k->paused) {
+        snprintf(buf, size, "held by rollingUpdate.paused");
+    } else if (k->on && k->partition > 0 && n <= (uint32_t)k->partition) {
+        snprintf(buf, size, "held by rollingUpdate.partition %d", k->partition);
+    } else if (k->on && k->partition > 0) {
+        snprintf(buf, size, "%d held by rollingUpdate.partition, %u waiting for the rolling update "
+                            "to replace them", k->partition, n - (uint32_t)k->partition);
+    } else {
+        snprintf(buf, size, "waiting for the rolling update to replace them");
+    }
+}
+
 static bool explain_ds(FILE *out, const Cluster *c, const DaemonSet *ds)
 {
     const DsStatus *v = &ds->view;
     if (!ds->exists || (v->available >= v->desired && v->updated >= v->desired)) return false;
     Reasons pending = {0}, not_ready = {0}, excluded = {0};
     uint32_t terminating = 0, terminating_frozen = 0, waiting_available = 0, old_available = 0;
+    uint32_t old_unselected = 0;
+    const KruiseStrategy *k = &ds->spec->kruise;
     size_t di = (size_t)(ds - c->dsets.v);
     for (size_t i = 0; i < c->pods.n; i++) {
         const Pod *p = &c->pods.v[i];
@@ -108,6 +145,9 @@ static bool explain_ds(FILE *out, const Cluster *c, const DaemonSet *ds)
             waiting_available++;
         } else if (p->rev != ds->cur) {
             old_available++;
+            if (k->on && k->has_selector &&
+                !selector_matches(&k->selector, n->labels, n->nlabels, c->strs))
+                old_unselected++;
         }
     }
     for (size_t i = 0; i < c->nodes.n; i++) {
@@ -130,12 +170,12 @@ static bool explain_ds(FILE *out, const Cluster *c, const DaemonSet *ds)
     if (waiting_available)
         fprintf(out, "  %u pod%s Ready but not yet available (minReadySeconds %d)\n",
                 waiting_available, waiting_available == 1 ? "" : "s", ds->spec->min_ready_seconds);
-    if (old_available)
+    if (old_available) {
+        char why[512];
+        old_pods_text(c, ds, old_available, old_unselected, why, sizeof why);
         fprintf(out, "  %u available pod%s of an older revision, %s\n", old_available,
-                old_available == 1 ? "" : "s",
-                ds->spec->strategy == STRATEGY_ON_DELETE
-                    ? "replaced only when deleted (OnDelete)"
-                    : "waiting for the rolling update to replace them");
+                old_available == 1 ? "" : "s", why);
+    }
     if (terminating)
         fprintf(out, "  %u pod%s Terminating, %u of them on nodes whose kubelet does not report\n",
                 terminating, terminating == 1 ? "" : "s", terminating_frozen);

@@ -13,6 +13,7 @@
 
 #include "daemonsim/explain.h"
 #include "daemonsim/progress.h"
+#include "daemonsim/rolloutplan.h"
 
 static double wall_now(void)
 {
@@ -91,6 +92,18 @@ static void on_warning(void *ctx, SimTime t, const DaemonSet *ds, const char *me
                 name ? "daemon set \"" : "", name ? name : "", name ? "\": " : "", message);
     }
     if (r->store) store_check(r, store_warning(r->store, sim_to_seconds(t), name, message));
+}
+
+static void on_plan_event(void *ctx, SimTime t, const DaemonSet *ds, uint32_t step, const char *what,
+                          const char *detail)
+{
+    Run *r = ctx;
+    /* a few rows per plan: kept in summary records too */
+    if (r->store)
+        store_check(r, store_plan_event(r->store, sim_to_seconds(t), sym(r, ds->name), step, what,
+                                        detail));
+    /* the end of a plan may be the last thing the run waits for */
+    if (!strcmp(what, "Completed")) run_check_converged(r);
 }
 
 static void write_status_row(Run *r, SimTime t, const DaemonSet *ds)
@@ -190,6 +203,7 @@ void run_check_converged(Run *r)
     for (size_t i = 0; i < r->c.dsets.n; i++) {
         const DaemonSet *ds = &r->c.dsets.v[i];
         if (!ds->exists) continue;
+        if (rolloutplan_running(&r->c, ds)) return;
         /* No rollout at all: it was already running (alreadyRunning). */
         if (ds->rollouts.n > 0 && ds->rollouts.v[ds->rollouts.n - 1].completed == SIM_NEVER) return;
         if (ds->spec->strategy == STRATEGY_ON_DELETE &&
@@ -270,7 +284,9 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     r->c.check = opt->check;
     r->c.sink = (Sink){.ctx = r, .pod_event = on_pod_event, .node_event = on_node_event,
                        .k8s_event = on_k8s_event, .warning = on_warning,
-                       .status_written = on_status_written, .view_changed = on_view_changed};
+                       .status_written = on_status_written, .view_changed = on_view_changed,
+                       .plan_event = on_plan_event};
+    rolloutplan_install(&r->c, r->s->plans, r->s->nplans);
     sim_on(&r->sim, EV_SAMPLE, on_sample, r);
     actions_register(r);
     expect_register(r);

@@ -1,6 +1,8 @@
 /* fixture.c: see fixture.h. */
 #include "fixture.h"
 
+#include "daemonsim/rng.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,9 +10,12 @@
 static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
 {
     Fx *f = ctx;
-    (void)t;
     (void)p;
-    if (what == PE_CREATED) f->creates++;
+    if (what == PE_CREATED) {
+        f->creates++;
+        if (f->naccepted < DS_ARRAY_LEN(f->accepted_at)) f->accepted_at[f->naccepted++] = t;
+        if (f->create_limit && ++f->created_total >= f->create_limit) f->c.cp.api_errors.create = 1;
+    }
     else if (what == PE_DELETED || what == PE_TERMINATING) f->deletes++;
 }
 
@@ -268,6 +273,29 @@ void fx_sync(Fx *f, DsId ds)
     f->status_writes = 0;
     dsctl_sync_once(&f->c, ds);
 }
+
+void fx_set_create_limit(Fx *f, int limit)
+{
+    f->create_limit = limit;
+    f->created_total = 0;
+}
+
+void fx_script_api_errors(Fx *f, double p, const char *pattern)
+{
+    uint64_t key = rng_key("conformance-script");
+    for (uint64_t seed = 1;; seed++) {
+        Rng *r = rng_new(seed, key);
+        bool match = true;
+        for (const char *c = pattern; *c && match; c++) match = (rng_uniform(r) < p) == (*c == 'F');
+        rng_free(r);
+        if (!match) continue;
+        rng_free(f->c.rng[RS_API_ERRORS]);
+        f->c.rng[RS_API_ERRORS] = rng_new(seed, key);
+        return;
+    }
+}
+
+bool fx_sync_failed(Fx *f, DsId ds) { return cluster_ds(&f->c, ds)->ctl->sync_failed; }
 
 bool fx_enqueued(Fx *f, DsId ds) { return dsctl_enqueued(&f->c, ds); }
 

@@ -25,6 +25,10 @@ typedef struct {
     int creates, deletes, events;
     char last_event_reason[64];
     int status_writes;          /* status writes since the last fx_sync (reset by it) */
+    int create_limit;           /* fx_set_create_limit(); 0: none */
+    int created_total;          /* creates the API server accepted, over all syncs */
+    SimTime accepted_at[128];   /* when the first creates reached the API server (exact, not */
+    uint32_t naccepted;         /* the whole-second creationTimestamp) */
 } Fx;
 
 /* A fresh world with DS "foo" not created yet. */
@@ -138,6 +142,19 @@ uint32_t fx_count_enqueued(Fx *f);
 bool fx_pod_mapped(Fx *f, DsId ds, PodId p);
 /* Pods the controller's map holds for the node. */
 uint32_t fx_count_mapped(Fx *f, DsId ds, NodeId n);
+
+/* ---- injected API failures (C53-C56, C79) --------------------------------- */
+
+/* Upstream's FakePodControl.CreateLimit (and C79's admission plugin): after
+ * `limit` accepted creates every further create fails
+ * (controlPlane.apiErrors.create becomes 1). */
+void fx_set_create_limit(Fx *f, int limit);
+/* Makes the controller's next API-error draws at probability p come out as
+ * `pattern` says, one letter a call ('F' fails, 'P' passes): its stream is
+ * replaced by the first seed whose draws give that pattern. */
+void fx_script_api_errors(Fx *f, double p, const char *pattern);
+/* Did the last fx_sync return an error (syncHandler's err != nil)? */
+bool fx_sync_failed(Fx *f, DsId ds);
 
 #define EXPECT_SYNC(f, c_, d_, e_)            \
     do {                                      \

@@ -117,20 +117,39 @@ static void test_C22_TestSelectorDaemonDealsWithExistingPods(void)
 }
 
 /* C23 TestPodIsNotDeletedByDaemonsetWithEmptyLabelSelector (§4 step 3): a DS
- * with selector {} and nodeSelector foo=bar. The unrelated pod (bang=boom) on
- * node1 is not a daemon pod and is absent. The sync emits one SelectingAll
- * warning and does nothing else. */
+ * with selector {} and nodeSelector foo=bar. node1 holds an unrelated pod
+ * labelled bang=boom with no owner: here the pod of a DaemonSet "bar"
+ * deleted with the orphan cascade. The sync emits one SelectingAll warning
+ * and does nothing else: the pod is neither deleted nor adopted, since
+ * syncDaemonSet returns before getNodesToDaemonPods claims pods. */
 static void test_C23_TestPodIsNotDeletedByDaemonsetWithEmptyLabelSelector(void)
 {
     for (int i = 0; i < 2; i++) {
         Fx *f = fx_new_strategy(fx_strategies[i]);
+        NodeId node1 = fx_add_node(f, (FxNode){.name = "node1"});
+        DaemonSetSpec foo = f->spec;
+        uint32_t nb;
+        const Label *bang = fx_labels(f, &nb, "bang", "boom", NULL);
+        f->spec.name = fx_sym(f, "bar");
+        f->spec.selector = (LabelSelector){.match_labels = bang, .nlabels = nb};
+        f->spec.template_.labels = bang;
+        f->spec.template_.nlabels = nb;
+        DsId bar = fx_create_ds(f);
+        PodId unrelated = fx_add_pod(f, bar, node1, (FxPod){.ready = true});
+        cluster_delete_ds(&f->c, bar, true);
+
+        f->spec = foo;
         f->spec.selector = (LabelSelector){0};
         f->spec.template_.node_selector = fx_labels(f, &f->spec.template_.nnode_selector, "foo", "bar", NULL);
-        fx_add_node(f, (FxNode){.name = "node1"});
         DsId ds = fx_create_ds(f);
         fx_sync(f, ds);
         EXPECT_SYNC(f, 0, 0, 1);
         EXPECT_STR(f->last_event_reason, "SelectingAll");
+        const Pod *p = cluster_pod(&f->c, unrelated);
+        CU_ASSERT_TRUE(p->exists);
+        CU_ASSERT_FALSE(p->deleting);
+        EXPECT_EQ_I64(p->ds.i, bar.i);
+        EXPECT_EQ_I64(fx_count_pods(f, ds, NODE_NONE, true), 0);
         fx_free(f);
     }
 }

@@ -385,15 +385,24 @@ static Fx *numbers_world(DsId *ds, uint32_t nodes, uint32_t with_pod, int termin
     return f;
 }
 
-/* C68 TestGetUnavailableNumbers (§8.1, §9). Upstream calls
- * updatedDesiredNodeCounts directly; the simulator computes the same numbers
- * inside its rolling update, so each row is checked through what they decide
- * in one sync of old Ready pods (upstream's pods carry no hash label, so they
- * are old): maxUnavailable = the old available pods deleted, maxSurge = the
- * surge pods created, desired = status desiredNumberScheduled, and an empty
- * desired node (emptyNodes) = a pod manage creates, which then uses a unit
- * of the budget. The scaling itself is units_scale(), which the controller
- * calls with roundUp. */
+/* updatedDesiredNodeCounts' four numbers for the world as it stands. */
+static void expect_counts(Fx *f, DsId ds, int32_t surge, int32_t unavailable, int32_t desired,
+                          int32_t empty)
+{
+    DsNodeCounts n = dsctl_node_counts(cluster_ds(&f->c, ds));
+    EXPECT_EQ_I64(n.max_surge, surge);
+    EXPECT_EQ_I64(n.max_unavailable, unavailable);
+    EXPECT_EQ_I64(n.desired, desired);
+    EXPECT_EQ_I64(n.empty, empty);
+}
+
+/* C68 TestGetUnavailableNumbers (§8.1, §9; update.go updatedDesiredNodeCounts).
+ * Each row asserts the four numbers upstream's table gives (maxSurge,
+ * maxUnavailable, desired, emptyNodes), then what they decide in one sync of
+ * old Ready pods (upstream's pods carry no hash label, so they are old):
+ * maxUnavailable = the old available pods deleted, maxSurge = the surge pods
+ * created, and an empty desired node = a pod manage creates, which then uses
+ * a unit of the budget. */
 static void test_C68_TestGetUnavailableNumbers(void)
 {
     DsId ds;
@@ -401,6 +410,7 @@ static void test_C68_TestGetUnavailableNumbers(void)
 
     /* No nodes: maxUnavailable 0, desired 0, nothing to do. */
     f = numbers_world(&ds, 0, 0, -1, fxm_int(0), fxm_int(0));
+    expect_counts(f, ds, 0, 0, 0, 0);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 0, 0, 0);
     EXPECT_EQ_I64(cluster_ds(&f->c, ds)->status.desired, 0);
@@ -408,6 +418,7 @@ static void test_C68_TestGetUnavailableNumbers(void)
 
     /* Two nodes with ready pods, maxUnavailable 1: one old pod goes. */
     f = numbers_world(&ds, 2, 3, -1, fxm_int(1), fxm_int(0));
+    expect_counts(f, ds, 0, 1, 2, 0);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 0, 1, 0);
     EXPECT_EQ_I64(cluster_ds(&f->c, ds)->status.desired, 2);
@@ -418,6 +429,7 @@ static void test_C68_TestGetUnavailableNumbers(void)
      * pod, which uses that unit, so no old pod goes. */
     for (int variant = 0; variant < 2; variant++) {
         f = numbers_world(&ds, 2, 1, -1, fxm_int(0), fxm_int(0));
+        expect_counts(f, ds, 0, 1, 2, 1);
         fx_sync(f, ds);
         EXPECT_SYNC(f, 1, 0, 0);
         EXPECT_EQ_I64(cluster_ds(&f->c, ds)->status.desired, 2);
@@ -425,12 +437,14 @@ static void test_C68_TestGetUnavailableNumbers(void)
     }
     /* The forced 1 on its own: both nodes with old Ready pods, both values 0. */
     f = numbers_world(&ds, 2, 3, -1, fxm_int(0), fxm_int(0));
+    expect_counts(f, ds, 0, 1, 2, 0);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 0, 1, 0);
     fx_free(f);
 
     /* MaxUnavailable in percents: 50% of 2 -> 1. */
     f = numbers_world(&ds, 2, 3, -1, fxm_pct(50), fxm_int(0));
+    expect_counts(f, ds, 0, 1, 2, 0);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 0, 1, 0);
     EXPECT_EQ_I64(cluster_ds(&f->c, ds)->status.desired, 2);
@@ -438,12 +452,14 @@ static void test_C68_TestGetUnavailableNumbers(void)
 
     /* Surge in percents: maxSurge 50% of 2 -> 1, maxUnavailable 0. */
     f = numbers_world(&ds, 2, 3, -1, fxm_int(0), fxm_pct(50));
+    expect_counts(f, ds, 1, 0, 2, 0);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 1, 0, 0);
     fx_free(f);
 
     /* maxSurge 100% of 2 -> 2. */
     f = numbers_world(&ds, 2, 3, -1, fxm_int(0), fxm_pct(100));
+    expect_counts(f, ds, 2, 0, 2, 0);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 2, 0, 0);
     fx_free(f);
@@ -452,6 +468,7 @@ static void test_C68_TestGetUnavailableNumbers(void)
      * one empty node. The terminating node and the empty node (which gets a
      * pod) use both units: nothing is deleted. */
     f = numbers_world(&ds, 3, 3, 1, fxm_pct(50), fxm_int(0));
+    expect_counts(f, ds, 0, 2, 3, 1);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 1, 0, 0);
     EXPECT_EQ_I64(cluster_ds(&f->c, ds)->status.desired, 3);
@@ -459,6 +476,7 @@ static void test_C68_TestGetUnavailableNumbers(void)
     fx_free(f);
     /* The ceil on its own: 3 nodes with old Ready pods, 50% -> 2 deletes. */
     f = numbers_world(&ds, 3, 7, -1, fxm_pct(50), fxm_int(0));
+    expect_counts(f, ds, 0, 2, 3, 0);
     fx_sync(f, ds);
     EXPECT_SYNC(f, 0, 2, 0);
     fx_free(f);

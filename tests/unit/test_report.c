@@ -36,6 +36,10 @@ static int build_db(void)
                          .completed = -1, .max_unavailable = 10, .unavailable_pod_seconds = 0.1};
     rc |= store_rollout(s, &done);
     rc |= store_rollout(s, &open);
+    /* a rollout plan's transitions: the report shows each plan's last */
+    rc |= store_plan_event(s, 600, "fluentd", 1, "StepUpgrade", "partition 9");
+    rc |= store_plan_event(s, 900, "fluentd", 1, "StepPaused", "pause 5m0s");
+    rc |= store_plan_event(s, 0, "node-exporter", 0, "Started", NULL);
     rc |= store_run_commit(s, &(StoreRunEnd){.sim_seconds = 4100.25, .wall_seconds = 0.5,
                                              .events = 123456});
 
@@ -222,6 +226,10 @@ static void test_table(void)
         "1     fluentd         2          600.000   4023.512    3423.512           2                 12345.625\n"
         "2     ds,with\"quote   3          0.100     0.300       0.200              0                 0.000\n"
         "\n"
+        "RUN   DAEMONSET       PLAN-STEP   LAST         AT        DETAIL\n"
+        "1     fluentd         1           StepPaused   900.000   pause 5m0s\n"
+        "1     node-exporter   0           Started      0.000\n"
+        "\n"
         "SWEEP   SCENARIO       DAEMONSET   SEEDS   POINTS   RUNS   STATUS     VARY\n"
         "1       rollout-demo   fluentd     3       2        6      complete   maxUnavailable=1,2\n"
         "\n"
@@ -278,6 +286,11 @@ static void test_json(void)
         "\"time_to_converge\": null, \"max_unavailable\": 10, \"unavailable_pod_seconds\": 0.1},\n"
         "    {\"daemonset\": \"fluentd\", \"revision\": 2, \"started\": 600, \"completed\": 4023.5125, "
         "\"time_to_converge\": 3423.5125, \"max_unavailable\": 2, \"unavailable_pod_seconds\": 12345.625}\n"
+        "  ], \"plans\": [\n"
+        "    {\"daemonset\": \"fluentd\", \"step\": 1, \"last\": \"StepPaused\", \"t\": 900, "
+        "\"detail\": \"pause 5m0s\"},\n"
+        "    {\"daemonset\": \"node-exporter\", \"step\": 0, \"last\": \"Started\", \"t\": 0, "
+        "\"detail\": null}\n"
         "  ]},\n"
         "  {\"run_id\": 2, \"scenario\": \"odd, \\\"name\\\" \xc3\xbc\", \"seed\": 18446744073709551615, "
         "\"params\": {\"note\":\"a \\\"b\\\"\\nc\"}, \"sim_seconds\": 1, \"wall_seconds\": 0.001, "

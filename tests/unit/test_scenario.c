@@ -54,14 +54,15 @@ static void expect_error(const char *text, int line, int col, const char *msg)
 
 #define HEAD "apiVersion: daemonsim/v1\nkind: Scenario\nmetadata: {name: t}\nspec:\n"
 
-/* A scenario with one inline DaemonSet whose spec lines are `ds` (indented 10). */
-static char *with_ds(const char *ds_spec, const char *pod_spec)
+/* A scenario with one inline DaemonSet of `api_version` whose spec lines are
+ * `ds` (indented 10). */
+static char *with_ds_api(const char *api_version, const char *ds_spec, const char *pod_spec)
 {
     static char buf[4096];
     snprintf(buf, sizeof buf,
              HEAD "  daemonSets:\n"
                   "    - manifest:\n"
-                  "        apiVersion: apps/v1\n"
+                  "        apiVersion: %s\n"
                   "        kind: DaemonSet\n"
                   "        metadata: {name: agent}\n"
                   "        spec:\n"
@@ -72,8 +73,13 @@ static char *with_ds(const char *ds_spec, const char *pod_spec)
                   "            spec:\n"
                   "%s"
                   "              containers: [{name: agent, image: \"agent:1\"}]\n",
-             ds_spec, pod_spec);
+             api_version, ds_spec, pod_spec);
     return buf;
+}
+
+static char *with_ds(const char *ds_spec, const char *pod_spec)
+{
+    return with_ds_api("apps/v1", ds_spec, pod_spec);
 }
 
 static const char *sym(const Scenario *s, Sym id) { return strtab_str(s->strs, id); }
@@ -1531,6 +1537,75 @@ static CU_TestInfo manifest_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+
+/* spec.rolloutPlans: Kruise Rollout's canary steps, defaults filled in, and
+ * the webhook's checks (rollout_create_update_handler.go
+ * validateRolloutSpecCanarySteps). */
+static char *with_plan(const char *plans)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s  rolloutPlans:\n%s", with_ds_api(KRUISE_API_VERSION, "", ""),
+             plans);
+    return buf;
+}
+
+static void test_rollout_plans(void)
+{
+    Diag d;
+    Scenario *s = load(with_plan("    - daemonSet: agent\n"
+                                 "      failureThreshold: 10%\n"
+                                 "      steps:\n"
+                                 "        - replicas: 1\n"
+                                 "          pause: {duration: 90s}\n"
+                                 "          analysis: {maxFailedPods: 2}\n"
+                                 "        - {replicas: 50%, pause: {}}\n"
+                                 "        - replicas: 100%\n"),
+                       &d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    EXPECT_EQ_I64(s->nplans, 1);
+    const RolloutPlanSpec *p = &s->plans[0];
+    EXPECT_STR(sym(s, p->daemonset), "agent");
+    CU_ASSERT_TRUE(p->failure_threshold.is_percent);
+    EXPECT_EQ_I64(p->failure_threshold.value, 10);
+    EXPECT_EQ_I64(p->nsteps, 3);
+    CU_ASSERT_FALSE(p->steps[0].replicas.is_percent);
+    EXPECT_EQ_I64(p->steps[0].replicas.value, 1);
+    CU_ASSERT_TRUE(p->steps[0].has_pause);
+    EXPECT_EQ_I64(p->steps[0].pause, 90 * SIM_S);
+    /* the analysis's defaults: every minute, 5m grace, one passing check */
+    CU_ASSERT_TRUE(p->steps[0].analysis.on);
+    EXPECT_EQ_I64(p->steps[0].analysis.interval, 60 * SIM_S);
+    EXPECT_EQ_I64(p->steps[0].analysis.not_ready_grace, 300 * SIM_S);
+    EXPECT_EQ_I64(p->steps[0].analysis.checks, 1);
+    EXPECT_EQ_I64(p->steps[0].analysis.max_failed.value, 2);
+    /* pause: {} and no pause at all are the same: no duration */
+    CU_ASSERT_FALSE(p->steps[1].has_pause);
+    CU_ASSERT_FALSE(p->steps[2].has_pause);
+    CU_ASSERT_FALSE(p->steps[1].analysis.on);
+    CU_ASSERT_TRUE(p->steps[2].replicas.is_percent);
+    EXPECT_EQ_I64(p->steps[2].replicas.value, 100);
+    scenario_free(s);
+
+    /* a count after a percentage is not compared (Kruise compares only like with like) */
+    s = load(with_plan("    - daemonSet: agent\n"
+                       "      steps: [{replicas: 50%}, {replicas: 3}]\n"),
+             &d);
+    CU_ASSERT_PTR_NOT_NULL(s);
+    scenario_free(s);
+
+    expect_error(with_plan("    - daemonSet: agent\n      steps: [{replicas: 3}, {replicas: 2}]\n"),
+                 18, 41, "must not be less than the previous step's 3");
+    expect_error(with_plan("    - daemonSet: agent\n      steps: [{pause: {duration: 1m}}]\n"),
+                 18, 15, "missing required key \"replicas\"");
+    expect_error(with_plan("    - daemonSet: agent\n      steps:\n        - replicas: 1\n"
+                           "          analysis: {interval: 0}\n"),
+                 20, 32, "must be greater than 0");
+    expect_error(with_plan("    - daemonSet: agent\n      steps:\n        - replicas: 1\n"
+                           "          analysis: {checks: 0}\n"),
+                 20, 30, ">= 1");
+    expect_error(with_plan("    - steps: [{replicas: 1}]\n"), 17, 7, "missing required key \"daemonSet\"");
+}
+
 static CU_TestInfo scenario_tests[] = {
     {"defaults", test_scenario_defaults},
     {"names", test_names},
@@ -1543,6 +1618,7 @@ static CU_TestInfo scenario_tests[] = {
     {"expectations", test_expectations},
     {"summary", test_summary},
     {"revision chain", test_revision_chain},
+    {"rollout plans", test_rollout_plans},
     {"errors", test_scenario_errors},
     {"import errors", test_import_errors},
     {"large node list", test_import_large_list},
