@@ -602,28 +602,38 @@ static void test_sweep_tables(void)
     store_close(s);
 }
 
+/* An older file: a new one with one run, then `sql` run on it by the sqlite3
+ * shell (which takes it back to the older shape). False, with a note, when
+ * there is no shell. */
+static bool older_file(const char *name, const char *sql)
+{
+    if (system("sqlite3 -version >/dev/null 2>&1") != 0) {
+        printf("\n    (sqlite3 shell not found: skipped) ");
+        return false;
+    }
+    Store *s = open_ok(name);
+    EXPECT_EQ_I64(write_small_run(s, &info_demo, 1), 1);
+    store_close(s);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' '%s'", tmp_path(name), sql);
+    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+    return true;
+}
+
 /* A version 2 file (a new one without the warning table) is read as it is
  * read-only and gets the table when opened for writing. */
 static void test_schema_v2_migration(void)
 {
-    if (system("sqlite3 -version >/dev/null 2>&1") != 0) {
-        printf("\n    (sqlite3 shell not found: skipped) ");
+    if (!older_file("v2.db", "DROP TABLE warning; DROP TABLE k8s_event; "
+                             "DROP TABLE rollout_plan_event; PRAGMA user_version = 2"))
         return;
-    }
-    Store *s = open_ok("v2.db");
-    EXPECT_EQ_I64(write_small_run(s, &info_demo, 1), 1);
-    store_close(s);
-    char cmd[1024], err[256] = "";
-    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'DROP TABLE warning; DROP TABLE k8s_event; DROP TABLE rollout_plan_event; "
-             "PRAGMA user_version = 2'",
-             tmp_path("v2.db"));
-    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+    char err[256] = "";
     Store *r = store_open_readonly(tmp_path("v2.db"), err, sizeof err);
     EXPECT_STR(err, "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     EXPECT_STR(q(r, "SELECT * FROM pragma_user_version"), "2\n");
     store_close(r);
-    s = open_ok("v2.db");
+    Store *s = open_ok("v2.db");
     EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "5\n");
     int64_t id;
     CU_ASSERT_EQUAL_FATAL(store_run_begin(s, &info_demo, &id), 0);
@@ -638,18 +648,8 @@ static void test_schema_v2_migration(void)
  * when opened for writing, in the shape of a new file. */
 static void test_schema_v3_migration(void)
 {
-    if (system("sqlite3 -version >/dev/null 2>&1") != 0) {
-        printf("\n    (sqlite3 shell not found: skipped) ");
-        return;
-    }
+    if (!older_file("v3.db", "DROP TABLE rollout_plan_event; PRAGMA user_version = 3")) return;
     Store *s = open_ok("v3.db");
-    EXPECT_EQ_I64(write_small_run(s, &info_demo, 1), 1);
-    store_close(s);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'DROP TABLE rollout_plan_event; PRAGMA user_version = 3'",
-             tmp_path("v3.db"));
-    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-    s = open_ok("v3.db");
     EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "5\n");
     int64_t id;
     CU_ASSERT_EQUAL_FATAL(store_run_begin(s, &info_demo, &id), 0);
@@ -673,22 +673,13 @@ static void test_schema_v3_migration(void)
  * writing, it loses it, and the next commit builds the one by run. */
 static void test_schema_v4_migration(void)
 {
-    if (system("sqlite3 -version >/dev/null 2>&1") != 0) {
-        printf("\n    (sqlite3 shell not found: skipped) ");
+    if (!older_file("v4.db", "DROP INDEX pod_event_run; "
+                             "CREATE INDEX pod_event_run_pod_t ON pod_event(run_id, pod, t); "
+                             "PRAGMA user_version = 4"))
         return;
-    }
-    Store *s = open_ok("v4.db");
-    EXPECT_EQ_I64(write_small_run(s, &info_demo, 1), 1);
-    store_close(s);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 '%s' 'DROP INDEX pod_event_run; "
-             "CREATE INDEX pod_event_run_pod_t ON pod_event(run_id, pod, t); PRAGMA user_version = 4'",
-             tmp_path("v4.db"));
-    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
     const char *indexes = "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema "
                           "WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)";
-    s = open_ok("v4.db");
+    Store *s = open_ok("v4.db");
     EXPECT_STR(q(s, "SELECT * FROM pragma_user_version"), "5\n");
     EXPECT_STR(q(s, indexes), "ds_status_run_ds_t\n");
     EXPECT_EQ_I64(write_small_run(s, &info_demo, 2), 2);
