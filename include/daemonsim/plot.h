@@ -19,7 +19,32 @@ typedef enum {
     PLOT_TIME_TO_CONVERGE,      /* mean time to converge (95% CI) vs the first varied key */
     PLOT_EXPOSURE,              /* nodes that got the failing revision vs the first varied key */
     PLOT_OVERVIEW,              /* convergence above time-to-converge: the headline chart */
+    PLOT_TRADEOFF,              /* time to converge against exposure or unavailability, per
+                                   point, with confidence boxes, p90 and the Pareto front */
+    PLOT_SETTING,               /* peak unavailable and time to converge against a numeric
+                                   varied setting, with p10-p90 bands */
 } PlotKind;
+
+/* Which rollout of each run a chart shows (--rollout). */
+typedef enum {
+    PLOT_ROLLOUT_LAST,          /* the default, as the sweep's own figures */
+    PLOT_ROLLOUT_FIRST,
+    PLOT_ROLLOUT_REVISION,      /* the rollout of revision `revision` */
+    PLOT_ROLLOUT_BAD,           /* the first rollout of a failing revision (a bad release) */
+} PlotRolloutKind;
+
+typedef struct {
+    PlotRolloutKind kind;
+    int64_t revision;
+} PlotRollout;
+
+/* The y axis of the trade-off chart (--y). */
+typedef enum {
+    PLOT_Y_AUTO,                /* exposure if the sweep has a bad release, else pod-seconds */
+    PLOT_Y_EXPOSURE,
+    PLOT_Y_POD_SECONDS,
+    PLOT_Y_PEAK,
+} PlotMeasure;
 
 typedef struct {
     PlotKind kind;
@@ -30,6 +55,10 @@ typedef struct {
     double until_minutes;       /* > 0: cut the time axis there */
     const char *output;         /* FILE.png or FILE.svg */
     const char *keep_dir;       /* NULL: a temporary directory, removed afterwards */
+    PlotRollout rollout;        /* which rollout of each run (zero: the last) */
+    PlotMeasure y;              /* tradeoff: the y axis */
+    const char *x_key;          /* setting: the varied key on the x axis (NULL: the first
+                                   numeric one) */
 } PlotOptions;
 
 enum {
@@ -40,9 +69,14 @@ enum {
     PLOT_EFAIL = -4,            /* gnuplot or the file system failed: err */
 };
 
-/* "convergence", "unavailable", "time-to-converge", "exposure", "overview". */
+/* "convergence", "unavailable", "time-to-converge", "exposure", "overview",
+ * "tradeoff", "setting". */
 bool plot_parse_kind(const char *name, PlotKind *out);
 const char *plot_kind_name(PlotKind k);
+/* "last", "first", "bad" or a revision number. */
+bool plot_parse_rollout(const char *text, PlotRollout *out);
+/* "exposure", "unavailable-pod-seconds" or "peak-unavailable". */
+bool plot_parse_measure(const char *text, PlotMeasure *out);
 /* ".png" or ".svg" at the end of path (case-insensitive). */
 bool plot_output_ok(const char *path);
 /* Whether an executable `gnuplot` is on PATH. */

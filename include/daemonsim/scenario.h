@@ -153,6 +153,9 @@ typedef struct {
     uint32_t nactions;
     Expect *expects;
     uint32_t nexpects;
+    const char *variant;        /* the strategy chosen (--set strategy=...): its name, or NULL */
+    const char **variants;      /* the names spec.variants declares */
+    uint32_t nvariants;
     RolloutPlanSpec *plans;     /* spec.rolloutPlans */
     uint32_t nplans;
     const char **warnings;      /* `file:line:col: warning: ...`, for stderr */
@@ -170,6 +173,11 @@ typedef struct Override {
 /* Loads and validates; on failure returns NULL with the error on `d`. */
 Scenario *scenario_load(const char *path, const Override *ovr, size_t novr, Diag *d);
 void scenario_free(Scenario *s);
+/* Loads the scenario once per variant it declares (`--set strategy=NAME`
+ * added to ovr), so that a variant a run would not choose is checked too;
+ * false with the first error on `d`, and *bad naming the variant. */
+bool scenario_check_variants(const Scenario *s, const Override *ovr, size_t novr, Diag *d,
+                             const char **bad);
 /* True when the file's top-level `kind` names something other than a
  * Scenario (a manifest, a node list): a folder walk skips it. A file that
  * does not parse, or says no kind, is not skipped; loading it says why. */

@@ -7,7 +7,7 @@
 typedef struct {
     size_t n;
     double mean, stddev, ci95;      /* ci95: half-width, Student t, n-1 dof */
-    double p50, p90, p99;
+    double p10, p50, p90, p99;
     double min, max;
 } Summary;
 

@@ -211,6 +211,10 @@ int store_sweep_reopen(Store *s, int64_t sweep_id);
 int store_sweep_json(Store *s, Arena *a, int64_t sweep_id, const char *path, bool drop,
                      const char **out);
 
+/* json_extract of one sweep point's params at a JSON path (NULL: missing). */
+int store_sweep_point_json(Store *s, Arena *a, int64_t sweep_id, int64_t point, const char *path,
+                           const char **out);
+
 /* A source database attached (as ds_source) for imports; *only_run is its
  * run's id if it holds exactly one run, else 0. Not inside a transaction. */
 int store_source_attach(Store *s, const char *path, int64_t *only_run);
@@ -292,6 +296,17 @@ typedef struct {
 
 /* The runs of one sweep, by point and run id. */
 int store_list_sweep_runs(Store *s, Arena *a, int64_t sweep_id, StoreSweepRun **rows, size_t *n);
+
+typedef struct {
+    int64_t point;
+    int64_t run_id;
+    StoreRollout rollout;       /* daemonset is NULL */
+} StoreSweepRollout;
+
+/* Every rollout of `daemonset` in the runs of one sweep, by point, run and
+ * start: what figures of a rollout other than the last are computed from. */
+int store_sweep_rollouts(Store *s, Arena *a, int64_t sweep_id, const char *daemonset,
+                         StoreSweepRollout **rows, size_t *n);
 
 /* One --vary key of a sweep and its values as text, in command-line order. */
 typedef struct {

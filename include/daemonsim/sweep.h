@@ -38,6 +38,9 @@ typedef struct {
 } SweepSpec;
 
 void sweep_vary_free(SweepVary *v);
+/* `strategy`: its values are variants (docs/scenario-format.md, "Variants"),
+ * shown by name. */
+bool sweep_key_is_strategy(const char *key);
 void sweep_spec_free(SweepSpec *spec);
 
 typedef enum {
@@ -65,7 +68,7 @@ typedef struct {
     size_t *choice;             /* per --vary key, the index of its value */
     Scenario *sc;               /* NULL: skipped (rejected by validation) */
     char *params_json;          /* the varied values, for sweep_point.params */
-    char *label;                /* "maxUnavailable=5%, maxSurge=0" */
+    char *label;                /* "maxUnavailable=5%, maxSurge=0"; a strategy by its name */
     size_t first_job, njobs;    /* its jobs, contiguous, in k order */
     size_t finished;            /* jobs not pending or running (progress) */
     int64_t fail_revs[SWEEP_MAX_FAIL_REVS];     /* the figure DaemonSet's bad releases */

@@ -19,7 +19,8 @@
 
 static const char plot_help[] =
     "Usage: daemonsim plot DB [--kind KIND] [--run ID]... [--sweep ID]\n"
-    "                      [--daemonset NAME] [--until MINUTES] [--keep-script]\n"
+    "                      [--daemonset NAME] [--rollout last|first|N|bad]\n"
+    "                      [--y MEASURE] [--x KEY] [--until MINUTES] [--keep-script]\n"
     "                      -o FILE.png|FILE.svg\n"
     "Draw a chart of the runs or a sweep stored in DB, through gnuplot.\n\n"
     "  -k, --kind KIND      convergence (default): pods updated and available against\n"
@@ -30,13 +31,27 @@ static const char plot_help[] =
     "                         series per value of the others;\n"
     "                       exposure: nodes that got the failing revision of a bad\n"
     "                         release against the first varied key;\n"
-    "                       overview: convergence above time-to-converge\n"
+    "                       overview: convergence above time-to-converge;\n"
+    "                       tradeoff: time to converge against --y, one marker per\n"
+    "                         point with the box of both 95% confidence intervals,\n"
+    "                         the p90 of both, and the Pareto front;\n"
+    "                       setting: peak unavailable and time to converge against\n"
+    "                         a numeric varied setting (--x), p10-p90 bands\n"
     "      --run ID         one line per run instead of a sweep (repeatable;\n"
     "                       convergence and unavailable only)\n"
     "      --sweep ID       which sweep (default: the newest). A sweep's time charts\n"
     "                       draw per point the mean over its runs, with a band\n"
     "                       from the lowest to the highest run\n"
     "      --daemonset NAME whose rollout (default: the sweep's, or a run's first)\n"
+    "      --rollout WHICH  the rollout each run is measured from: last (default),\n"
+    "                       first, a revision number, or bad (the bad release's, so\n"
+    "                       a stall before a rollback shows); time to converge then\n"
+    "                       runs until the DaemonSet converged again\n"
+    "      --y MEASURE      tradeoff's y axis: exposure (nodes that ran the bad\n"
+    "                       release; the default with one), unavailable-pod-seconds\n"
+    "                       or peak-unavailable\n"
+    "      --x KEY          setting's x axis: a varied key with numeric values\n"
+    "                       (default: the first)\n"
     "      --until MINUTES  end the time axis there\n"
     "  -o, --output FILE    the chart; .png or .svg picks the format\n"
     "      --keep-script    keep the gnuplot script and its data files in\n"
@@ -53,6 +68,8 @@ int cmd_plot(int argc, char **argv)
         {"sweep", required_argument, NULL, 'S'},  {"daemonset", required_argument, NULL, 'd'},
         {"until", required_argument, NULL, 'u'},  {"output", required_argument, NULL, 'o'},
         {"keep-script", no_argument, NULL, 'K'},  {"help", no_argument, NULL, 'h'},
+        {"rollout", required_argument, NULL, 'R'}, {"y", required_argument, NULL, 'Y'},
+        {"x", required_argument, NULL, 'X'},
         {NULL, 0, NULL, 0},
     };
     PlotOptions po = {.kind = PLOT_CONVERGENCE};
@@ -67,7 +84,8 @@ int cmd_plot(int argc, char **argv)
         case 'k':
             if (!plot_parse_kind(optarg, &po.kind)) {
                 status = cli_misuse("plot", "unknown kind '%s' (convergence, unavailable, "
-                                     "time-to-converge, exposure or overview)", optarg);
+                                     "time-to-converge, exposure, overview, tradeoff or "
+                                     "setting)", optarg);
                 goto done;
             }
             break;
@@ -83,6 +101,21 @@ int cmd_plot(int argc, char **argv)
             break;
         }
         case 'd': po.daemonset = optarg; break;
+        case 'R':
+            if (!plot_parse_rollout(optarg, &po.rollout)) {
+                status = cli_misuse("plot", "--rollout takes last, first, bad or a revision "
+                                     "number, not '%s'", optarg);
+                goto done;
+            }
+            break;
+        case 'Y':
+            if (!plot_parse_measure(optarg, &po.y)) {
+                status = cli_misuse("plot", "--y takes exposure, unavailable-pod-seconds or "
+                                     "peak-unavailable, not '%s'", optarg);
+                goto done;
+            }
+            break;
+        case 'X': po.x_key = optarg; break;
         case 'u': {
             char *end;
             errno = 0;

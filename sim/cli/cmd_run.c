@@ -19,9 +19,10 @@ static const char run_help[] =
     "  -o, --output DB      database file (default: results/<scenario name>.db);\n"
     "                       :memory: records nothing, as --no-db does\n"
     "      --record LEVEL   full (default): every pod, node and Kubernetes event;\n"
-    "                       summary: runs, rollouts, sampled status, warnings and\n"
-    "                       pod creations only (the rows every chart needs);\n"
-    "                       status: the same without the pod creations\n"
+    "                       summary: runs, rollouts, sampled status, warnings,\n"
+    "                       pod creations and in-place updates only (the rows\n"
+    "                       every chart needs); status: the same without any\n"
+    "                       pod rows\n"
     "      --no-db          record nothing: the answer is the printed table and\n"
     "                       the exit status\n"
     "      --seed N         seed for every random stream (default: spec.seed)\n"
@@ -42,7 +43,9 @@ static const char run_help[] =
 static const char validate_help[] =
     "Usage: daemonsim validate SCENARIO.yaml [--set KEY=VALUE]...\n"
     "Check a scenario file (and the manifests and node lists it names) and print\n"
-    "what it resolves to. Exit status: 0 valid, 2 invalid (file:line:column: message).\n";
+    "what it resolves to. Every variant of spec.variants is loaded too, unless\n"
+    "--set strategy=... chooses one. Exit status: 0 valid, 2 invalid\n"
+    "(file:line:column: message).\n";
 
 static int ensure_results_dir(const char *path)
 {
@@ -222,7 +225,14 @@ int cmd_validate(int argc, char **argv)
         goto out;
     }
     scenario_print_warnings(sc, stderr);
-    scenario_print_summary(sc, stdout);
+    const char *bad = NULL;
+    if (!scenario_check_variants(sc, ovr, novr, &diag, &bad)) {
+        fprintf(stderr, "daemonsim validate: variant \"%s\" is invalid:\n", bad);
+        diag_print(&diag, stderr);
+        status = EXIT_USAGE;
+    } else {
+        scenario_print_summary(sc, stdout);
+    }
     scenario_free(sc);
 out:
     cli_free_overrides(ovr, novr);

@@ -28,6 +28,7 @@ Summary stats_summarize(double *x, size_t n)
         s.stddev = gsl_stats_sd(x, 1, n);
         s.ci95 = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * s.stddev / sqrt((double)n);
     }
+    s.p10 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.10);
     s.p50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
     s.p90 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.90);
     s.p99 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.99);

@@ -57,6 +57,8 @@ typedef struct Loader {
     VEC(Expect) expects;
     VEC(RolloutPlanSpec) plans;
     VEC(DsOverride) dso;
+    YNode *variant_manifest;        /* a manifest file chosen as the strategy, or NULL */
+    bool variant_manifest_used;
     VEC(const char *) warnings;     /* formatted, in the Scenario's arena */
 } Loader;
 
@@ -105,5 +107,19 @@ bool override_apply_tree(Loader *L, YNode *root, const Override *ovr, size_t n);
 bool override_apply_ds(Loader *L, YNode *manifest);
 /* NAME.field overrides that matched no DaemonSet are errors. */
 bool override_check_used(Loader *L);
+/* One override (an alias or a path) with a value already parsed. */
+bool override_apply_one(Loader *L, YNode *root, const char *key, YNode *value, SrcPos pos);
+
+/* variant.c: spec.variants and --set strategy=NAME|FILE. */
+bool variant_is_key(const char *key);
+/* Checks the list: names present, unique, `set` mappings. */
+bool variants_check(Loader *L, const YNode *list);
+/* Applies the variant named (or the file given) by `value`. */
+bool variant_apply(Loader *L, YNode *root, const YNode *value, SrcPos pos);
+/* The manifest to load in place of `tree`: the chosen manifest file when it
+ * names the same DaemonSet, else `tree`. */
+YNode *variant_manifest(Loader *L, YNode *tree);
+/* A chosen manifest file that replaced nothing is an error. */
+bool variant_check_used(Loader *L);
 
 #endif

@@ -231,37 +231,49 @@ static void add_implied(Loader *L)
     }
 }
 
+bool override_apply_one(Loader *L, YNode *root, const char *key, YNode *value, SrcPos pos)
+{
+    YCtx *c = &L->c;
+    char name[128];
+    int field;
+    if (!strcmp(key, "seed")) return apply_path(L, root, "spec.seed", value, pos);
+    if (!strcmp(key, "nodes")) {
+        YNode *pools = ymap_get(ymap_get(ymap_get(root, "spec"), "cluster"), "nodePools");
+        if (!pools || pools->kind != YNODE_SEQ || pools->n == 0) {
+            diag_error(c->d, pos, "the scenario has no node pools to resize");
+            return false;
+        }
+        return apply_path(L, root, "spec.cluster.nodePools[0].count", value, pos);
+    }
+    if (split_ds_alias(key, name, sizeof name, &field)) {
+        const char *ds = name[0] ? arena_strdup(c->out, name) : NULL;
+        push_ds_override(L, ds, field, value, pos, false);
+        return true;
+    }
+    return apply_path(L, root, key, value, pos);
+}
+
 bool override_apply_tree(Loader *L, YNode *root, const Override *ovr, size_t n)
 {
     YCtx *c = &L->c;
-    for (size_t i = 0; i < n; i++) {
-        const char *key = ovr[i].key ? ovr[i].key : "";
-        size_t klen = strlen(key);
-        char *label = arena_alloc(c->out, klen + 8);
-        snprintf(label, klen + 8, "--set %s", key);
-        SrcPos pos = {label, 0, 0};
-        if (!*key) {
-            diag_error(c->d, pos, "empty key (expected --set KEY=VALUE)");
-            return false;
-        }
-        YNode *value = ydoc_parse_value(c, ovr[i].value ? ovr[i].value : "", pos);
-        if (!value) return false;
-        char name[128];
-        int field;
-        if (!strcmp(key, "seed")) {
-            if (!apply_path(L, root, "spec.seed", value, pos)) return false;
-        } else if (!strcmp(key, "nodes")) {
-            YNode *pools = ymap_get(ymap_get(ymap_get(root, "spec"), "cluster"), "nodePools");
-            if (!pools || pools->kind != YNODE_SEQ || pools->n == 0) {
-                diag_error(c->d, pos, "the scenario has no node pools to resize");
+    /* the strategy first: the other overrides change the variant's scenario */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *key = ovr[i].key ? ovr[i].key : "";
+            if (variant_is_key(key) != (pass == 0)) continue;
+            size_t klen = strlen(key);
+            char *label = arena_alloc(c->out, klen + 8);
+            snprintf(label, klen + 8, "--set %s", key);
+            SrcPos pos = {label, 0, 0};
+            if (!*key) {
+                diag_error(c->d, pos, "empty key (expected --set KEY=VALUE)");
                 return false;
             }
-            if (!apply_path(L, root, "spec.cluster.nodePools[0].count", value, pos)) return false;
-        } else if (split_ds_alias(key, name, sizeof name, &field)) {
-            const char *ds = name[0] ? arena_strdup(c->out, name) : NULL;
-            push_ds_override(L, ds, field, value, pos, false);
-        } else if (!apply_path(L, root, key, value, pos)) {
-            return false;
+            YNode *value = ydoc_parse_value(c, ovr[i].value ? ovr[i].value : "", pos);
+            if (!value) return false;
+            bool ok = pass == 0 ? variant_apply(L, root, value, pos)
+                                : override_apply_one(L, root, key, value, pos);
+            if (!ok) return false;
         }
     }
     add_implied(L);

@@ -573,6 +573,7 @@ bool loader_spec_from_tree(Loader *L, YNode *tree, const Timing *timing, uint32_
 static bool add_one_daemonset(Loader *L, YNode *tree, const Timing *timing, SimTime at)
 {
     YCtx *c = &L->c;
+    tree = variant_manifest(L, tree);
     if (!manifest_check_kind(c, tree)) return false;
     if (!override_apply_ds(L, tree)) return false;
     uint32_t idx;
@@ -702,7 +703,8 @@ static bool sp_stop_when(YCtx *c, const YNode *n, void *dst)
 
 enum {
     SP_SEED, SP_DURATION, SP_STOP_WHEN, SP_SAMPLE, SP_CLUSTER, SP_DAEMONSETS, SP_TIMING,
-    SP_TIMING_FROM, SP_CONTROL_PLANE, SP_PRIORITY_CLASSES, SP_EVENTS, SP_EXPECT, SP_ROLLOUT_PLANS,
+    SP_TIMING_FROM, SP_CONTROL_PLANE, SP_PRIORITY_CLASSES, SP_EVENTS, SP_EXPECT, SP_VARIANTS,
+    SP_ROLLOUT_PLANS,
     SP__COUNT
 };
 
@@ -719,6 +721,7 @@ static const YField spec_fields[SP__COUNT] = {
     [SP_PRIORITY_CLASSES] = YFIELD_CALLER("priorityClasses", 0),
     [SP_EVENTS] = YFIELD_CALLER("events", 0),
     [SP_EXPECT] = YFIELD_CALLER("expect", 0),
+    [SP_VARIANTS] = YFIELD_CALLER("variants", 0),
     [SP_ROLLOUT_PLANS] = YFIELD_CALLER("rolloutPlans", 0),
 };
 
@@ -752,6 +755,7 @@ static bool parse_spec(Loader *L, const YNode *n)
     Scenario *s = L->s;
     const YNode *f[SP__COUNT];
     if (!ymap_walk(c, n, spec_fields, SP__COUNT, s, 0, f)) return false;
+    if (f[SP_VARIANTS] && !variants_check(L, f[SP_VARIANTS])) return false;
     if (f[SP_PRIORITY_CLASSES] && !parse_priority_classes(L, f[SP_PRIORITY_CLASSES])) return false;
     if (f[SP_TIMING_FROM] && !parse_timing_from(L, f[SP_TIMING_FROM])) return false;
     if (f[SP_TIMING] && !loader_parse_timing(L, f[SP_TIMING], &s->timing, &s->timing)) return false;
@@ -763,7 +767,7 @@ static bool parse_spec(Loader *L, const YNode *n)
     if (f[SP_EVENTS] && !events_parse(L, f[SP_EVENTS])) return false;
     if (f[SP_EXPECT] && !expects_parse(L, f[SP_EXPECT])) return false;
     if (f[SP_ROLLOUT_PLANS] && !plans_parse(L, f[SP_ROLLOUT_PLANS])) return false;
-    return override_check_used(L);
+    return override_check_used(L) && variant_check_used(L);
 }
 
 static bool md_name(YCtx *c, const YNode *n, void *dst)

@@ -272,7 +272,9 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
                         "SuccessfulUpdatePodInPlace", "successfully update pod %s in-place",
                         strtab_str(c->strs, p->name));
     dsctl_pod_revised(c, (PodId){ev->subject}, ds->cur);
-    const Failure *f = &ds->spec->template_.failure;
+    /* the revision's own template, as for a created pod (cluster.c): a later
+     * patchDaemonSet (a partition step) leaves the revision as it was */
+    const Failure *f = &ds->revs.v[p->rev].spec->template_.failure;
     p->will_fail = f->mode != FAILURE_NONE && rng_uniform(c->rng[RS_FAILURE]) < f->probability;
     p->image_pulled = kruise_image_present(c, ds, p->node.i);
     p->restarting = p->phase == POD_RUNNING;

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "daemonsim/mem.h"
+#include "plot_int.h"
 
 extern char **environ;
 
@@ -48,12 +49,8 @@ extern char **environ;
 static const char *const kind_names[] = {
     [PLOT_CONVERGENCE] = "convergence", [PLOT_UNAVAILABLE] = "unavailable",
     [PLOT_TIME_TO_CONVERGE] = "time-to-converge", [PLOT_EXPOSURE] = "exposure",
-    [PLOT_OVERVIEW] = "overview",
+    [PLOT_OVERVIEW] = "overview", [PLOT_TRADEOFF] = "tradeoff", [PLOT_SETTING] = "setting",
 };
-
-/* Colour-blind-safe (Okabe-Ito), then black. */
-static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                      "#CC79A7", "#56B4E9", "#999933", "#000000"};
 
 bool plot_parse_kind(const char *name, PlotKind *out)
 {
@@ -96,69 +93,6 @@ bool plot_gnuplot_found(void)
 
 /* ---- what is drawn --------------------------------------------------------------- */
 
-typedef struct {
-    Store *s;
-    const PlotOptions *opt;
-    Arena a;
-    char *err;
-    size_t errlen;
-    char dir[4096];             /* working directory, with a trailing '/' */
-    bool sweep_mode;
-    StoreSweepRow sweep;
-    StoreSweepPoint *points;    /* of this sweep */
-    size_t npoints;
-    StoreVary *vary;
-    size_t nvary;
-    StoreSweepRun *runs;        /* of this sweep */
-    size_t nruns;
-    const char *ds;             /* the sweep's figure DaemonSet */
-    int64_t *run_ids;           /* run mode: the runs drawn */
-    size_t n_run_ids;
-} Plot;
-
-static int input_error(Plot *P, const char *fmt, ...) DS_PRINTF(2, 3);
-
-static int input_error(Plot *P, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(P->err, P->errlen, fmt, ap);
-    va_end(ap);
-    return PLOT_EINPUT;
-}
-
-static int fail(Plot *P, const char *fmt, ...) DS_PRINTF(2, 3);
-
-static int fail(Plot *P, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(P->err, P->errlen, fmt, ap);
-    va_end(ap);
-    return PLOT_EFAIL;
-}
-
-/* Value index of varied key k at sweep point p: the first key changes
- * slowest (cmd_sweep.c's order). */
-static size_t vary_choice(const Plot *P, int64_t point, size_t k)
-{
-    size_t stride = 1;
-    for (size_t i = k + 1; i < P->nvary; i++) stride *= P->vary[i].nvalues;
-    return ((size_t)point / stride) % P->vary[k].nvalues;
-}
-
-/* "maxUnavailable=5%, maxSurge=0" from key `from` on, or the params JSON. */
-static const char *point_label(Plot *P, const StoreSweepPoint *pt, size_t from)
-{
-    if (P->nvary == 0) return pt->params && strcmp(pt->params, "{}") ? pt->params : "all runs";
-    char buf[512];
-    size_t w = 0;
-    for (size_t k = from; k < P->nvary && w < sizeof buf; k++)
-        w += (size_t)snprintf(buf + w, sizeof buf - w, "%s%s=%s", k > from ? ", " : "",
-                              P->vary[k].key, P->vary[k].values[vary_choice(P, pt->point, k)]);
-    return arena_strdup(&P->a, w ? buf : "all runs");
-}
-
 static int load_sweep(Plot *P)
 {
     StoreSweepRow *sweeps;
@@ -168,8 +102,9 @@ static int load_sweep(Plot *P)
     for (size_t i = 0; i < n; i++)
         if (P->opt->sweep_id ? sweeps[i].id == P->opt->sweep_id : true) sw = &sweeps[i];
     if (!sw) {
-        if (P->opt->sweep_id) return input_error(P, "no sweep with id %" PRId64, P->opt->sweep_id);
-        return input_error(P, "no sweep in this database (use --run ID for single runs)");
+        if (P->opt->sweep_id) return plot_input_error(P, "no sweep with id %" PRId64, P->opt->sweep_id);
+        P->no_sweep = true;
+        return plot_input_error(P, "no sweep in this database (use --run ID for single runs)");
     }
     P->sweep = *sw;
     StoreSweepPoint *all;
@@ -178,17 +113,22 @@ static int load_sweep(Plot *P)
     for (size_t i = 0; i < n; i++)
         if (all[i].sweep_id == sw->id) P->points[P->npoints++] = all[i];
     if (store_sweep_vary(P->s, &P->a, sw->id, &P->vary, &P->nvary) < 0) return PLOT_EDB;
+    P->names = arena_alloc(&P->a, (P->npoints ? P->npoints : 1) * sizeof *P->names);
+    for (size_t i = 0; i < P->npoints; i++)
+        if (store_sweep_point_json(P->s, &P->a, sw->id, P->points[i].point, "$.strategy",
+                                   &P->names[i]) < 0)
+            return PLOT_EDB;
     if (store_list_sweep_runs(P->s, &P->a, sw->id, &P->runs, &P->nruns) < 0) return PLOT_EDB;
-    if (P->nruns == 0) return input_error(P, "sweep %" PRId64 " has no runs", sw->id);
+    if (P->nruns == 0) return plot_input_error(P, "sweep %" PRId64 " has no runs", sw->id);
     P->ds = P->opt->daemonset ? P->opt->daemonset : sw->daemonset;
     if (!P->ds) {
         StoreRollout *ro;
         size_t nro;
         if (store_list_rollouts(P->s, &P->a, P->runs[0].run_id, &ro, &nro) < 0) return PLOT_EDB;
-        if (nro == 0) return input_error(P, "run %" PRId64 " has no rollout", P->runs[0].run_id);
+        if (nro == 0) return plot_input_error(P, "run %" PRId64 " has no rollout", P->runs[0].run_id);
         P->ds = ro[0].daemonset;
     }
-    return PLOT_OK;
+    return plot_figures_load(P);
 }
 
 /* A run's status samples, the start of its figure rollout, and the time
@@ -200,12 +140,12 @@ typedef struct {
     double start;
 } Series;
 
-static int load_series(Plot *P, int64_t run_id, const char *ds, Series *se)
+/* start: the chosen rollout's (NAN: the run has none, and draws nothing). */
+static int load_series(Plot *P, int64_t run_id, const char *ds, double start, Series *se)
 {
-    StoreRunFigures f;
-    if (store_run_figures(P->s, run_id, ds, NULL, 0, &f) < 0) return PLOT_EDB;
-    if (!f.found) return input_error(P, "run %" PRId64 " has no rollout of DaemonSet \"%s\"", run_id, ds);
-    se->start = f.rollout.started;
+    se->start = start;
+    se->n = 0;
+    if (isnan(start)) return PLOT_OK;
     if (store_status_series(P->s, &P->a, run_id, ds, &se->v, &se->n) < 0) return PLOT_EDB;
     se->first_after = 0;
     while (se->first_after < se->n && se->v[se->first_after].t <= se->start) se->first_after++;
@@ -235,39 +175,6 @@ static double series_span(const Series *se)
 
 /* ---- files ------------------------------------------------------------------------ */
 
-static FILE *open_in_dir(Plot *P, const char *name)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s%s", P->dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) fail(P, "%s: %s", path, strerror(errno));
-    return f;
-}
-
-static int close_checked(Plot *P, FILE *f, const char *name)
-{
-    if (ferror(f) | (fclose(f) != 0)) return fail(P, "%s%s: write error", P->dir, name);
-    return PLOT_OK;
-}
-
-/* A gnuplot string: double quotes, with \ and " escaped; control bytes
- * (which no legend needs) become '?'. A tic label is also a format for
- * its position, so there % is doubled ("25%" would be a bad format). */
-static void gp_str_as(FILE *f, const char *s, bool tic)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c == '%' && tic) fputs("%%", f);
-        else if (c < 0x20 || c == 0x7f) fputc('?', f);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static void gp_str(FILE *f, const char *s) { gp_str_as(f, s, false); }
-
 /* ---- the time charts ---------------------------------------------------------------- */
 
 typedef struct {
@@ -285,7 +192,7 @@ static int write_sweep_lines(Plot *P, bool unavailable, DataLines *out, size_t *
     int rc = PLOT_OK;
     double span = 0;
     for (size_t i = 0; i < P->nruns && rc == PLOT_OK; i++) {
-        rc = load_series(P, P->runs[i].run_id, P->ds, &se[i]);
+        rc = load_series(P, P->runs[i].run_id, P->ds, P->run_start[i], &se[i]);
         span = fmax(span, series_span(&se[i]));
     }
     if (rc != PLOT_OK) goto out;
@@ -299,28 +206,30 @@ static int write_sweep_lines(Plot *P, bool unavailable, DataLines *out, size_t *
         while (lo < P->nruns && P->runs[lo].point != pt->point) lo++;
         size_t hi = lo;
         while (hi < P->nruns && P->runs[hi].point == pt->point) hi++;
-        if (hi == lo) continue;
+        if (hi == lo || P->figs[p].n == 0) continue;
         *runs_per_point = (size_t)DS_MAX(*runs_per_point, hi - lo);
         /* the legend also says how long the rollout took: lines that lie
          * on top of each other are told apart by it */
         char title[640];
-        const char *label = point_label(P, pt, 0);
-        if (!isnan(pt->converge.mean) && pt->n_converged == pt->n)
-            snprintf(title, sizeof title, "%s: %.1f min", label, pt->converge.mean / 60);
-        else if (!isnan(pt->converge.mean))
+        const char *label = plot_point_label(P, pt, 0);
+        const PlotFigures *fg = &P->figs[p];
+        if (!isnan(fg->converge.mean) && fg->n_converged == fg->n)
+            snprintf(title, sizeof title, "%s: %.1f min", label, fg->converge.mean / 60);
+        else if (!isnan(fg->converge.mean))
             snprintf(title, sizeof title, "%s: %.1f min (%" PRId64 " of %" PRId64 " converged)", label,
-                     pt->converge.mean / 60, pt->n_converged, pt->n);
+                     fg->converge.mean / 60, fg->n_converged, fg->n);
         else
             snprintf(title, sizeof title, "%s: did not converge", label);
         DataLine dl = {.title = arena_strdup(&P->a, title), .band = true};
         snprintf(dl.file, sizeof dl.file, "point-%" PRId64 ".dat", pt->point);
-        FILE *f = open_in_dir(P, dl.file);
+        FILE *f = plot_open(P, dl.file);
         if (!f) {
             rc = PLOT_EFAIL;
             break;
         }
-        fprintf(f, "# %s, %zu runs: minutes since the rollout began, mean, min, max of %s\n",
-                label, hi - lo, unavailable ? "unavailable pods" : "updated and available pods");
+        fprintf(f, "# %s, %" PRId64 " runs: minutes since %s began, mean, min, max of %s\n",
+                label, P->figs[p].n, P->rollout_words,
+                unavailable ? "unavailable pods" : "updated and available pods");
         for (size_t i = lo; i < hi; i++) cursor[i] = 0;
         for (int g = 0; g <= PLOT_GRID; g++) {
             double x = span * g / PLOT_GRID, sum = 0, mn = INFINITY, mx = -INFINITY;
@@ -335,7 +244,7 @@ static int write_sweep_lines(Plot *P, bool unavailable, DataLines *out, size_t *
             }
             if (n) fprintf(f, "%.6g %.6g %.6g %.6g\n", x / 60, sum / (double)n, mn, mx);
         }
-        rc = close_checked(P, f, dl.file);
+        rc = plot_close(P, f, dl.file);
         VEC_PUSH(*out, dl);
     }
     free(cursor);
@@ -352,17 +261,19 @@ static int write_run_lines(Plot *P, bool unavailable, DataLines *out)
         StoreRunRow run;
         bool found;
         if (store_get_run(P->s, &P->a, id, &run, &found) < 0) return PLOT_EDB;
-        if (!found) return input_error(P, "no run with id %" PRId64, id);
+        if (!found) return plot_input_error(P, "no run with id %" PRId64, id);
         const char *ds = P->opt->daemonset;
         if (!ds) {
             StoreRollout *ro;
             size_t nro;
             if (store_list_rollouts(P->s, &P->a, id, &ro, &nro) < 0) return PLOT_EDB;
-            if (nro == 0) return input_error(P, "run %" PRId64 " has no rollout", id);
+            if (nro == 0) return plot_input_error(P, "run %" PRId64 " has no rollout", id);
             ds = ro[0].daemonset;
         }
         Series se;
-        int rc = load_series(P, id, ds, &se);
+        double start;
+        int rc = plot_run_start(P, id, ds, &start);
+        if (rc == PLOT_OK) rc = load_series(P, id, ds, start, &se);
         if (rc != PLOT_OK) return rc;
         DataLine dl = {.band = false};
         char title[512];
@@ -370,7 +281,7 @@ static int write_run_lines(Plot *P, bool unavailable, DataLines *out)
                  run.params && strcmp(run.params, "{}") ? run.params : "");
         dl.title = arena_strdup(&P->a, title);
         snprintf(dl.file, sizeof dl.file, "run-%" PRId64 ".dat", id);
-        FILE *f = open_in_dir(P, dl.file);
+        FILE *f = plot_open(P, dl.file);
         if (!f) return PLOT_EFAIL;
         fprintf(f, "# run %" PRId64 ", %s: minutes since the rollout began, %s\n", id, ds,
                 unavailable ? "unavailable pods" : "updated and available pods");
@@ -379,7 +290,7 @@ static int write_run_lines(Plot *P, bool unavailable, DataLines *out)
         if (se.n) fprintf(f, "0 %.6g\n", series_at(&se, &cursor, 0, unavailable));
         for (size_t k = se.first_after; k < se.n && se.v[k].t - se.start <= limit; k++)
             fprintf(f, "%.6g %.6g\n", (se.v[k].t - se.start) / 60, sample_value(&se.v[k], unavailable));
-        rc = close_checked(P, f, dl.file);
+        rc = plot_close(P, f, dl.file);
         if (rc != PLOT_OK) return rc;
         VEC_PUSH(*out, dl);
     }
@@ -392,30 +303,31 @@ static int script_time_chart(Plot *P, FILE *gp, bool unavailable)
     size_t per_point = 0;
     int rc = P->sweep_mode ? write_sweep_lines(P, unavailable, &lines, &per_point)
                            : write_run_lines(P, unavailable, &lines);
-    if (rc == PLOT_OK && lines.n == 0) rc = input_error(P, "no runs to draw");
+    if (rc == PLOT_OK && lines.n == 0) rc = plot_input_error(P, "no runs to draw");
     if (rc != PLOT_OK) {
         VEC_FREE(lines);
         return rc;
     }
     char title[1024];
     const char *what = unavailable ? "unavailable pods" : "pods updated and available";
+    const char *which = P->rollout_words ? P->rollout_words : "the last rollout";
     if (P->sweep_mode)
         snprintf(title, sizeof title,
-                 "%s: %s of %s during its rollout\\nsweep %" PRId64
-                 ", mean of %zu runs per point, band from the lowest to the highest run",
-                 P->sweep.scenario ? P->sweep.scenario : "", what, P->ds, P->sweep.id, per_point);
+                 "%s: %s of %s from the start of %s\\nsweep %" PRId64
+                 " (%s), mean of %zu runs per point, band from the lowest to the highest run",
+                 P->sweep.scenario ? P->sweep.scenario : "", what, P->ds, which, P->sweep.id,
+                 plot_varied_words(P), per_point);
     else
-        snprintf(title, sizeof title, "%s during the last rollout", what);
-    if (P->sweep_mode) fputs("set key title \"mean time to converge\"\n", gp);
-    /* the title carries a \n for gnuplot: written raw, not through gp_str */
-    fputs("set title \"", gp);
-    for (const char *c = title; *c; c++) {
-        if (*c == '"') fputs("\\\"", gp);
-        else if ((unsigned char)*c < 0x20) fputc('?', gp);
-        else fputc(*c, gp);
-    }
-    fputs("\"\n", gp);
-    fprintf(gp, "set xlabel \"minutes since the rollout began\"\n"
+        snprintf(title, sizeof title, "%s from the start of %s", what, which);
+    if (P->sweep_mode)
+        fprintf(gp, "set key title \"mean time to converge%s\"\n",
+                P->opt->rollout.kind == PLOT_ROLLOUT_LAST ? "" : " (again)");
+    plot_gp_title(gp, title);
+    char xlabel[256];
+    snprintf(xlabel, sizeof xlabel, "minutes since %s began", which);
+    fputs("set xlabel ", gp);
+    plot_gp_str(gp, xlabel);
+    fprintf(gp, "\n"
                 "set ylabel \"%s\"\n"
                 "set yrange [0:*]\nset xrange [0:*]\nset grid\n"
                 "set key %s box opaque\n"
@@ -426,7 +338,7 @@ static int script_time_chart(Plot *P, FILE *gp, bool unavailable)
     fputs("plot ", gp);
     for (size_t i = 0; i < lines.n; i++) {
         const DataLine *dl = &lines.v[i];
-        const char *color = palette[i % DS_ARRAY_LEN(palette)];
+        const char *color = plot_colour(i);
         if (i) fputs(", \\\n     ", gp);
         if (dl->band)
             fprintf(gp, "dir.'%s' using 1:3:4 with filledcurves lc rgb '%s' notitle, \\\n     ",
@@ -434,7 +346,7 @@ static int script_time_chart(Plot *P, FILE *gp, bool unavailable)
         /* dash types too: identical curves still show as interleaved dashes */
         fprintf(gp, "dir.'%s' using 1:2 with %s lw 2 dt %zu lc rgb '%s' title ", dl->file,
                 dl->band ? "lines" : "steps", i % 5 + 1, color);
-        gp_str(gp, dl->title);
+        plot_gp_str(gp, dl->title);
     }
     fputc('\n', gp);
     VEC_FREE(lines);
@@ -446,12 +358,12 @@ static int script_time_chart(Plot *P, FILE *gp, bool unavailable)
 static int script_point_chart(Plot *P, FILE *gp, bool exposure)
 {
     if (!P->sweep_mode)
-        return input_error(P, "--kind %s draws a sweep; --run is for the time charts",
+        return plot_input_error(P, "--kind %s draws a sweep; --run is for the time charts",
                            exposure ? "exposure" : "time-to-converge");
     bool any_exposure = false;
     for (size_t p = 0; p < P->npoints; p++) any_exposure |= P->points[p].has_exposure;
     if (exposure && !any_exposure)
-        return input_error(P, "sweep %" PRId64 " has no exposure figures (its scenario has no "
+        return plot_input_error(P, "sweep %" PRId64 " has no exposure figures (its scenario has no "
                               "updateDaemonSet with failure:)", P->sweep.id);
     size_t nx = P->nvary ? P->vary[0].nvalues : P->npoints;
     size_t ns = 1;
@@ -465,36 +377,37 @@ static int script_point_chart(Plot *P, FILE *gp, bool exposure)
     int rc = PLOT_OK;
     for (size_t p = 0; p < P->npoints && rc == PLOT_OK; p++) {
         const StoreSweepPoint *pt = &P->points[p];
-        size_t xi = P->nvary ? vary_choice(P, pt->point, 0) : p;
+        size_t xi = P->nvary ? plot_vary_choice(P, pt->point, 0) : p;
         size_t si = 0;
-        for (size_t k = 1; k < P->nvary; k++) si = si * P->vary[k].nvalues + vary_choice(P, pt->point, k);
+        for (size_t k = 1; k < P->nvary; k++) si = si * P->vary[k].nvalues + plot_vary_choice(P, pt->point, k);
         if (!series[si]) {
             char name[64];
             snprintf(name, sizeof name, "series-%zu.dat", si);
-            if (!(series[si] = open_in_dir(P, name))) {
+            if (!(series[si] = plot_open(P, name))) {
                 rc = PLOT_EFAIL;
                 break;
             }
-            stitle[si] = ns > 1 ? point_label(P, pt, 1) : NULL;
+            stitle[si] = ns > 1 ? plot_point_label(P, pt, 1) : NULL;
             fprintf(series[si], "# %s: x position, mean, 95%% CI half-width, runs counted, runs\n",
                     stitle[si] ? stitle[si] : "every point");
         }
         double x = (double)xi + ((double)si - (double)(ns - 1) / 2) * step;
-        const StoreSummary *m = exposure ? &pt->exposure : &pt->converge;
+        const PlotFigures *fg = &P->figs[p];
+        const PlotStat *m = exposure ? &fg->exposure : &fg->converge;
         double scale = exposure ? 1 : 1.0 / 60;
-        int64_t counted = exposure ? pt->n : pt->n_converged;
+        int64_t counted = exposure ? pt->n : fg->n_converged, runs = exposure ? pt->n : fg->n;
         if (!isnan(m->mean)) {
             fprintf(series[si], "%.6g %.6g %.6g %" PRId64 " %" PRId64 "\n", x, m->mean * scale,
-                    isnan(m->ci95) ? 0 : m->ci95 * scale, counted, pt->n);
+                    isnan(m->ci95) ? 0 : m->ci95 * scale, counted, runs);
             srows[si]++;
         }
-        if (!exposure && pt->n_converged < pt->n) {
+        if (!exposure && fg->n > 0 && fg->n_converged < fg->n) {
             char text[128];
-            if (pt->n_converged == 0)
-                snprintf(text, sizeof text, "none of %" PRId64 " converged", pt->n);
+            if (fg->n_converged == 0)
+                snprintf(text, sizeof text, "none of %" PRId64 " converged", fg->n);
             else
                 snprintf(text, sizeof text, "%" PRId64 "/%" PRId64 " did not converge",
-                         pt->n - pt->n_converged, pt->n);
+                         fg->n - fg->n_converged, fg->n);
             char line[256];
             int len = snprintf(line, sizeof line, "%.6g %.6g \"%s\"\n", x,
                                isnan(m->mean) ? 0 : m->mean * scale, text);
@@ -504,20 +417,20 @@ static int script_point_chart(Plot *P, FILE *gp, bool exposure)
     for (size_t i = 0; i < ns; i++) {
         char name[64];
         snprintf(name, sizeof name, "series-%zu.dat", i);
-        if (series[i] && close_checked(P, series[i], name) != PLOT_OK) rc = PLOT_EFAIL;
+        if (series[i] && plot_close(P, series[i], name) != PLOT_OK) rc = PLOT_EFAIL;
     }
     if (rc == PLOT_OK && labels.n) {
-        FILE *f = open_in_dir(P, "labels.dat");
+        FILE *f = plot_open(P, "labels.dat");
         if (!f) rc = PLOT_EFAIL;
         else {
             fputs("# x, y, runs that did not converge\n", f);
             fwrite(labels.v, 1, labels.n, f);
-            rc = close_checked(P, f, "labels.dat");
+            rc = plot_close(P, f, "labels.dat");
         }
     }
     size_t drawn = 0;
     for (size_t i = 0; i < ns; i++) drawn += srows[i] > 0;
-    if (rc == PLOT_OK && drawn == 0 && labels.n == 0) rc = input_error(P, "sweep %" PRId64 " has nothing to draw", P->sweep.id);
+    if (rc == PLOT_OK && drawn == 0 && labels.n == 0) rc = plot_input_error(P, "sweep %" PRId64 " has nothing to draw", P->sweep.id);
     if (rc != PLOT_OK) goto out;
 
     const char *xkey = P->nvary ? P->vary[0].key : "point";
@@ -526,29 +439,25 @@ static int script_point_chart(Plot *P, FILE *gp, bool exposure)
     if (exposure)
         snprintf(title, sizeof title,
                  "%s: nodes that got a pod of the failing revision of %s\\nsweep %" PRId64
-                 ", mean and 95%% confidence interval of %" PRId64 " runs per point",
-                 P->sweep.scenario ? P->sweep.scenario : "", P->ds, P->sweep.id, seeds);
+                 " (%s), mean and 95%% confidence interval of %" PRId64 " runs per point",
+                 P->sweep.scenario ? P->sweep.scenario : "", P->ds, P->sweep.id,
+                 plot_varied_words(P), seeds);
     else
         snprintf(title, sizeof title,
-                 "%s: time for the %s rollout to converge\\nsweep %" PRId64
-                 ", mean and 95%% confidence interval over the runs that converged (%" PRId64
+                 "%s: time for %s of %s to converge (again)\\nsweep %" PRId64
+                 " (%s), mean and 95%% confidence interval over the runs that converged (%" PRId64
                  " runs per point)",
-                 P->sweep.scenario ? P->sweep.scenario : "", P->ds, P->sweep.id, seeds);
-    fputs("set title \"", gp);
-    for (const char *c = title; *c; c++) {
-        if (*c == '"') fputs("\\\"", gp);
-        else if ((unsigned char)*c < 0x20) fputc('?', gp);
-        else fputc(*c, gp);
-    }
-    fputs("\"\n", gp);
+                 P->sweep.scenario ? P->sweep.scenario : "", P->rollout_words, P->ds, P->sweep.id,
+                 plot_varied_words(P), seeds);
+    plot_gp_title(gp, title);
     fputs("set xlabel ", gp);
-    gp_str(gp, xkey);
+    plot_gp_str(gp, xkey);
     fprintf(gp, "\nset ylabel \"%s\"\n", exposure ? "nodes exposed to the failing revision"
                                                   : "minutes to converge");
     fputs("set xtics (", gp);
     for (size_t i = 0; i < nx; i++) {
         if (i) fputs(", ", gp);
-        gp_str_as(gp, P->nvary ? P->vary[0].values[i] : point_label(P, &P->points[i], 0), true);
+        plot_gp_tic(gp, P->nvary ? plot_value_tic(P, 0, i) : plot_point_label(P, &P->points[i], 0));
         fprintf(gp, " %zu", i);
     }
     fprintf(gp, ")\nset xrange [-0.5:%.1f]\nset yrange [0:*]\nset grid ytics\n", (double)nx - 0.5);
@@ -559,8 +468,8 @@ static int script_point_chart(Plot *P, FILE *gp, bool exposure)
         if (!srows[i]) continue;
         if (shown++) fputs(", \\\n     ", gp);
         fprintf(gp, "dir.'series-%zu.dat' using 1:2:3 with yerrorlines lw 2 pt 7 ps 1.2 lc rgb '%s' title ",
-                i, palette[i % DS_ARRAY_LEN(palette)]);
-        gp_str(gp, stitle[i] ? stitle[i] : (exposure ? "mean +- 95% CI" : "mean of converged runs +- 95% CI"));
+                i, plot_colour(i));
+        plot_gp_str(gp, stitle[i] ? stitle[i] : (exposure ? "mean +- 95% CI" : "mean of converged runs +- 95% CI"));
     }
     if (labels.n) {
         if (shown++) fputs(", \\\n     ", gp);
@@ -580,7 +489,7 @@ out:
 static int run_gnuplot(Plot *P, const char *script)
 {
     int pfd[2];
-    if (pipe(pfd) != 0) return fail(P, "pipe: %s", strerror(errno));
+    if (pipe(pfd) != 0) return plot_fail(P, "pipe: %s", strerror(errno));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     /* stdin from /dev/null: gnuplot pages some output and would wait */
@@ -600,7 +509,7 @@ static int run_gnuplot(Plot *P, const char *script)
     if (rc != 0) {
         close(pfd[0]);
         if (rc == ENOENT) return PLOT_ENOGNUPLOT;
-        return fail(P, "cannot run gnuplot: %s", strerror(rc));
+        return plot_fail(P, "cannot run gnuplot: %s", strerror(rc));
     }
     char msg[2048];
     size_t got = 0;
@@ -622,24 +531,24 @@ static int run_gnuplot(Plot *P, const char *script)
     /* a spawn that found no program: posix_spawnp reports it as exit 127 */
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && got == 0) return PLOT_ENOGNUPLOT;
     while (got > 0 && (msg[got - 1] == '\n' || msg[got - 1] == ' ')) msg[--got] = '\0';
-    return fail(P, "gnuplot failed%s%s", got ? ":\n" : "", msg);
+    return plot_fail(P, "gnuplot failed%s%s", got ? ":\n" : "", msg);
 }
 
 static int copy_file(Plot *P, const char *from, const char *to)
 {
     FILE *in = fopen(from, "rb");
-    if (!in) return fail(P, "%s: %s", from, strerror(errno));
+    if (!in) return plot_fail(P, "%s: %s", from, strerror(errno));
     FILE *out = fopen(to, "wb");
     if (!out) {
         fclose(in);
-        return fail(P, "%s: %s", to, strerror(errno));
+        return plot_fail(P, "%s: %s", to, strerror(errno));
     }
     char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
     bool bad = ferror(in) || ferror(out);
     fclose(in);
-    if ((fclose(out) != 0) | bad) return fail(P, "%s: write error", to);
+    if ((fclose(out) != 0) | bad) return plot_fail(P, "%s: write error", to);
     return PLOT_OK;
 }
 
@@ -667,7 +576,7 @@ static int make_dir(Plot *P)
 {
     if (P->opt->keep_dir) {
         if (mkdir(P->opt->keep_dir, 0777) != 0 && errno != EEXIST)
-            return fail(P, "%s: %s", P->opt->keep_dir, strerror(errno));
+            return plot_fail(P, "%s: %s", P->opt->keep_dir, strerror(errno));
         /* a chart drawn here before must not leave stray series behind */
         clean_dir(P->opt->keep_dir, false);
         snprintf(P->dir, sizeof P->dir, "%s/", P->opt->keep_dir);
@@ -675,7 +584,7 @@ static int make_dir(Plot *P)
     }
     const char *tmp = getenv("TMPDIR");
     snprintf(P->dir, sizeof P->dir, "%s/daemonsim-plot-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(P->dir)) return fail(P, "%s: %s", P->dir, strerror(errno));
+    if (!mkdtemp(P->dir)) return plot_fail(P, "%s: %s", P->dir, strerror(errno));
     strcat(P->dir, "/");
     return PLOT_OK;
 }
@@ -694,14 +603,14 @@ int plot_write(Store *s, const PlotOptions *opt, char *err, size_t errlen)
     if (P.sweep_mode) {
         rc = load_sweep(&P);
         /* with no sweep in the file, the time charts draw every run */
-        if (rc == PLOT_EINPUT && !opt->sweep_id &&
+        if (rc == PLOT_EINPUT && P.no_sweep &&
             (opt->kind == PLOT_CONVERGENCE || opt->kind == PLOT_UNAVAILABLE)) {
             StoreRunRow *runs;
             size_t n;
             if (store_list_runs(s, &P.a, &runs, &n) < 0) {
                 rc = PLOT_EDB;
             } else if (n == 0) {
-                rc = input_error(&P, "no runs in this database");
+                rc = plot_input_error(&P, "no runs in this database");
             } else {
                 P.sweep_mode = false;
                 P.run_ids = arena_alloc(&P.a, n * sizeof *P.run_ids);
@@ -717,13 +626,13 @@ int plot_write(Store *s, const PlotOptions *opt, char *err, size_t errlen)
     if (rc != PLOT_OK) goto out;
     if ((rc = make_dir(&P)) != PLOT_OK) goto out;
 
-    FILE *gp = open_in_dir(&P, "plot.gp");
+    FILE *gp = plot_open(&P, "plot.gp");
     if (!gp) {
         rc = PLOT_EFAIL;
         goto cleanup;
     }
-    bool overview = opt->kind == PLOT_OVERVIEW;
-    int width = 1100, height = overview ? 1300 : 650;
+    bool tall = opt->kind == PLOT_OVERVIEW || opt->kind == PLOT_SETTING;
+    int width = 1100, height = tall ? 1300 : opt->kind == PLOT_TRADEOFF ? 800 : 650;
     fprintf(gp, "# daemonsim plot --kind %s. Data files sit next to this script;\n"
                 "# `gnuplot plot.gp` draws chart.%s here again.\n",
             kind_names[opt->kind], ext);
@@ -741,9 +650,11 @@ int plot_write(Store *s, const PlotOptions *opt, char *err, size_t errlen)
     case PLOT_UNAVAILABLE: rc = script_time_chart(&P, gp, true); break;
     case PLOT_TIME_TO_CONVERGE: rc = script_point_chart(&P, gp, false); break;
     case PLOT_EXPOSURE: rc = script_point_chart(&P, gp, true); break;
+    case PLOT_TRADEOFF: rc = plot_script_tradeoff(&P, gp); break;
+    case PLOT_SETTING: rc = plot_script_setting(&P, gp); break;
     case PLOT_OVERVIEW:
         if (!P.sweep_mode) {
-            rc = input_error(&P, "--kind overview draws a sweep; --run is for the time charts");
+            rc = plot_input_error(&P, "--kind overview draws a sweep; --run is for the time charts");
             break;
         }
         fputs("set multiplot layout 2,1\n", gp);
@@ -757,7 +668,7 @@ int plot_write(Store *s, const PlotOptions *opt, char *err, size_t errlen)
         break;
     }
     fputs("unset output\n", gp);
-    if (close_checked(&P, gp, "plot.gp") != PLOT_OK && rc == PLOT_OK) rc = PLOT_EFAIL;
+    if (plot_close(&P, gp, "plot.gp") != PLOT_OK && rc == PLOT_OK) rc = PLOT_EFAIL;
     if (rc != PLOT_OK) goto cleanup;
 
     char script[4200], chart[4200];
@@ -766,11 +677,11 @@ int plot_write(Store *s, const PlotOptions *opt, char *err, size_t errlen)
     rc = run_gnuplot(&P, script);
     if (rc == PLOT_OK) {
         struct stat sb;
-        if (stat(chart, &sb) != 0 || sb.st_size == 0) rc = fail(&P, "gnuplot wrote no picture");
+        if (stat(chart, &sb) != 0 || sb.st_size == 0) rc = plot_fail(&P, "gnuplot wrote no picture");
         else if (opt->keep_dir) rc = copy_file(&P, chart, opt->output);
         else if (rename(chart, opt->output) != 0)
             rc = errno == EXDEV ? copy_file(&P, chart, opt->output)
-                                : fail(&P, "%s: %s", opt->output, strerror(errno));
+                                : plot_fail(&P, "%s: %s", opt->output, strerror(errno));
     }
 cleanup:
     if (!opt->keep_dir) {
@@ -786,18 +697,18 @@ out:
 
 static int write_cdf_data(Plot *P, const PlotCdf *c)
 {
-    FILE *f = open_in_dir(P, "empirical.dat");
+    FILE *f = plot_open(P, "empirical.dat");
     if (!f) return PLOT_EFAIL;
     fputs("# observation share_at_or_below\n", f);
     for (size_t i = 0; i < c->n; i++) fprintf(f, "%.9g %.9g\n", c->x[i], c->empirical[i]);
-    int rc = close_checked(P, f, "empirical.dat");
+    int rc = plot_close(P, f, "empirical.dat");
     if (rc != PLOT_OK) return rc;
-    f = open_in_dir(P, "fitted.dat");
+    f = plot_open(P, "fitted.dat");
     if (!f) return PLOT_EFAIL;
     fputs("# seconds fitted_cdf predicted_recorded_cdf\n", f);
     for (size_t i = 0; i < c->ngrid; i++)
         fprintf(f, "%.9g %.9g %.9g\n", c->grid[i], c->fitted[i], c->predicted[i]);
-    return close_checked(P, f, "fitted.dat");
+    return plot_close(P, f, "fitted.dat");
 }
 
 int plot_write_cdf(const PlotCdf *c, const char *output, char *err, size_t errlen)
@@ -813,7 +724,7 @@ int plot_write_cdf(const PlotCdf *c, const char *output, char *err, size_t errle
     int rc = make_dir(&P);
     if (rc != PLOT_OK) return rc;
     rc = write_cdf_data(&P, c);
-    FILE *gp = rc == PLOT_OK ? open_in_dir(&P, "plot.gp") : NULL;
+    FILE *gp = rc == PLOT_OK ? plot_open(&P, "plot.gp") : NULL;
     if (gp) {
         fputs("dir = (exists(\"ARG0\") && strlen(ARG0) > 7) ? ARG0[1:strlen(ARG0)-7] : ''\n", gp);
         if (!strcmp(ext, "png"))
@@ -822,16 +733,16 @@ int plot_write_cdf(const PlotCdf *c, const char *output, char *err, size_t errle
             fputs("set terminal svg size 900,560 dynamic noenhanced font 'sans,11' "
                   "background rgb 'white'\n", gp);
         fprintf(gp, "set output dir.'chart.%s'\nset title ", ext);
-        gp_str(gp, c->title);
+        plot_gp_str(gp, c->title);
         fputs("\nset xlabel 'seconds'\nset ylabel 'share of observations at or below'\n"
               "set yrange [0:1.02]\nset xrange [0:*]\nset grid\nset key right bottom\n", gp);
         fprintf(gp, "plot dir.'empirical.dat' using 1:2 with steps lw 2 lc rgb '%s' title 'observed', \\\n"
                     "     dir.'fitted.dat' using 1:2 with lines lw 2 lc rgb '%s' title ",
-                palette[0], palette[1]);
-        gp_str(gp, c->fitted_label);
+                plot_colour(0), plot_colour(1));
+        plot_gp_str(gp, c->fitted_label);
         fprintf(gp, ", \\\n     dir.'fitted.dat' using 1:3 with lines lw 1 dt 2 lc rgb '%s' "
-                    "title 'fit, as the timestamps record it'\nunset output\n", palette[2]);
-        rc = close_checked(&P, gp, "plot.gp");
+                    "title 'fit, as the timestamps record it'\nunset output\n", plot_colour(2));
+        rc = plot_close(&P, gp, "plot.gp");
     } else if (rc == PLOT_OK) {
         rc = PLOT_EFAIL;
     }
@@ -842,9 +753,9 @@ int plot_write_cdf(const PlotCdf *c, const char *output, char *err, size_t errle
         rc = run_gnuplot(&P, script);
         struct stat sb;
         if (rc == PLOT_OK && (stat(chart, &sb) != 0 || sb.st_size == 0))
-            rc = fail(&P, "gnuplot wrote no picture");
+            rc = plot_fail(&P, "gnuplot wrote no picture");
         if (rc == PLOT_OK && rename(chart, output) != 0)
-            rc = errno == EXDEV ? copy_file(&P, chart, output) : fail(&P, "%s: %s", output, strerror(errno));
+            rc = errno == EXDEV ? copy_file(&P, chart, output) : plot_fail(&P, "%s: %s", output, strerror(errno));
     }
     P.dir[strlen(P.dir) - 1] = '\0';
     clean_dir(P.dir, true);

@@ -74,6 +74,7 @@ enum {
     ST_K8S_EVENTS_UNTIL,
     ST_STATUS_AT,
     ST_LAST_RUN,
+    ST_SWEEP_ROLLOUTS,
     ST_FIXED_COUNT,
     ST_INSERT_1 = ST_FIXED_COUNT,               /* + table */
     ST_INSERT_N = ST_INSERT_1 + TAB_COUNT,      /* + table */

@@ -206,6 +206,30 @@ int store_list_sweep_runs(Store *s, Arena *a, int64_t sweep_id, StoreSweepRun **
     return list_rows(s, st, a, sizeof **rows, read_sweep_run, rows, n);
 }
 
+static void read_sweep_rollout(sqlite3_stmt *st, Arena *a, void *row)
+{
+    (void)a;
+    StoreSweepRollout *r = row;
+    r->point = sqlite3_column_int64(st, 0);
+    r->run_id = sqlite3_column_int64(st, 1);
+    r->rollout.revision = sqlite3_column_int64(st, 2);
+    r->rollout.started = sqlite3_column_double(st, 3);
+    r->rollout.completed =
+        sqlite3_column_type(st, 4) == SQLITE_NULL ? -1.0 : sqlite3_column_double(st, 4);
+    r->rollout.max_unavailable = sqlite3_column_int64(st, 5);
+    r->rollout.unavailable_pod_seconds = sqlite3_column_double(st, 6);
+}
+
+int store_sweep_rollouts(Store *s, Arena *a, int64_t sweep_id, const char *daemonset,
+                         StoreSweepRollout **rows, size_t *n)
+{
+    sqlite3_stmt *st = list_stmt(s, ST_SWEEP_ROLLOUTS, rows, n);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, sweep_id);
+    sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
+    return list_rows(s, st, a, sizeof **rows, read_sweep_rollout, rows, n);
+}
+
 /* One (key, value) row of a sweep's --vary lists. */
 typedef struct {
     const char *key, *value;

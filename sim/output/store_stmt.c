@@ -123,6 +123,13 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
                             "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
     [ST_NODE_EVENTS_UNTIL] = "SELECT t, node, kind, detail FROM node_event "
                              "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
+    /* every rollout of one DaemonSet in a sweep's runs, in one pass (the
+     * rollout table has no index: a query per run would scan it per run) */
+    [ST_SWEEP_ROLLOUTS] = "SELECT sr.point, r.run_id, r.revision, r.started, r.completed, "
+                          "r.max_unavailable, r.unavailable_pod_seconds "
+                          "FROM sweep_run AS sr JOIN rollout AS r ON r.run_id = sr.run_id "
+                          "WHERE sr.sweep_id = ?1 AND r.daemonset = ?2 "
+                          "ORDER BY sr.point, r.run_id, r.started, r.rowid",
     [ST_K8S_EVENTS_UNTIL] = "SELECT t, kind, name, type, reason, message FROM k8s_event "
                             "WHERE run_id = ?1 AND t <= ?2 ORDER BY rowid",
     /* each DaemonSet's last sample at or before ?2, and its first sample */
@@ -132,8 +139,10 @@ static const char *const store_fixed_sql[ST_FIXED_COUNT] = {
                      "WHERE run_id = ?1 AND rowid = (SELECT max(rowid) FROM ds_status WHERE "
                      "run_id = ?1 AND daemonset = d.daemonset AND t <= ?2) ORDER BY d.daemonset",
     [ST_LAST_RUN] = "SELECT max(id) FROM run",
+    /* a node ran the bad release when a pod of it was created there, or a
+     * pod there was patched to it in place (an Advanced DaemonSet) */
     [ST_EXPOSURE] = "SELECT count(DISTINCT node) FROM pod_event WHERE run_id = ?1 AND "
-                    "daemonset = ?2 AND phase = ?4 AND node IS NOT NULL AND "
+                    "daemonset = ?2 AND phase IN (?4, ?5) AND node IS NOT NULL AND "
                     "revision IN (SELECT value FROM json_each(?3))",
 };
 

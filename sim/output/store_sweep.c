@@ -179,6 +179,7 @@ static int run_exposure(Store *s, int64_t run_id, const char *daemonset, const i
     sqlite3_bind_text(st, 2, daemonset, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, revs, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, pod_event_name(PE_CREATED), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, pod_event_name(PE_IN_PLACE_UPDATE), -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *exposed = sqlite3_column_int64(st, 0);
     else store_set_db_error(s);
@@ -343,6 +344,18 @@ int store_sweep_reopen(Store *s, int64_t sweep_id)
     return 0;
 }
 
+/* Steps a prepared one-value query, copies its text (NULL: none) and
+ * finalizes it. */
+static int one_text(Store *s, Arena *a, sqlite3_stmt *st, const char **out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        *out = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) store_set_db_error(s);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 int store_sweep_json(Store *s, Arena *a, int64_t sweep_id, const char *path, bool drop,
                      const char **out)
 {
@@ -356,10 +369,22 @@ int store_sweep_json(Store *s, Arena *a, int64_t sweep_id, const char *path, boo
     }
     sqlite3_bind_int64(st, 1, sweep_id);
     sqlite3_bind_text(st, 2, path, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
-        *out = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) store_set_db_error(s);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+    return one_text(s, a, st, out);
+}
+
+int store_sweep_point_json(Store *s, Arena *a, int64_t sweep_id, int64_t point, const char *path,
+                           const char **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st;
+    const char *sql = "SELECT json_extract(params, ?3) FROM sweep_point "
+                      "WHERE sweep_id = ?1 AND point = ?2";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        store_set_db_error(s);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, sweep_id);
+    sqlite3_bind_int64(st, 2, point);
+    sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
+    return one_text(s, a, st, out);
 }

@@ -55,8 +55,10 @@ static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
     const DaemonSet *ds = &r->c.dsets.v[p->ds.i];
     bool created = what == PE_CREATED;
     if (created) expect_check_pod_created(r, p);
+    /* a summary keeps what the exposure counts: a pod that starts running a
+     * revision, created or patched in place; a status record no pod rows */
     if (!r->store || r->opt->record == RECORD_STATUS ||
-        (r->opt->record == RECORD_SUMMARY && !created))
+        (r->opt->record == RECORD_SUMMARY && !created && what != PE_IN_PLACE_UPDATE))
         return;
     store_check(r, store_pod_event(r->store, sim_to_seconds(t), sym(r, ds->name), sym(r, p->name),
                                    sym(r, r->c.nodes.v[p->node.i].name),

@@ -17,6 +17,8 @@
 #include "daemonsim/rng.h"
 #include "daemonsim/sweep.h"
 
+bool sweep_key_is_strategy(const char *key) { return !strcmp(key, "strategy"); }
+
 void sweep_vary_free(SweepVary *v)
 {
     free(v->key);
@@ -44,6 +46,18 @@ static void json_pairs(FILE *f, const Override *o, size_t n, bool *first)
         fputc(':', f);
         json_write_value(f, o[i].value);
     }
+}
+
+static void write_failing_revisions(FILE *f, const SweepPlan *plan)
+{
+    fputc('[', f);
+    for (size_t p = 0; p < plan->npoints; p++) {
+        fputs(p ? ",[" : "[", f);
+        for (size_t i = 0; i < plan->points[p].nfail; i++)
+            fprintf(f, "%s%lld", i ? "," : "", (long long)plan->points[p].fail_revs[i]);
+        fputc(']', f);
+    }
+    fputc(']', f);
 }
 
 char *sweep_params_json(const SweepSpec *a, const SweepPlan *plan)
@@ -74,19 +88,18 @@ char *sweep_params_json(const SweepSpec *a, const SweepPlan *plan)
     }
     fputs("]", f);
     fprintf(f, ",\"record\":\"%s\"", run_record_name(a->record));
+    /* per point, the figure DaemonSet's bad releases: what `plot --rollout
+     * bad` picks, without the scenario */
+    fputs(",\"failing_revisions\":", f);
+    write_failing_revisions(f, plan);
     /* a shard's file carries what `daemonsim merge` needs and cannot get
      * without the scenario: which slice it is, and per point the bad
      * releases whose exposure the figures count */
     if (a->nshards) {
-        fprintf(f, ",\"shard\":{\"index\":%u,\"count\":%u,\"failing_revisions\":[", a->shard,
+        fprintf(f, ",\"shard\":{\"index\":%u,\"count\":%u,\"failing_revisions\":", a->shard,
                 a->nshards);
-        for (size_t p = 0; p < plan->npoints; p++) {
-            fputs(p ? ",[" : "[", f);
-            for (size_t i = 0; i < plan->points[p].nfail; i++)
-                fprintf(f, "%s%lld", i ? "," : "", (long long)plan->points[p].fail_revs[i]);
-            fputc(']', f);
-        }
-        fputs("]}", f);
+        write_failing_revisions(f, plan);
+        fputc('}', f);
     }
     fputc('}', f);
     fclose(f);
@@ -102,6 +115,61 @@ static Override *point_overrides(const SweepSpec *a, const size_t *choice, size_
     for (size_t i = 0; i < a->vary.n; i++)
         o[a->set.n + i] = (Override){a->vary.v[i].key, a->vary.v[i].values[choice[i]]};
     return o;
+}
+
+/* The point's params JSON and label. A strategy shows as its variant's
+ * name (words, for tables and charts) rather than as the value typed. */
+static void point_describe(const SweepSpec *a, SweepPoint *pt)
+{
+    char *buf = NULL, *lab = NULL;
+    size_t len = 0, lablen = 0;
+    FILE *f = open_memstream(&buf, &len), *l = open_memstream(&lab, &lablen);
+    fputc('{', f);
+    for (size_t i = 0; i < a->vary.n; i++) {
+        const char *key = a->vary.v[i].key, *v = a->vary.v[i].values[pt->choice[i]];
+        if (i) fputc(',', f);
+        json_write_string(f, key);
+        fputc(':', f);
+        if (sweep_key_is_strategy(key)) {
+            if (pt->sc && pt->sc->variant) v = pt->sc->variant;
+            json_write_string(f, v);
+            fprintf(l, "%s%s", i ? ", " : "", v);
+        } else {
+            json_write_value(f, v);
+            fprintf(l, "%s%s=%s", i ? ", " : "", key, v);
+        }
+    }
+    fputc('}', f);
+    if (a->vary.n == 0) fputs("no --vary", l);
+    fclose(f);
+    fclose(l);
+    pt->params_json = buf;
+    pt->label = lab;
+}
+
+/* Two values of --vary strategy that come to the same variant name would
+ * be two points no chart or table could tell apart. */
+static bool strategy_names_distinct(const SweepSpec *a, const SweepPlan *plan, FILE *err)
+{
+    for (size_t k = 0; k < a->vary.n; k++) {
+        if (!sweep_key_is_strategy(a->vary.v[k].key)) continue;
+        const SweepVary *v = &a->vary.v[k];
+        const char **names = xcalloc(v->nvalues, sizeof *names);
+        for (size_t p = 0; p < plan->npoints; p++)
+            if (plan->points[p].sc && plan->points[p].sc->variant)
+                names[plan->points[p].choice[k]] = plan->points[p].sc->variant;
+        bool ok = true;
+        for (size_t i = 0; i < v->nvalues && ok; i++)
+            for (size_t j = 0; j < i && ok; j++)
+                if (names[i] && names[j] && !strcmp(names[i], names[j])) {
+                    fprintf(err, "daemonsim sweep: --vary %s: '%s' and '%s' are both the variant "
+                                 "\"%s\"\n", v->key, v->values[j], v->values[i], names[i]);
+                    ok = false;
+                }
+        free(names);
+        if (!ok) return false;
+    }
+    return true;
 }
 
 /* The messages of upstream's maxSurge/maxUnavailable pair check
@@ -134,31 +202,13 @@ static SweepPlanStatus plan_points(const char *path, const SweepSpec *a, SweepPl
             pt->choice[i] = rest % a->vary.v[i].nvalues;
             rest /= a->vary.v[i].nvalues;
         }
-        char *buf = NULL, *lab = NULL;
-        size_t len = 0, lablen = 0;
-        FILE *f = open_memstream(&buf, &len), *l = open_memstream(&lab, &lablen);
-        fputc('{', f);
-        for (size_t i = 0; i < a->vary.n; i++) {
-            const char *v = a->vary.v[i].values[pt->choice[i]];
-            if (i) fputc(',', f);
-            json_write_string(f, a->vary.v[i].key);
-            fputc(':', f);
-            json_write_value(f, v);
-            fprintf(l, "%s%s=%s", i ? ", " : "", a->vary.v[i].key, v);
-        }
-        fputc('}', f);
-        if (a->vary.n == 0) fputs("no --vary", l);
-        fclose(f);
-        fclose(l);
-        pt->params_json = buf;
-        pt->label = lab;
-
         size_t novr;
         Override *ovr = point_overrides(a, pt->choice, &novr);
         Diag d;
         diag_init(&d);
         pt->sc = scenario_load(path, ovr, novr, &d);
         free(ovr);
+        point_describe(a, pt);
         if (pt->sc) {
             /* Every point loads the same file: its warnings once. */
             if (plan->nvalid++ == 0) scenario_print_warnings(pt->sc, err);
@@ -178,7 +228,7 @@ static SweepPlanStatus plan_points(const char *path, const SweepSpec *a, SweepPl
         fprintf(err, "daemonsim sweep: every parameter point was rejected; nothing to run\n");
         return SWEEP_PLAN_INVALID;
     }
-    return 0;
+    return strategy_names_distinct(a, plan, err) ? SWEEP_PLAN_OK : SWEEP_PLAN_INVALID;
 }
 
 static bool scenario_has_ds(const Scenario *sc, const char *name)
@@ -212,6 +262,9 @@ static void revision_record(RevSeenVec *revs, const DaemonSetSpec *spec, SweepPo
     size_t at = revs->n;
     for (size_t i = 0; i < revs->n; i++)
         if (!strcmp(revs->v[i].canonical, canon)) at = i;
+    /* the current template again (a patchDaemonSet of the strategy only,
+     * such as a partition step): no new revision */
+    if (at < revs->n && revs->v[at].number == top) return;
     if (at == revs->n) VEC_PUSH(*revs, ((RevSeen){canon, 0}));
     revs->v[at].number = top + 1;
     const Failure *f = &spec->template_.failure;

@@ -53,7 +53,10 @@ void sweep_print_table(FILE *out, const SweepSpec *a, const SweepPlan *plan)
         const SweepPoint *pt = &plan->points[p];
         if (!pt->sc) continue;
         const StoreSweepPoint *sp = &pf[p].summary;
-        for (size_t i = 0; i < a->vary.n; i++) CELL(a->vary.v[i].values[pt->choice[i]]);
+        for (size_t i = 0; i < a->vary.n; i++)
+            CELL(sweep_key_is_strategy(a->vary.v[i].key) && pt->sc->variant
+                     ? pt->sc->variant
+                     : a->vary.v[i].values[pt->choice[i]]);
         snprintf(buf, sizeof buf, "%lld", (long long)sp->n);
         CELL(buf);
         snprintf(buf, sizeof buf, "%lld", (long long)(sp->n - sp->n_converged));

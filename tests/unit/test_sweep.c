@@ -247,6 +247,16 @@ static void test_exposure(void)
                      "WHERE r.started = (SELECT max(started) FROM rollout WHERE run_id = r.run_id)"),
                "3|300.0\n");
     EXPECT_CONTAINS(sweep_out, "EXPOSED-NODES");
+    /* an Advanced DaemonSet patches pods in place: those nodes ran the bad
+     * release too (two pods patched before the update stalls on them) */
+    const char *kdb = tmp_path("bad-in-place.db");
+    EXPECT_EQ_I64(SWEEP(DS_SOURCE_DIR "/tests/scenarios/kruise-in-place-bad-release-held.yaml",
+                        "--seeds", "2", "-q", "-o", kdb), EXIT_OK);
+    EXPECT_TEXT(q(kdb, "SELECT n, exposure_mean FROM sweep_point"), "2|2.0\n");
+    /* the partition step after the update is no new revision */
+    EXPECT_TEXT(q(kdb, "SELECT json_extract(params, '$.failing_revisions') FROM sweep"), "[[2]]\n");
+    EXPECT_TEXT(q(kdb, "SELECT phase, count(*) FROM pod_event GROUP BY phase ORDER BY phase"),
+                "InPlaceUpdate|4\n");
 }
 
 /* ---- processes -------------------------------------------------------------------- */
@@ -413,6 +423,97 @@ static void test_bad_input(void)
     EXPECT_CONTAINS(sweep_err, "daemonsim sweep: /proc/no/such.db: ");
 }
 
+
+/* ---- strategies (named variants) ---------------------------------------------------- */
+
+static const char strategies_yaml[] = DS_SOURCE_DIR "/tests/sweep/strategies.yaml";
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Named variants, a variant file and a manifest file side by side: points
+ * labelled by name, the same seeds at every point, the same rows whatever
+ * the number of workers, the bad release recorded per point. */
+static void test_strategies(void)
+{
+    const char *vfile = tmp_path("surge-one.yaml"), *mfile = tmp_path("agent-three.yaml");
+    write_text(vfile, "name: surge 1\nset: {maxSurge: 1}\n");
+    write_text(mfile, "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\n"
+                      "spec:\n  selector: {matchLabels: {app: agent}}\n"
+                      "  updateStrategy: {rollingUpdate: {maxUnavailable: 3}}\n"
+                      "  template:\n    metadata: {labels: {app: agent}}\n"
+                      "    spec: {containers: [{name: agent, image: \"agent:1\"}]}\n");
+    char vary[2048];
+    snprintf(vary, sizeof vary, "strategy=maxUnavailable 1,surge 2,%s,%s", vfile, mfile);
+    const char *a = tmp_path("st1.db"), *b = tmp_path("st2.db");
+    EXPECT_EQ_I64(SWEEP(strategies_yaml, "--vary", vary, "--seeds", "3", "-j", "1", "-q", "-o", a),
+                  EXIT_OK);
+    EXPECT_CONTAINS(sweep_out, "\nsurge 1 ");
+    EXPECT_CONTAINS(sweep_out, "\nagent-three ");
+    EXPECT_EQ_I64(SWEEP(strategies_yaml, "--vary", vary, "--seeds", "3", "-j", "2", "-q", "-o", b),
+                  EXIT_OK);
+    char *one = xstrdup(q(a, dump_sql));
+    CU_ASSERT(strcmp(one, q(b, dump_sql)) == 0);
+    free(one);
+    EXPECT_TEXT(q(a, "SELECT point, params, n FROM sweep_point ORDER BY point"),
+                "0|{\"strategy\":\"maxUnavailable 1\"}|3\n1|{\"strategy\":\"surge 2\"}|3\n"
+                "2|{\"strategy\":\"surge 1\"}|3\n3|{\"strategy\":\"agent-three\"}|3\n");
+    /* common random numbers: run k has the same seed at every point */
+    EXPECT_TEXT(q(a, "SELECT count(DISTINCT seed), count(*) FROM sweep_run"), "3|12\n");
+    EXPECT_TEXT(q(a, "SELECT json_extract(params, '$.failing_revisions') FROM sweep"),
+                "[[3],[3],[3],[3]]\n");
+    /* the variants did what they say: peak unavailable of the good release */
+    EXPECT_TEXT(q(a, "SELECT p.point, max(r.max_unavailable) FROM rollout AS r JOIN sweep_run AS p "
+                     "USING (run_id) WHERE r.revision = 2 GROUP BY p.point"),
+                "0|1\n1|0\n2|0\n3|3\n");
+    /* the run rows keep what was typed */
+    EXPECT_TEXT(q(a, "SELECT json_extract(params, '$.strategy') FROM run WHERE id = 1"),
+                "maxUnavailable 1\n");
+}
+
+static void test_strategy_errors(void)
+{
+    const char *db = tmp_path("st-never.db");
+    const char *vfile = tmp_path("surge-again.yaml");
+    write_text(vfile, "name: surge 2\nset: {maxSurge: 2}\n");
+    char vary[1024];
+    snprintf(vary, sizeof vary, "strategy=surge 2,%s", vfile);
+    EXPECT_EQ_I64(SWEEP(strategies_yaml, "--vary", vary, "-q", "-o", db), EXIT_USAGE);
+    EXPECT_CONTAINS(sweep_err, "are both the variant \"surge 2\"");
+    EXPECT_EQ_I64(SWEEP(strategies_yaml, "--vary", "strategy=surge 2,fast", "-q", "-o", db),
+                  EXIT_USAGE);
+    EXPECT_CONTAINS(sweep_err, "point 1 (fast) is invalid:");
+    EXPECT_CONTAINS(sweep_err, "no variant named \"fast\" (the variants are \"maxUnavailable 1\", "
+                               "\"maxUnavailable 25%\", \"surge 2\")");
+    EXPECT_CONTAINS(sweep_err, "strategies.yaml:45:5:");
+    /* a manifest that replaces no DaemonSet of the scenario */
+    const char *other = tmp_path("other.yaml");
+    write_text(other, "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: other}\n"
+                      "spec:\n  selector: {matchLabels: {app: other}}\n"
+                      "  template:\n    metadata: {labels: {app: other}}\n"
+                      "    spec: {containers: [{name: o, image: \"o:1\"}]}\n");
+    snprintf(vary, sizeof vary, "strategy=%s", other);
+    EXPECT_EQ_I64(SWEEP(strategies_yaml, "--vary", vary, "-q", "-o", db), EXIT_USAGE);
+    EXPECT_CONTAINS(sweep_err, "other.yaml:3:18: metadata.name: the scenario has no DaemonSet named "
+                               "\"other\" for this manifest to replace");
+    CU_ASSERT(!exists(db));
+    /* validate loads every variant, so a bad one shows before any sweep */
+    char *out = NULL, *err = NULL;
+    const char *ok[] = {"validate", strategies_yaml};
+    EXPECT_EQ_I64(run_captured(cmd_validate, 2, (char **)ok, &out, &err), EXIT_OK);
+    const char *badv[] = {"validate", DS_SOURCE_DIR "/tests/bad/variant-bad-value.yaml"};
+    EXPECT_EQ_I64(run_captured(cmd_validate, 2, (char **)badv, &out, &err), EXIT_USAGE);
+    EXPECT_CONTAINS(err, "daemonsim validate: variant \"too-many\" is invalid:\n");
+    EXPECT_CONTAINS(err, "variant-bad-value.yaml:11:46: ");
+    free(out);
+    free(err);
+}
+
 static void test_usage(void)
 {
     const char *sc = write_toy("usage.yaml", "10s", "", "");
@@ -457,6 +558,8 @@ static CU_TestInfo sweep_tests[] = {
     {"rejected strategy pairs are skipped", test_skipped_points},
     {"flow values and --set", test_flow_values},
     {"bad input writes nothing", test_bad_input},
+    {"strategies: named variants and files", test_strategies},
+    {"strategies: bad input writes nothing", test_strategy_errors},
     {"usage", test_usage},
     CU_TEST_INFO_NULL,
 };
