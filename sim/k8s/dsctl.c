@@ -740,9 +740,12 @@ static uint32_t node_pod(const Cluster *c, const DaemonSet *ds, uint32_t ni, boo
     return ID_NONE;
 }
 
-static void plan_old_pods(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, size_t from)
+/* Appends the old pods of `nodes` to the deletions. syncNodes sends at most
+ * burstReplicas of them, in list order, so the pods past that are never
+ * looked up (at 10% of a million nodes that look-up was a fifth of the run). */
+static void plan_old_pods(Cluster *c, const DaemonSet *ds, const U32Vec *nodes)
 {
-    for (size_t i = from; i < nodes->n; i++) {
+    for (size_t i = 0; i < nodes->n && c->plan_delete.n < c->cp.burst_replicas; i++) {
         uint32_t p = node_pod(c, ds, nodes->v[i], false);
         if (p != ID_NONE) VEC_PUSH(c->plan_delete, p);
     }
@@ -759,14 +762,14 @@ static void rolling_update_unavailable(Cluster *c, DaemonSet *ds, int32_t max_un
     nodes->n = 0;
     for (uint32_t i = 0; i < ds->ctl->old_unavail_run.n; i++) VEC_PUSH(*nodes, ds->ctl->old_unavail_run.items[i]);
     for (uint32_t i = 0; i < ds->ctl->old_unavail_norun.n; i++) VEC_PUSH(*nodes, ds->ctl->old_unavail_norun.items[i]);
-    plan_old_pods(c, ds, nodes, 0);
+    plan_old_pods(c, ds, nodes);
     int64_t remaining = max_unavailable - unavailable;
     int64_t candidates = cc[RC_OLD_AVAIL];
     if (remaining > candidates) remaining = candidates;
     if (remaining <= 0) return;
     U32Vec picked = {0};
     pick_nodes(c, &ds->ctl->old_avail_run, &ds->ctl->old_avail_norun, (uint32_t)remaining, &picked);
-    plan_old_pods(c, ds, &picked, 0);
+    plan_old_pods(c, ds, &picked);
     VEC_FREE(picked);
 }
 
@@ -793,7 +796,7 @@ static bool rolling_update_surge(Cluster *c, DaemonSet *ds, int32_t max_surge)
         IdxSet none = {0};
         uint32_t k = (uint32_t)DS_MIN(deletable, (int64_t)ds->ctl->old_avail_norun.n);
         pick_nodes(c, &ds->ctl->old_avail_norun, &none, k, &picked);
-        plan_old_pods(c, ds, &picked, 0);
+        plan_old_pods(c, ds, &picked);
         VEC_FREE(picked);
     }
     for (uint32_t i = 0; i < ds->ctl->old_unavail_run.n; i++) VEC_PUSH(c->plan_create, ds->ctl->old_unavail_run.items[i]);
