@@ -11,6 +11,7 @@
 #include "dsctl_state.h"
 
 #include "daemonsim/kruise.h"
+#include "daemonsim/plancount.h"
 #include "daemonsim/recorder.h"
 #include "daemonsim/rolloutplan.h"
 
@@ -1285,7 +1286,7 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
     for (uint32_t d = 0; d < c->dsets.n && ok; d++) ok = check_ds(c, &b, d, why, n);
     free(b.start);
     free(b.order);
-    return ok;
+    return ok && plancount_check(c, why, n);
 }
 
 /* One DaemonSet's status, rolling-update classes and need-a-pod count,
