@@ -7,6 +7,8 @@
 #    refusal is a FailedUpdatePodInPlace Event, each accepted update a
 #    SuccessfulUpdatePodInPlace one and one InPlaceUpdate row, and the pods
 #    still all end on revision 2 under their own names, none created or deleted;
+#  - partition order with joined nodes (filterDaemonPodsNodeToUpdate): the
+#    nodes kept on revision 1 are the first names, joined nodes among them;
 #  - image pre-download (daemonset_predownload_image.go): with the ImagePullJob
 #    done before the partition drops, no pod pulls after the update;
 #  - a sweep over strategies (Standard against InPlaceIfPossible, varied as the
@@ -23,11 +25,15 @@ want() {    # want NAME EXPECTED SQL DB
     if [[ "$got" != "$2" ]]; then echo "FAIL $1: got '$got', want '$2'"; fail=1; fi
 }
 for s in kruise-in-place-keeps-pod-names kruise-predownload-removes-pull-time \
-         kruise-inPlaceUpdatePods-apiErrors-update-retried; do
+         kruise-inPlaceUpdatePods-apiErrors-update-retried kruise-partition-order-with-joined-nodes; do
     "$bin" run "$src/tests/scenarios/$s.yaml" -q -o "$work/$s.db" >/dev/null || { echo "FAIL run $s"; fail=1; }
 done
 ip=$work/kruise-in-place-keeps-pod-names.db pd=$work/kruise-predownload-removes-pull-time.db
 ue=$work/kruise-inPlaceUpdatePods-apiErrors-update-retried.db
+jn=$work/kruise-partition-order-with-joined-nodes.db
+want "partition order: kept nodes by name, joined ones included" "workers-0 workers-1 workers-10 workers-11 workers-12" \
+    "select group_concat(node, ' ') from (select distinct node from pod_event p where revision = 1
+     and not exists (select 1 from pod_event q where q.node = p.node and q.revision = 2) order by node)" "$jn"
 want "in-place: pod names" 6 "select count(distinct pod) from pod_event" "$ip"
 want "in-place: no create/delete after the update" 0 \
     "select count(*) from pod_event where t >= 300 and phase in ('Created','Deleted','Terminating','Scheduled')" "$ip"

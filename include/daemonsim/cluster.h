@@ -121,6 +121,22 @@ typedef struct {
     SimTime tat;                /* NoExecute tainting limiter state (GCRA) */
 } Zone;
 
+/* Advanced DaemonSet rolling update (kruise.c, kruise_index.c): every node id
+ * ordered by name, last name first, extended as nodes join (names never
+ * change, ids are never reused), per DaemonSet its nodes' update categories
+ * counted over that order, and the per-sync lists, kept so a sync neither
+ * sorts, scans every node nor allocates. */
+typedef struct KruiseIndex KruiseIndex;
+typedef struct {
+    U32Vec by_name;             /* node ids, names descending, equal names by id */
+    U32Vec pos;                 /* per node id, its place in by_name */
+    KruiseIndex **index;        /* per DaemonSet id, NULL until its first update */
+    uint32_t nindex;
+    U32Vec filtered, empty, old, cand;
+    U32Vec picked;              /* random picks: place + 1 of a swapped-in entry, 0 if none */
+    U32Vec touched;             /* entries of `picked` to reset */
+} KruiseLists;
+
 typedef struct {
     Sim *sim;
     StrTab *strs;
@@ -144,6 +160,7 @@ typedef struct {
     U32Vec plan_create;         /* nodes a sync creates pods on */
     U32Vec plan_delete;         /* pods a sync deletes */
     U32Vec plan_update;         /* pods a sync updates in place (Advanced DaemonSet) */
+    KruiseLists kruise;         /* the Advanced DaemonSet update's node order and lists (kruise.c) */
     uint64_t syncs;
     uint32_t *pool_next;        /* next index N for POOL-N names, per pool */
     uint32_t node_cap;          /* node slots of every DaemonSet's controller view */

@@ -21,6 +21,7 @@ void dsctl_pod_revised(Cluster *c, PodId id, uint32_t rev);
 void dsctl_grow_views(Cluster *c, uint32_t cap);
 void dsctl_ds_changed(Cluster *c, DsId ds);     /* spec changed: re-derive every node */
 void dsctl_pod_adopted(Cluster *c, PodId p, DsId from);  /* move the pod between views */
+void dsctl_clear_patch(Cluster *c, Pod *p);     /* its in-place patch is settled (Kruise) */
 void dsctl_pod_preloaded(Cluster *c, PodId p);  /* a pod that exists before t = 0 enters the view */
 /* enqueueDaemonSetAfter (queue.AddAfter; delay <= 0: queue.Add). */
 void dsctl_enqueue(Cluster *c, DsId ds, SimTime delay);

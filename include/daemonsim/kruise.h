@@ -18,5 +18,10 @@ void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, in
 bool kruise_image_present(const Cluster *c, const DaemonSet *ds, uint32_t node);
 /* Registers the in-place update and image pre-download event handlers. */
 void kruise_register(Cluster *c);
+/* The controller re-derived its view of the node (dsctl.c): keep the
+ * Advanced DaemonSet's node index in step. */
+void kruise_node_refreshed(Cluster *c, const DaemonSet *ds, uint32_t node);
+/* Frees the node order, indexes and lists of c->kruise. */
+void kruise_free(Cluster *c);
 
 #endif

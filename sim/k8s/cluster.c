@@ -111,6 +111,7 @@ void cluster_free(Cluster *c)
     VEC_FREE(c->plan_create);
     VEC_FREE(c->plan_delete);
     VEC_FREE(c->plan_update);
+    kruise_free(c);
     for (int i = 0; i < RS__COUNT; i++) rng_free(c->rng[i]);
     free(c->pool_next);
     arena_free(&c->arena);
@@ -488,6 +489,7 @@ void pod_release(Cluster *c, PodId id)
 {
     Pod *p = cluster_pod(c, id);
     DS_ASSERT(!p->exists && !p->seen.exists);
+    dsctl_clear_patch(c, p);
     p->free_next = c->free_pods;
     c->free_pods = id;
 }

@@ -299,6 +299,7 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
     }
     if ((dn->cls == RC_OLD_AVAIL || dn->cls == RC_OLD_UNAVAIL) && !node_seen) dn->flags |= DN_OLD_ON_GONE;
     class_sets_enter(ds, ni, dn, node_seen && should_run);
+    if (ds->spec->kruise.on) kruise_node_refreshed(c, ds, ni);
 
     if (st != status_before) view_touch(c, ds, unavailable_before);
 }
@@ -645,6 +646,7 @@ static SimTime update_call(Cluster *c, uint32_t pod)
     SimTime at = call_time(c);
     Pod *p = &c->pods.v[pod];
     c->ds_calls.updates++;
+    if (!p->patch_pending) cluster_ds(c, p->ds)->ctl->patches_pending++;
     p->patch_pending = true;
     if (!c->sync_mode) {
         sim_at(c->sim, at, EV_API_PATCH_POD, pod, p->gen, 0);
@@ -1100,7 +1102,7 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     DaemonSet *ds = cluster_ds(c, dsid);
     PodSeen before = p->seen;
     /* Kruise's update expectations: an in-place patch counts once observed. */
-    if (p->patch_pending && p->rev == ds->cur) p->patch_pending = false;
+    if (p->patch_pending && p->rev == ds->cur) dsctl_clear_patch(c, p);
     p->seen = (PodSeen){.exists = p->exists, .bound = p->bound, .ready = p->ready,
                         .deleting = p->deleting, .phase = p->phase, .ready_since = p->ready_since};
     if (!before.exists && p->seen.exists) {
@@ -1140,12 +1142,21 @@ void dsctl_pod_revised(Cluster *c, PodId id, uint32_t rev)
     dsnode_refresh(c, ds, p->node.i);
 }
 
+/* Kruise's update expectations: the patch is observed, refused or moot. */
+void dsctl_clear_patch(Cluster *c, Pod *p)
+{
+    if (!p->patch_pending) return;
+    p->patch_pending = false;
+    cluster_ds(c, p->ds)->ctl->patches_pending--;
+}
+
 void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
 {
     Pod *p = cluster_pod(c, id);
     DaemonSet *old = cluster_ds(c, from), *ds = cluster_ds(c, p->ds);
     bool mapped = pod_mapped(&p->seen);
     if (mapped) view_unlink(c, old, id);
+    if (p->patch_pending) old->ctl->patches_pending--, ds->ctl->patches_pending++;
     if (p->seen.exists) ds->revs.v[p->rev].pods++;
     if (mapped) {
         p->seen_next = ds->ctl->nodes[p->node.i].pods;
@@ -1254,14 +1265,17 @@ bool dsctl_rollout_message(const Cluster *c, const DaemonSet *ds, char *buf, siz
 typedef struct {
     uint32_t *start;   /* bucket d * nodes + ni holds order[start[k] .. start[k + 1]) */
     uint32_t *order;   /* pod ids */
+    uint32_t *patches; /* per DaemonSet, its pods with an in-place patch pending */
 } PodBuckets;
 
 static PodBuckets buckets_build(const Cluster *c)
 {
     size_t nn = c->nodes.n, keys = (size_t)c->dsets.n * nn;
-    PodBuckets b = {xcalloc(keys + 1, sizeof *b.start), xmalloc((c->pods.n + 1) * sizeof *b.order)};
+    PodBuckets b = {xcalloc(keys + 1, sizeof *b.start), xmalloc((c->pods.n + 1) * sizeof *b.order),
+                    xcalloc(c->dsets.n + 1, sizeof *b.patches)};
     for (size_t k = 0; k < c->pods.n; k++) {
         const Pod *p = &c->pods.v[k];
+        if (p->patch_pending && p->ds.i < c->dsets.n) b.patches[p->ds.i]++;
         if (pod_mapped(&p->seen) && p->ds.i < c->dsets.n && p->node.i < nn)
             b.start[(size_t)p->ds.i * nn + p->node.i + 1]++;
     }
@@ -1286,6 +1300,7 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
     for (uint32_t d = 0; d < c->dsets.n && ok; d++) ok = check_ds(c, &b, d, why, n);
     free(b.start);
     free(b.order);
+    free(b.patches);
     return ok && plancount_check(c, why, n);
 }
 
@@ -1352,6 +1367,11 @@ static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *wh
                      strtab_str(c->strs, ds->name), classes[k], k, ds->ctl->class_count[k]);
             return false;
         }
+    if (b->patches[d] != ds->ctl->patches_pending) {
+        snprintf(why, n, "%s: %u pods wait for an in-place patch, the view says %u",
+                 strtab_str(c->strs, ds->name), b->patches[d], ds->ctl->patches_pending);
+        return false;
+    }
     if (!ds_allows_surge(ds) && need != ds->ctl->need_pod.n) {
         snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
                  strtab_str(c->strs, ds->name), need, ds->ctl->need_pod.n);

@@ -64,6 +64,8 @@ struct DsCtl {
     uint32_t class_count[RC__COUNT];
     uint32_t old_avail_in_both; /* RC_BOTH_* nodes whose old pod is available */
     uint32_t old_on_gone;       /* DN_OLD_ON_GONE nodes */
+    uint32_t patches_pending;   /* its pods with Pod.patch_pending set: while 0, the
+                                   Advanced DaemonSet update need not look at pods */
     bool listed;                /* in the controller's DaemonSet lister (its add was seen) */
     bool sync_observed;         /* the running sync began with expectations satisfied */
     bool sync_failed;           /* the running sync hit an error upstream would return */

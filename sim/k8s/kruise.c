@@ -5,21 +5,19 @@
  * upstream rollingUpdate step of a sync; manage, status and history stay the
  * upstream ones, as they do in Kruise. */
 #include "dsctl_state.h"
+#include "kruise_index.h"
 #include "daemonsim/kruise.h"
 #include "daemonsim/kubelet.h"
 #include "daemonsim/recorder.h"
 #include "daemonsim/rng.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-static int name_cmp_desc(const void *ctx, uint32_t a, uint32_t b)
-{
-    const Cluster *c = ctx;
-    return strcmp(strtab_str(c->strs, c->nodes.v[b].name), strtab_str(c->strs, c->nodes.v[a].name));
-}
 
 static int name_cmp_asc(const void *ctx, uint32_t a, uint32_t b)
 {
-    return name_cmp_desc(ctx, b, a);
+    const Cluster *c = ctx;
+    return strcmp(strtab_str(c->strs, c->nodes.v[a].name), strtab_str(c->strs, c->nodes.v[b].name));
 }
 
 static bool has_new_pod(uint8_t cls)
@@ -31,35 +29,33 @@ static bool has_new_pod(uint8_t cls)
 /* filterDaemonPodsNodeToUpdate: the nodes the update may touch, in the
  * controller's order: by name from the last, nodes already updated first,
  * then nodes with no pod, then those with an old pod (only the ones matching
- * rollingUpdate.selector when it is set); `partition` nodes are left out. */
-static void filter_nodes(Cluster *c, const DaemonSet *ds, U32Vec *out)
+ * rollingUpdate.selector when it is set); `partition` nodes are left out.
+ * The walk follows the kept name order (kruise_index.c): no sort per sync. */
+static const U32Vec *filter_nodes(Cluster *c, const DaemonSet *ds)
 {
     const KruiseStrategy *k = &ds->spec->kruise;
-    U32Vec all = {0}, updating = {0}, old = {0};
-    for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
+    const U32Vec *order = kruise_nodes_by_name(c);
+    U32Vec *out = &c->kruise.filtered, *updating = &c->kruise.empty, *old = &c->kruise.old;
+    out->n = updating->n = old->n = 0;
+    size_t listed = 0;
+    for (size_t i = 0; i < order->n; i++) {
+        uint32_t ni = order->v[i];
         const DsNode *dn = &ds->ctl->nodes[ni];
         /* Only nodes the controller lists: filterDaemonPodsToUpdate drops the rest. */
         if (dn->cls == RC_NONE || !(dn->elig & ELIG_NODE_SEEN)) continue;
-        VEC_PUSH(all, ni);
-    }
-    ids_sort(all.v, all.n, name_cmp_desc, c);
-    for (size_t i = 0; i < all.n; i++) {
-        uint32_t ni = all.v[i];
+        listed++;
         const Node *n = &c->nodes.v[ni];
-        uint8_t cls = ds->ctl->nodes[ni].cls;
-        if (has_new_pod(cls)) VEC_PUSH(*out, ni);
-        else if (cls == RC_EMPTY) VEC_PUSH(updating, ni);
+        if (has_new_pod(dn->cls)) VEC_PUSH(*out, ni);
+        else if (dn->cls == RC_EMPTY) VEC_PUSH(*updating, ni);
         else if (!k->has_selector || selector_matches(&k->selector, n->labels, n->nlabels, c->strs))
-            VEC_PUSH(old, ni);
+            VEC_PUSH(*old, ni);
     }
-    for (size_t i = 0; i < updating.n; i++) VEC_PUSH(*out, updating.v[i]);
-    for (size_t i = 0; i < old.n; i++) VEC_PUSH(*out, old.v[i]);
-    int64_t max_update = (int64_t)all.n - k->partition;
+    int64_t max_update = (int64_t)listed - k->partition;
     if (max_update < 0) max_update = 0;
+    for (size_t i = 0; i < updating->n && (int64_t)out->n < max_update; i++) VEC_PUSH(*out, updating->v[i]);
+    for (size_t i = 0; i < old->n && (int64_t)out->n < max_update; i++) VEC_PUSH(*out, old->v[i]);
     if ((int64_t)out->n > max_update) out->n = (size_t)max_update;
-    VEC_FREE(all);
-    VEC_FREE(updating);
-    VEC_FREE(old);
+    return out;
 }
 
 /* The non-terminating pod on a node that is not on the current revision. */
@@ -91,33 +87,135 @@ static void take_candidates(Cluster *c, U32Vec *cand, int64_t k)
     cand->n = (size_t)k;
 }
 
+/* maxSurge == 0, the walk: counts the unavailable nodes among the filtered
+ * ones, lists the unavailable old pods to delete and the available old ones
+ * (candidates), in the filtered order. */
+static int64_t collect_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, U32Vec *deletes,
+                                   U32Vec *cand)
+{
+    int64_t unavailable = 0;
+    for (size_t i = 0; i < nodes->n; i++) {
+        uint32_t ni = nodes->v[i];
+        uint8_t cls = ds->ctl->nodes[ni].cls;
+        /* Every other class counts as unavailable, patched or not: no need
+         * to look at its pods. */
+        if (cls != RC_NEW_AVAIL && cls != RC_OLD_UNAVAIL && cls != RC_OLD_AVAIL) {
+            unavailable++;
+            continue;
+        }
+        /* A pod whose in-place patch is queued or not yet observed is being
+         * updated: update expectations keep it out; it counts as unavailable. */
+        if (ds->ctl->patches_pending) {
+            uint32_t op = old_pod(c, ds, ni), np = ds->ctl->nodes[ni].pods.i;
+            if ((op != ID_NONE && c->pods.v[op].patch_pending) ||
+                (np != ID_NONE && c->pods.v[np].patch_pending)) {
+                unavailable++;
+                continue;
+            }
+        }
+        if (cls == RC_OLD_UNAVAIL) VEC_PUSH(*deletes, old_pod(c, ds, ni));
+        else if (cls == RC_OLD_AVAIL) VEC_PUSH(*cand, ni);
+    }
+    return unavailable;
+}
+
 /* maxSurge == 0: replace unavailable old pods, then available ones while the
  * unavailable count among the filtered nodes stays within maxUnavailable. */
 static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, int32_t max_unavailable)
 {
-    int64_t unavailable = 0;
-    U32Vec cand = {0};
-    for (size_t i = 0; i < nodes->n; i++) {
-        uint32_t ni = nodes->v[i];
-        uint32_t op = old_pod(c, ds, ni);
-        /* A pod whose in-place patch is queued or not yet observed is being
-         * updated: update expectations keep it out; it counts as unavailable. */
-        uint32_t np = ds->ctl->nodes[ni].pods.i;
-        if ((op != ID_NONE && c->pods.v[op].patch_pending) ||
-            (np != ID_NONE && c->pods.v[np].patch_pending)) {
-            unavailable++;
-            continue;
-        }
-        switch (ds->ctl->nodes[ni].cls) {
-        case RC_NEW_AVAIL: break;
-        case RC_OLD_UNAVAIL: VEC_PUSH(c->plan_delete, old_pod(c, ds, ni)); break;
-        case RC_OLD_AVAIL: VEC_PUSH(cand, ni); break;
-        default: unavailable++; break;     /* not ok, empty, both, new unavailable */
-        }
+    U32Vec *cand = &c->kruise.cand;
+    cand->n = 0;
+    int64_t unavailable = collect_unavailable(c, ds, nodes, &c->plan_delete, cand);
+    take_candidates(c, cand, max_unavailable - unavailable);
+    for (size_t i = 0; i < cand->n; i++) VEC_PUSH(c->plan_delete, old_pod(c, ds, cand->v[i]));
+}
+
+/* The candidate at place i of the (virtually shuffled) candidate list: the
+ * i-th available old node in name order unless a pick swapped another in. */
+static uint32_t candidate_at(Cluster *c, const KruiseIndex *x, uint32_t i)
+{
+    uint32_t swapped = c->kruise.picked.v[i];
+    if (swapped) return swapped - 1;
+    return c->kruise.by_name.v[kruise_index_kth(x, KC_BIT(KC_OLD_AVAIL), i + 1)];
+}
+
+/* --check: the walk must find what the index found. */
+static void check_indexed(Cluster *c, const DaemonSet *ds, const KruiseIndex *x, int64_t unavailable,
+                          size_t deletes_from, uint32_t ncand)
+{
+    U32Vec deletes = {0}, cand = {0};
+    int64_t want = collect_unavailable(c, ds, filter_nodes(c, ds), &deletes, &cand);
+    bool same = want == unavailable && deletes.n == c->plan_delete.n - deletes_from && cand.n == ncand;
+    for (size_t i = 0; same && i < deletes.n; i++) same = deletes.v[i] == c->plan_delete.v[deletes_from + i];
+    for (uint32_t i = 0; same && i < ncand; i++)
+        same = cand.v[i] == c->kruise.by_name.v[kruise_index_kth(x, KC_BIT(KC_OLD_AVAIL), i + 1)];
+    if (!same) {
+        fprintf(stderr, "daemonsim: check failed at t=%.9fs: %s: the Kruise node index disagrees with the walk "
+                        "(unavailable %lld/%lld, deletes %zu/%zu, candidates %u/%zu)\n",
+                sim_to_seconds(c->sim->now), strtab_str(c->strs, ds->name), (long long)unavailable,
+                (long long)want, c->plan_delete.n - deletes_from, deletes.n, ncand, cand.n);
+        abort();
     }
-    take_candidates(c, &cand, max_unavailable - unavailable);
-    for (size_t i = 0; i < cand.n; i++) VEC_PUSH(c->plan_delete, old_pod(c, ds, cand.v[i]));
+    VEC_FREE(deletes);
     VEC_FREE(cand);
+}
+
+/* plan_unavailable without the walk, for the usual case: no rollingUpdate
+ * selector, no in-place patch pending and candidates in random order, where a
+ * node's category is all the decision needs. The filtered list is nodes with
+ * a new pod, then empty ones, then old ones, cut to nodes - partition: the
+ * index gives how far the cut reaches into each part, the unavailable count
+ * inside it, the unavailable old nodes (deleted, in order) and the k-th
+ * available one for the same partial Fisher-Yates as take_candidates. */
+static bool plan_unavailable_indexed(Cluster *c, const DaemonSet *ds, int32_t max_unavailable)
+{
+    const KruiseStrategy *k = &ds->spec->kruise;
+    if (k->has_selector || ds->ctl->patches_pending || c->cp.candidate_order_by_name) return false;
+    const KruiseIndex *x = kruise_index_get(c, ds);
+    unsigned newer = KC_BIT(KC_NEW_AVAIL) | KC_BIT(KC_NEW_OTHER);
+    unsigned older = KC_BIT(KC_OLD_AVAIL) | KC_BIT(KC_OLD_UNAVAIL);
+    uint32_t n_new = kruise_index_count(x, newer), n_empty = kruise_index_count(x, KC_BIT(KC_EMPTY));
+    uint32_t n_old = kruise_index_count(x, older);
+    int64_t left = (int64_t)n_new + n_empty + n_old - k->partition;
+    if (left < 0) left = 0;
+    uint32_t t = left < n_new ? (uint32_t)left : n_new;
+    int64_t unavailable = t == n_new ? kruise_index_count(x, KC_BIT(KC_NEW_OTHER))
+                          : t == 0   ? 0
+                                     : kruise_index_prefix(x, KC_BIT(KC_NEW_OTHER), kruise_index_kth(x, newer, t) + 1);
+    left -= t;
+    t = left < n_empty ? (uint32_t)left : n_empty;
+    unavailable += t;
+    left -= t;
+    t = left < n_old ? (uint32_t)left : n_old;
+    uint32_t end = t == n_old ? (uint32_t)c->kruise.by_name.n : t == 0 ? 0 : kruise_index_kth(x, older, t) + 1;
+    size_t deletes_from = c->plan_delete.n;
+    uint32_t n_unavail = kruise_index_prefix(x, KC_BIT(KC_OLD_UNAVAIL), end);
+    for (uint32_t i = 1; i <= n_unavail; i++) {
+        uint32_t ni = c->kruise.by_name.v[kruise_index_kth(x, KC_BIT(KC_OLD_UNAVAIL), i)];
+        VEC_PUSH(c->plan_delete, old_pod(c, ds, ni));
+    }
+    uint32_t ncand = kruise_index_prefix(x, KC_BIT(KC_OLD_AVAIL), end);
+    if (c->check) check_indexed(c, ds, x, unavailable, deletes_from, ncand);
+    int64_t want = max_unavailable - unavailable;
+    if (want > ncand) want = ncand;
+    U32Vec *picked = &c->kruise.picked, *touched = &c->kruise.touched;
+    if (picked->n < ncand) {
+        VEC_RESERVE(*picked, ncand);
+        memset(picked->v + picked->n, 0, (ncand - picked->n) * sizeof *picked->v);
+        picked->n = ncand;
+    }
+    touched->n = 0;
+    for (uint32_t i = 0; (int64_t)i < want; i++) {
+        uint32_t j = i + rng_below(c->rng[RS_CANDIDATES], ncand - i);
+        uint32_t at_j = candidate_at(c, x, j);
+        if (j != i) {
+            picked->v[j] = candidate_at(c, x, i) + 1;
+            VEC_PUSH(*touched, j);
+        }
+        VEC_PUSH(c->plan_delete, old_pod(c, ds, at_j));
+    }
+    for (size_t i = 0; i < touched->n; i++) picked->v[touched->v[i]] = 0;
+    return true;
 }
 
 /* maxSurge > 0: a new pod next to every unavailable old one and next to up to
@@ -125,20 +223,20 @@ static void plan_unavailable(Cluster *c, const DaemonSet *ds, const U32Vec *node
 static void plan_surge(Cluster *c, const DaemonSet *ds, const U32Vec *nodes, int32_t max_surge)
 {
     int64_t surging = 0;
-    U32Vec cand = {0};
+    U32Vec *cand = &c->kruise.cand;
+    cand->n = 0;
     for (size_t i = 0; i < nodes->n; i++) {
         uint32_t ni = nodes->v[i];
         switch (ds->ctl->nodes[ni].cls) {
         case RC_NOT_OK: case RC_BOTH_NEW_UNAVAIL: surging++; break;
         case RC_OLD_UNAVAIL: VEC_PUSH(c->plan_create, ni); break;
-        case RC_OLD_AVAIL: VEC_PUSH(cand, ni); break;
+        case RC_OLD_AVAIL: VEC_PUSH(*cand, ni); break;
         case RC_BOTH_NEW_AVAIL: VEC_PUSH(c->plan_delete, old_pod(c, ds, ni)); break;
         default: break;
         }
     }
-    take_candidates(c, &cand, max_surge - surging);
-    for (size_t i = 0; i < cand.n; i++) VEC_PUSH(c->plan_create, cand.v[i]);
-    VEC_FREE(cand);
+    take_candidates(c, cand, max_surge - surging);
+    for (size_t i = 0; i < cand->n; i++) VEC_PUSH(c->plan_create, cand->v[i]);
 }
 
 /* canPodInPlaceUpdate: the pod's revision and the current one differ only in
@@ -228,15 +326,13 @@ void kruise_plan_rolling_update(Cluster *c, DaemonSet *ds, int32_t max_surge, in
     prepull_decide(c, ds, max_unavailable);
     /* syncDaemonSet skips rollingUpdate while paused (isDaemonSetPaused). */
     if (ds->spec->kruise.paused) return;
-    U32Vec nodes = {0};
-    filter_nodes(c, ds, &nodes);
     if (max_surge == 0) {
-        plan_unavailable(c, ds, &nodes, max_unavailable);
+        if (!plan_unavailable_indexed(c, ds, max_unavailable))
+            plan_unavailable(c, ds, filter_nodes(c, ds), max_unavailable);
         if (ds->spec->kruise.type == KRUISE_IN_PLACE_IF_POSSIBLE) update_in_place(c, ds);
     } else {
-        plan_surge(c, ds, &nodes, max_surge);
+        plan_surge(c, ds, filter_nodes(c, ds), max_surge);
     }
-    VEC_FREE(nodes);
 }
 
 /* The update reaches the API server: the pod moves to the current revision
@@ -253,11 +349,11 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
     if (p->gen != ev->gen) return;
     DaemonSet *ds = cluster_ds(c, p->ds);
     if (!p->exists || p->deleting || !ds->exists || p->rev == ds->cur) {
-        p->patch_pending = false;
+        dsctl_clear_patch(c, p);
         return;
     }
     if (dsctl_api_call_fails(c, c->cp.api_errors.update)) {
-        p->patch_pending = false;
+        dsctl_clear_patch(c, p);
         ds->ctl->sync_failed = true;
         if (!c->sync_mode)
             recorder_eventf(c, SRC_DAEMONSET_CONTROLLER, OBJ_DAEMONSET, ds->name, true,
@@ -284,6 +380,23 @@ static void on_api_patch(void *ctx, Sim *sim, const Event *ev)
     if (p->ready) pod_set_ready(c, (PodId){ev->subject}, false);
     else pod_publish(c, (PodId){ev->subject});
     if (p->bound) kubelet_pod_bound(c, (PodId){ev->subject});
+}
+
+void kruise_node_refreshed(Cluster *c, const DaemonSet *ds, uint32_t node)
+{
+    kruise_index_node(c, ds, node);
+}
+
+void kruise_free(Cluster *c)
+{
+    KruiseLists *k = &c->kruise;
+    kruise_index_free(c);
+    VEC_FREE(k->picked);
+    VEC_FREE(k->touched);
+    VEC_FREE(k->filtered);
+    VEC_FREE(k->empty);
+    VEC_FREE(k->old);
+    VEC_FREE(k->cand);
 }
 
 void kruise_register(Cluster *c)
