@@ -63,9 +63,25 @@ check run-memory 0 "$bin" run "$s74" -q -o :memory:
 [[ ! -e ":memory:" && ! -e "$work/:memory:" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL -o :memory: made a file"; }
 check run-no-db-and-o 2 "$bin" run "$s74" -q --no-db -o "$work/cli-r.db"
 check run-no-db-expect 1 "$bin" run "$work/cli-fail.yaml" -q --no-db
+# status: the same as summary without the pod creations; sweep takes the same levels
+check run-record-status 0 "$bin" run "$s74" -q --record status -o "$work/cli-rt.db"
+check sweep-record-status 0 "$bin" sweep "$s74" --vary maxUnavailable=1,2 --seeds 2 -j 1 -q \
+    --record status -o "$work/cli-st.db"
+check sweep-record-bad 2 "$bin" sweep "$s74" --vary maxUnavailable=1 --record some -o "$work/cli-sb.db"
+if command -v sqlite3 >/dev/null; then
+    got=$(sqlite3 "$work/cli-rt.db" "SELECT (SELECT count(*) FROM pod_event) || '|' ||
+        (SELECT count(*) FROM node_event) || '|' || (SELECT count(*) > 0 FROM ds_status) || '|' ||
+        (SELECT count(*) FROM rollout)")
+    want=$(sqlite3 "$work/cli-rs.db" "SELECT 0 || '|' || 0 || '|' || (SELECT count(*) > 0 FROM ds_status)
+        || '|' || (SELECT count(*) FROM rollout)")
+    [[ $got == "$want" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL record status: $got, want $want"; }
+    got=$(sqlite3 "$work/cli-st.db" "SELECT count(*), (SELECT count(*) FROM pod_event),
+        (SELECT json_extract(params, '$.record') FROM sweep) FROM run")
+    [[ $got == "4|0|status" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL sweep record status: $got"; }
+fi
 # The benchmark scenarios of tools/bench stay valid (they are timed, never run here).
-for size in 10k 100k 1m; do
-    check "bench-$size-valid" 0 "$bin" validate "$src/scenarios/bench/rollout-$size.yaml"
+for name in rollout-10k rollout-100k rollout-1m many-daemonsets-10k; do
+    check "bench-$name-valid" 0 "$bin" validate "$src/scenarios/bench/$name.yaml"
 done
 # 25 failing checks: the first 20 are printed, then one line counts the rest.
 cp "$src/tests/scenarios/7.4-cordoned-node-runs-daemon-pod.yaml" "$work/cli-many.yaml"

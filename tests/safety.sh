@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Results safety of `daemonsim run` (issue "Results safety"): a run is one
-# transaction on a WAL database, so kill -9 at any point leaves a database
+# transaction, so kill -9 at any point leaves a database
 # that passes integrity_check with every earlier run intact and the
 # interrupted run absent; a database the run cannot write (missing or
-# read-only folder, a device such as /dev/null, another writer's lock) gives
-# one line on stderr and exit 3.
+# read-only folder, a device such as /dev/null, another writer's lock, a full
+# disk) gives one line on stderr and exit 3.
 #   safety.sh DAEMONSIM SOURCE_DIR WORKDIR
 set -uo pipefail
 bin=$1 src=$2 work=$3
@@ -40,10 +40,12 @@ kill -9 "$pid"; wait "$pid"; rc=$?
 [[ $rc -eq 137 ]] && ok || bad "kill while simulating: the run ended first (exit $rc)"
 after_kill kill-simulating
 
-# 2. killed while committing: the rows are reaching the write-ahead log
+# 2. killed while committing: the rows are reaching the file (a run alone
+#    writes through a rollback journal, or the write-ahead log when another
+#    connection has the file open)
 "$bin" run "$big" --set nodes=40000 -q -o "$db" >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 1 6000); do [[ -s "$db-wal" ]] && break; sleep 0.01; done
+for _ in $(seq 1 6000); do [[ -s "$db-journal" || -s "$db-wal" ]] && break; sleep 0.01; done
 kill -9 "$pid"; wait "$pid"; rc=$?
 if [[ $rc -eq 137 ]]; then ok; else echo "note: the commit finished before the kill (exit $rc)"; fi
 [[ $rc -eq 137 ]] && after_kill kill-committing
@@ -80,6 +82,31 @@ expect3 locked "database is locked" -o "$db"
 exec 9>&-
 wait "$holder"
 [[ $(sqlite3 "$db" "SELECT count(*) FROM run") == "$before" ]] && ok || bad "locked: a run was stored"
+
+# a full disk, without root: a file size limit (ulimit -f, in KiB) just above
+# the database's size, with SIGXFSZ ignored, fails the write with EFBIG as a
+# full disk fails it with ENOSPC; the run's rows never fit
+before=$(snapshot)
+limit=$((($(stat -c %s "$db") + 65536) / 1024))
+(trap '' XFSZ; ulimit -f "$limit"; exec "$bin" run "$big" -q -o "$db" >/dev/null 2>"$work/err-full")
+rc=$?
+[[ $rc -eq 3 ]] && ok || bad "full disk: exit $rc, want 3"
+[[ $(wc -l <"$work/err-full") -eq 1 ]] && grep -qF "disk I/O error: File too large" "$work/err-full" && ok ||
+    bad "full disk: stderr is not one clear line: $(cat "$work/err-full")"
+after_kill full-disk
+[[ ! -e "$db-journal" ]] && ok || bad "full disk: a journal was left behind"
+
+# a second writer while a run writes through its rollback journal waits for
+# it (busy timeout), as it would in WAL, instead of failing at open
+count=$(sqlite3 "$db" "SELECT count(*) FROM run")
+"$bin" run "$big" -q -o "$db" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 3000); do [[ -e "$db-journal" ]] && break; sleep 0.01; done
+"$bin" run "$small" -q -o "$db" >/dev/null 2>"$work/err-second" && ok ||
+    bad "second writer: $(cat "$work/err-second")"
+wait "$pid" && ok || bad "first writer failed beside the second"
+[[ $(sqlite3 "$db" "SELECT count(*) FROM run; PRAGMA journal_mode; PRAGMA integrity_check" | tr '\n' ' ') == \
+    "$((count + 2)) wal ok " ]] && ok || bad "two writers: runs, journal mode or integrity wrong"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

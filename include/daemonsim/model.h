@@ -47,6 +47,7 @@ typedef struct {
     bool victims_terminating;   /* preemption victims are in their grace period */
     Resources victims;          /* the part of `used` they free when gone */
     bool dsctl_seen;            /* in the DaemonSet controller's node cache */
+    uint32_t dsctl_unseen;      /* changes still on their way to that cache */
     uint32_t zone;              /* index into Cluster.zones */
     bool owns_labels;           /* labels/taints are this node's own copy */
     bool owns_taints;

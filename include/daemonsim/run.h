@@ -11,11 +11,16 @@
 
 typedef enum { PROGRESS_QUIET, PROGRESS_NORMAL, PROGRESS_WATCH } ProgressMode;
 
-/* How much of a run goes to the database. A summary keeps the run, its
- * rollouts, the sampled status and each pod's creation (enough for every
- * chart and for bad-release exposure) and drops the other pod and node
- * events, which are most of the rows. */
-typedef enum { RECORD_FULL, RECORD_SUMMARY } RecordLevel;
+/* How much of a run goes to the database (--record of run and sweep). A
+ * summary keeps the run, its rollouts, the sampled status, the warnings and
+ * each pod's creation (enough for every chart and for bad-release exposure)
+ * and drops the other pod and node events, which are most of the rows;
+ * status drops the pod creations too. */
+typedef enum { RECORD_FULL, RECORD_SUMMARY, RECORD_STATUS } RecordLevel;
+
+/* "status", "summary" or "full"; false for anything else. */
+bool run_parse_record(const char *s, RecordLevel *out);
+const char *run_record_name(RecordLevel level);
 
 /* One failed expectation, as data: reports such as JUnit show the simulated
  * time, what was checked, and the value wanted beside the value found. The
@@ -49,6 +54,7 @@ typedef struct {
     uint32_t expect_failures;
     SimTime end;                /* simulated time when the run stopped */
     uint64_t events;
+    uint64_t peak_pending;      /* the most events pending at once (tools/bench) */
     double wall_seconds;
     bool converged;
 } RunResult;

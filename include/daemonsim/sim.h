@@ -27,6 +27,7 @@ typedef struct {
 typedef struct {
     Event *heap;
     size_t n, cap;
+    size_t peak;        /* the most events pending at once: the size the hold model compares with */
     uint32_t next_seq;
 } EventQueue;
 

@@ -18,7 +18,7 @@ typedef struct Store Store;
 /* Version of the schema this code writes (PRAGMA user_version). An older
  * file is migrated when opened for writing and read as it is when opened
  * read-only; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 typedef struct {
     const char *scenario;       /* metadata.name */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "daemonsim/mem.h"
+#include "daemonsim/run.h"
 #include "daemonsim/scenario.h"
 #include "daemonsim/store.h"
 
@@ -32,7 +33,7 @@ typedef struct {
     VEC(Override) set;
     uint64_t seeds;
     const char *daemonset;      /* NULL: the scenario's first */
-    bool record_full;           /* --record full */
+    RecordLevel record;         /* --record (default summary) */
     uint32_t shard, nshards;    /* --shard K/N: items j with j % N == K - 1; 0/0: all */
 } SweepSpec;
 
@@ -87,7 +88,7 @@ typedef struct {
     char *item_prefix;          /* item j's own database is item_prefix + j */
     bool progress;              /* progress on stderr (not -q) */
     bool tty;                   /* stderr is a terminal: one \r-rewritten bar */
-    bool record_full;           /* --record full: every pod and node event of every run */
+    RecordLevel record;         /* --record: how much of every run is stored */
     FILE *err;
 } SweepPlan;
 
@@ -106,7 +107,7 @@ SweepPlanStatus sweep_plan(const char *path, const SweepSpec *spec, SweepPlan *p
 void sweep_plan_free(SweepPlan *plan);
 
 /* {"vary": [{"key": K, "values": [...]}, ...], "set": {...}, "skipped": [...],
- *  "record": "summary"|"full"} and for a shard "shard": {...}: what --resume
+ *  "record": "status"|"summary"|"full"} and for a shard "shard": {...}: what --resume
  * matches a sweep by. */
 char *sweep_params_json(const SweepSpec *spec, const SweepPlan *plan);
 

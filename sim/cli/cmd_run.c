@@ -14,14 +14,15 @@
 static const char run_help[] =
     "Usage: daemonsim run SCENARIO.yaml [-o DB] [--seed N] [--set KEY=VALUE]...\n"
     "                     [--until DURATION] [-q | --watch] [--check]\n"
-    "                     [--record summary|full | --no-db]\n"
+    "                     [--record status|summary|full | --no-db]\n"
     "Simulate one scenario and append the run to a results database.\n\n"
     "  -o, --output DB      database file (default: results/<scenario name>.db);\n"
     "                       :memory: records nothing, as --no-db does\n"
     "      --record LEVEL   full (default): every pod, node and Kubernetes event;\n"
-    "                       summary: runs, rollouts, sampled status, pod\n"
-    "                       creations and in-place updates only (the rows every\n"
-    "                       chart needs)\n"
+    "                       summary: runs, rollouts, sampled status, warnings,\n"
+    "                       pod creations and in-place updates only (the rows\n"
+    "                       every chart needs); status: the same without any\n"
+    "                       pod rows\n"
     "      --no-db          record nothing: the answer is the printed table and\n"
     "                       the exit status\n"
     "      --seed N         seed for every random stream (default: spec.seed)\n"
@@ -109,11 +110,10 @@ int cmd_run(int argc, char **argv)
         case 'w': progress = PROGRESS_WATCH; break;
         case 'c': check = true; break;
         case 'r':
-            if (strcmp(optarg, "summary") != 0 && strcmp(optarg, "full") != 0) {
-                status = cli_misuse("run", "--record takes summary or full, not '%s'", optarg);
+            if (!run_parse_record(optarg, &record)) {
+                status = cli_misuse("run", "--record takes status, summary or full, not '%s'", optarg);
                 goto out;
             }
-            record = !strcmp(optarg, "summary") ? RECORD_SUMMARY : RECORD_FULL;
             break;
         case 'n': no_db = true; break;
         case 'h': status = cli_usage("run", run_help, EXIT_OK); goto out;
@@ -163,13 +163,15 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
     } else {
         if (progress != PROGRESS_QUIET && !db)
-            fprintf(stderr, "run (not recorded): %s simulated in %.3f s of wall time, %llu events%s\n",
+            fprintf(stderr, "run (not recorded): %s simulated in %.3f s of wall time, %llu events "
+                            "(at most %llu pending)%s\n",
                     sc->name, res.wall_seconds, (unsigned long long)res.events,
-                    res.converged ? ", converged" : "");
+                    (unsigned long long)res.peak_pending, res.converged ? ", converged" : "");
         else if (progress != PROGRESS_QUIET)
-            fprintf(stderr, "run %lld: %s simulated in %.3f s of wall time, %llu events%s\n",
-                    (long long)res.run_id, sc->name, res.wall_seconds,
-                    (unsigned long long)res.events, res.converged ? ", converged" : "");
+            fprintf(stderr, "run %lld: %s simulated in %.3f s of wall time, %llu events "
+                            "(at most %llu pending)%s\n",
+                    (long long)res.run_id, sc->name, res.wall_seconds, (unsigned long long)res.events,
+                    (unsigned long long)res.peak_pending, res.converged ? ", converged" : "");
         if (res.expect_failures) {
             fprintf(stderr, "%s: %u expectation(s) failed\n", sc->path, res.expect_failures);
             status = EXIT_EXPECT_FAILED;

@@ -26,7 +26,7 @@ typedef struct {
 static const char sweep_help[] =
     "Usage: daemonsim sweep SCENARIO.yaml --vary KEY=V1,V2,... [--vary ...]\n"
     "                       [--set KEY=VALUE]... [--seeds N] [-j JOBS]\n"
-    "                       [--daemonset NAME] [--record summary|full] [-q]\n"
+    "                       [--daemonset NAME] [--record LEVEL] [-q]\n"
     "                       [--shard K/N] [--resume] [--mpi] -o DB\n"
     "Run a scenario over the cartesian product of the --vary lists, --seeds times\n"
     "per parameter point, and store every run plus a summary per point in DB.\n\n"
@@ -45,7 +45,8 @@ static const char sweep_help[] =
     "                       scenario's first DaemonSet); the last rollout counts\n"
     "      --record LEVEL   summary (default): runs, rollouts, sampled status, pod\n"
     "                       creations and in-place updates; full: also every pod\n"
-    "                       and node event\n"
+    "                       and node event; status: no pod rows either (no\n"
+    "                       bad-release exposure, which counts them)\n"
     "  -o, --output DB      results database (appended to; required)\n"
     "      --shard K/N      run only the K-th of N slices of the sweep's items\n"
     "                       (item j when j mod N = K - 1), for batch arrays; join\n"
@@ -180,9 +181,8 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
             break;
         case 'd': a->spec.daemonset = optarg; break;
         case 'r':
-            if (strcmp(optarg, "summary") && strcmp(optarg, "full"))
-                return cli_misuse("sweep", "--record takes summary or full, not '%s'", optarg);
-            a->spec.record_full = !strcmp(optarg, "full");
+            if (!run_parse_record(optarg, &a->spec.record))
+                return cli_misuse("sweep", "--record takes status, summary or full, not '%s'", optarg);
             break;
         case 'S':
             if (!parse_shard(optarg, &a->spec))
@@ -213,7 +213,7 @@ static int parse_args(int argc, char **argv, SweepArgs *a, const char **scenario
 
 int cmd_sweep(int argc, char **argv)
 {
-    SweepArgs a = {0};
+    SweepArgs a = {.spec.record = RECORD_SUMMARY};
     SweepPlan plan = {.err = stderr};
     const char *path = NULL;
     int rank = 0;

@@ -102,6 +102,7 @@ void evq_push(EventQueue *q, Event e)
     e.seq = q->next_seq++;
     Event *h = q->heap;
     size_t i = q->n++;
+    if (q->n > q->peak) q->peak = q->n;
     while (i > 0) {
         size_t p = (i - 1) >> 2;
         if (!ev_before(&e, &h[p])) break;

@@ -138,6 +138,7 @@ static SimTime watch_delay(Cluster *c) { return cluster_draw(c, RS_WATCH, &c->ti
 
 static void node_publish(Cluster *c, NodeId n)
 {
+    c->nodes.v[n.i].dsctl_unseen++;
     sim_after(c->sim, watch_delay(c), EV_NODE_SEEN_BY_DSCTL, n.i, 0, 0);
 }
 

@@ -1212,7 +1212,9 @@ void dsctl_node_changed(Cluster *c, NodeId id)
 static void on_node_seen(void *ctx, Sim *sim, const Event *ev)
 {
     (void)sim;
-    dsctl_node_changed(ctx, (NodeId){ev->subject});
+    Cluster *c = ctx;
+    c->nodes.v[ev->subject].dsctl_unseen--;
+    dsctl_node_changed(c, (NodeId){ev->subject});
 }
 
 void dsctl_register(Cluster *c)
@@ -1315,7 +1317,11 @@ static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *wh
     uint32_t need = 0, classes[RC__COUNT] = {0};
     for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
         const Node *node = &c->nodes.v[ni];
-        uint8_t e = node->dsctl_seen ? dsctl_eligibility(c, ds, node, node->name) : 0;
+        /* A node change still on its way to the informer is not the
+         * controller's to know: its cached eligibility stands until then. */
+        uint8_t e = !node->dsctl_seen      ? 0
+                    : node->dsctl_unseen ? (uint8_t)(ds->ctl->nodes[ni].elig & ~ELIG_NODE_SEEN)
+                                         : dsctl_eligibility(c, ds, node, node->name);
         const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
         uint32_t nnew = 0, nold = 0;
         size_t key = (size_t)d * c->nodes.n + ni;

@@ -15,10 +15,13 @@
 #define STORE_MAX_COLS 10
 #define STORE_ERR_MAX 512
 #define STORE_BUSY_MS 10000
-/* 256 MiB of page cache at most (allocated only as used): once the indexes
- * exist, later runs insert into them, and a cache that holds the run's part
- * of the index keeps that from going back to the file for every row. */
-#define STORE_CACHE_KIB 262144
+/* 16 MiB of page cache. Every index key now grows at the end of its index
+ * (a run's rows come in order of run and time), so inserts touch a few hot
+ * pages and a run's rows can go to the file as the cache fills; a larger
+ * cache only held the whole run in memory, page-faulted in (measured:
+ * 256 MiB cost 70 MB more peak RSS and about 1 s at 100k nodes,
+ * docs/performance.md). */
+#define STORE_CACHE_KIB 16384
 
 /* Buffered tables; run_id is parameter ?1 of every row, the columns follow. */
 enum { TAB_POD_EVENT, TAB_NODE_EVENT, TAB_DS_STATUS, TAB_ROLLOUT, TAB_K8S_EVENT, TAB_WARNING,
@@ -137,5 +140,14 @@ int exec_sql(Store *s, const char *sql);
  * transaction (or savepoint) without keeping it. */
 void buf_clear(RowBuf *b);
 void run_rollback(Store *s);
+/* Many new rows through the WAL are written twice (to the WAL, then by the
+ * checkpoint into the file); a rollback journal records only the few
+ * existing pages that change, since new rows go to new pages. bulk_begin
+ * switches to it for one large transaction: SQLite switches only when no
+ * other connection has the file open, and otherwise stays in WAL. bulk_end
+ * (outside any transaction) goes back to WAL, so that readers again never
+ * block the writer. */
+void bulk_begin(Store *s);
+void bulk_end(Store *s);
 
 #endif

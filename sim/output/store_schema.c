@@ -175,11 +175,16 @@ static const char store_migrate_v1_sql[] =
 /* Version 2 to 3: the Kubernetes Events the model records and the run's warnings. */
 static const char store_migrate_v2_sql[] = K8S_EVENT_TABLE_SQL WARNING_TABLE_SQL;
 
+/* Version 4 to 5: pod_event's index is by run only (store_index_sql
+ * creates it at the next commit). */
+static const char store_migrate_v4_sql[] = "DROP INDEX IF EXISTS pod_event_run_pod_t;\n";
+
 /* store_migrations[v] takes a file from version v to v + 1. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     [1] = store_migrate_v1_sql,
     [2] = store_migrate_v2_sql,
     [3] = store_schema_v4_sql,
+    [4] = store_migrate_v4_sql,
 };
 
 static void copy_err(char *err, size_t errlen, const char *msg)
@@ -365,8 +370,14 @@ static Store *store_open_mode(const char *path, int mode, char *err, size_t errl
          * once, after it is closed: a rollback journal spares the WAL and
          * its checkpoint at close, and still lets whoever opens the file
          * next roll back what a killed writer left half done. */
-        if (exec_sql(s, store_scratch ? "PRAGMA journal_mode = DELETE"
-                                      : "PRAGMA journal_mode = WAL") < 0 ||
+        /* Another run may be writing the file through a rollback journal
+         * (bulk_begin), which makes the switch to WAL fail at once with
+         * SQLITE_BUSY: this handle then starts in that mode and its first
+         * transaction waits for the other like any writer (busy timeout);
+         * the other switches the file back to WAL when it ends. */
+        if ((exec_sql(s, store_scratch ? "PRAGMA journal_mode = DELETE"
+                                       : "PRAGMA journal_mode = WAL") < 0 &&
+             (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_BUSY) ||
             exec_sql(s, store_scratch ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL") < 0 ||
             exec_sql(s, cache_sql) < 0)
             goto fail;

@@ -219,6 +219,20 @@ int store_k8s_event(Store *s, double t, const char *kind, const char *name, cons
 
 /* ---- transactions ---- */
 
+void bulk_begin(Store *s)
+{
+    if (s->memory || store_scratch) return;
+    exec_sql(s, "PRAGMA journal_mode = DELETE");
+    s->bulk = true;
+}
+
+void bulk_end(Store *s)
+{
+    if (!s->bulk) return;
+    s->bulk = false;
+    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
 /* Ends the current run's transaction (or savepoint) without keeping it. An
  * I/O or memory error may already have made SQLite roll back the whole
  * transaction; then a sweep around the run is gone too. */
@@ -229,6 +243,7 @@ void run_rollback(Store *s)
     if (sqlite3_get_autocommit(s->db)) {
         s->sweep_lost = s->sweep_open;
         s->sweep_open = false;
+        if (!s->run_nested) bulk_end(s);
         return;
     }
     /* the message that led here matters more than a clean rollback's */
@@ -242,6 +257,7 @@ void run_rollback(Store *s)
         rc = stmt_exec(s, ST_ROLLBACK);
     }
     if (rc == 0) memcpy(s->err, keep, sizeof keep);
+    if (!s->run_nested) bulk_end(s);
 }
 
 int store_run_begin(Store *s, const StoreRunInfo *info, int64_t *run_id)
@@ -259,7 +275,10 @@ int store_run_begin(Store *s, const StoreRunInfo *info, int64_t *run_id)
         return -1;
     }
     s->run_nested = s->sweep_open;
+    /* a run alone is one large transaction of new rows: written once, not twice */
+    if (!s->run_nested) bulk_begin(s);
     if (stmt_exec(s, s->run_nested ? ST_SAVEPOINT : ST_BEGIN) < 0) {
+        if (!s->run_nested) bulk_end(s);
         if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY)
             store_set_error(s, "database is locked: another process has been writing to it "
                                "for over %d s", STORE_BUSY_MS / 1000);
@@ -317,6 +336,7 @@ int store_run_commit(Store *s, const StoreRunEnd *end)
     if (!store_scratch && exec_sql(s, store_index_sql) < 0) goto fail;
     if (stmt_exec(s, s->run_nested ? ST_RELEASE : ST_COMMIT) < 0) goto fail;
     s->run_open = false;
+    if (!s->run_nested) bulk_end(s);
     return 0;
 fail:
     run_rollback(s);

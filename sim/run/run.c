@@ -32,6 +32,21 @@ static void store_check(Run *r, int rc)
 
 static const char *sym(const Run *r, Sym s) { return strtab_str(r->c.strs, s); }
 
+static const char *const record_names[] = {
+    [RECORD_FULL] = "full", [RECORD_SUMMARY] = "summary", [RECORD_STATUS] = "status"};
+
+bool run_parse_record(const char *s, RecordLevel *out)
+{
+    for (size_t i = 0; i < DS_ARRAY_LEN(record_names); i++)
+        if (!strcmp(s, record_names[i])) {
+            *out = (RecordLevel)i;
+            return true;
+        }
+    return false;
+}
+
+const char *run_record_name(RecordLevel level) { return record_names[level]; }
+
 /* ---- what the model reports ------------------------------------------------------ */
 
 static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
@@ -41,8 +56,9 @@ static void on_pod_event(void *ctx, SimTime t, const Pod *p, PodEventKind what)
     bool created = what == PE_CREATED;
     if (created) expect_check_pod_created(r, p);
     /* a summary keeps what the exposure counts: a pod that starts running a
-     * revision, created or patched in place */
-    if (!r->store || (r->opt->record == RECORD_SUMMARY && !created && what != PE_IN_PLACE_UPDATE))
+     * revision, created or patched in place; a status record no pod rows */
+    if (!r->store || r->opt->record == RECORD_STATUS ||
+        (r->opt->record == RECORD_SUMMARY && !created && what != PE_IN_PLACE_UPDATE))
         return;
     store_check(r, store_pod_event(r->store, sim_to_seconds(t), sym(r, ds->name), sym(r, p->name),
                                    sym(r, r->c.nodes.v[p->node.i].name),
@@ -53,7 +69,7 @@ static void on_node_event(void *ctx, SimTime t, const Node *n, NodeEventKind kin
                           const char *detail)
 {
     Run *r = ctx;
-    if (!r->store || r->opt->record == RECORD_SUMMARY) return;
+    if (!r->store || r->opt->record != RECORD_FULL) return;
     store_check(r, store_node_event(r->store, sim_to_seconds(t), sym(r, n->name),
                                     node_event_name(kind), detail));
 }
@@ -62,7 +78,7 @@ static void on_k8s_event(void *ctx, SimTime t, const char *kind, const char *nam
                          const char *type, const char *reason, const char *message)
 {
     Run *r = ctx;
-    if (!r->store || r->opt->record == RECORD_SUMMARY) return;
+    if (!r->store || r->opt->record != RECORD_FULL) return;
     store_check(r, store_k8s_event(r->store, sim_to_seconds(t), kind, name, type, reason, message));
 }
 
@@ -298,6 +314,7 @@ int run_scenario(const RunOptions *opt, RunResult *res, char *err, size_t errlen
     res->expect_failures = r->expect_failures;
     res->end = r->sim.now;
     res->events = r->sim.events;
+    res->peak_pending = r->sim.q.peak;
     res->converged = r->converged;
 
     if (opt->out) {

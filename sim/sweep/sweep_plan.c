@@ -87,7 +87,7 @@ char *sweep_params_json(const SweepSpec *a, const SweepPlan *plan)
         first = false;
     }
     fputs("]", f);
-    fprintf(f, ",\"record\":\"%s\"", a->record_full ? "full" : "summary");
+    fprintf(f, ",\"record\":\"%s\"", run_record_name(a->record));
     /* per point, the figure DaemonSet's bad releases: what `plot --rollout
      * bad` picks, without the scenario */
     fputs(",\"failing_revisions\":", f);
@@ -381,12 +381,15 @@ SweepPlanStatus sweep_plan(const char *path, const SweepSpec *spec, SweepPlan *p
             return SWEEP_PLAN_INVALID;
         }
         find_failing_revisions(sc, ds, &plan->points[p]);
+        /* exposure counts pod creations, which a status record leaves out:
+         * NULL figures, not zeros */
+        if (spec->record == RECORD_STATUS) plan->points[p].nfail = 0;
     }
     if (plan->nvalid * spec->seeds > SWEEP_MAX_RUNS) return SWEEP_PLAN_TOO_MANY_RUNS;
     plan_jobs(plan, spec);
     if (spec->nshards)
         for (size_t j = 0; j < plan->njobs; j++)
             if (j % spec->nshards != spec->shard - 1) plan->jobs[j].state = JOB_ELSEWHERE;
-    plan->record_full = spec->record_full;
+    plan->record = spec->record;
     return SWEEP_PLAN_OK;
 }

@@ -97,7 +97,7 @@ int sweep_run_item(const SweepPlan *plan, size_t j, const char *db_path, uint32_
     RunOptions ro = {.scenario = plan->points[job->point].sc, .seed = job->seed,
                      .db_path = db_path, .params_json = job->params_json,
                      .progress = PROGRESS_QUIET, .out = NULL, .err = NULL,
-                     .record = plan->record_full ? RECORD_FULL : RECORD_SUMMARY};
+                     .record = plan->record};
     RunResult rr;
     if (run_scenario(&ro, &rr, err, errlen) != 0) return -1;
     *expect_failures = rr.expect_failures;
