@@ -89,6 +89,8 @@ typedef struct {
 
 /* A running rollout plan (rolloutplan.c). */
 typedef struct PlanRun PlanRun;
+/* The pods the plans read, counted per revision (plancount.c). */
+typedef struct PlanCounts PlanCounts;
 
 /* The event correlator's spam filter (recorder.c): one token bucket per
  * (source, involved object), in an open-addressing table. */
@@ -165,6 +167,7 @@ typedef struct {
     Arena arena;                /* specs derived at run time (rollbacks, plans) */
     PlanRun *plans;             /* spec.rolloutPlans (rolloutplan.c) */
     uint32_t nplans;
+    PlanCounts *plan_counts;    /* the pods the plans read (plancount.c); NULL without plans */
 } Cluster;
 
 /* Model event kinds; handlers live in the component that owns them. */
@@ -212,9 +215,15 @@ static inline Node *cluster_node(Cluster *c, NodeId id) { return &c->nodes.v[id.
 static inline Pod *cluster_pod(Cluster *c, PodId id) { return &c->pods.v[id.i]; }
 static inline DaemonSet *cluster_ds(Cluster *c, DsId id) { return &c->dsets.v[id.i]; }
 
+/* The pod (a slot of c->pods) changed: the plans' counts follow
+ * (plancount.c). Called for every emitted pod event and for the changes
+ * that are not emitted (adoption, pods in place at t = 0). */
+void plancount_pod_changed(Cluster *c, uint32_t pod);
+
 /* Reports a pod or node event to the sink (every component emits through these). */
 static inline void cluster_emit_pod(Cluster *c, const Pod *p, PodEventKind what)
 {
+    if (c->plan_counts) plancount_pod_changed(c, (uint32_t)(p - c->pods.v));
     if (c->sink.pod_event) c->sink.pod_event(c->sink.ctx, c->sim->now, p, what);
 }
 static inline void cluster_emit_node(Cluster *c, const Node *n, NodeEventKind kind,

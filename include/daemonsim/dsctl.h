@@ -63,7 +63,8 @@ void dsctl_sync(Cluster *c, DsId ds);
 /* Sync mode (sync_mode set): one syncDaemonSet call, as upstream unit tests
  * make it; creations and deletions are observed at once, enqueues only recorded. */
 void dsctl_sync_once(Cluster *c, DsId ds);
-/* Recomputes the view of every DaemonSet from scratch; false + message on mismatch. */
+/* Recomputes the view of every DaemonSet, and the rollout plans' pod counts,
+ * from scratch; false + message on mismatch. */
 bool dsctl_check(Cluster *c, char *why, size_t n);
 /* kubectl rollout status message for the last written status; true when done. */
 bool dsctl_rollout_message(const Cluster *c, const DaemonSet *ds, char *buf, size_t n);

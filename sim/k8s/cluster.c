@@ -775,6 +775,7 @@ void cluster_adopt_orphans(Cluster *c, DsId id)
         p->rev = adopt_revision(ds, &owner->revs.v[p->rev]);
         p->ds = id;
         dsctl_pod_adopted(c, (PodId){(uint32_t)i}, from);
+        plancount_pod_changed(c, (uint32_t)i);
         ds = cluster_ds(c, id);
     }
 }

@@ -11,6 +11,7 @@
 #include "dsctl_state.h"
 
 #include "daemonsim/kruise.h"
+#include "daemonsim/plancount.h"
 #include "daemonsim/recorder.h"
 #include "daemonsim/rolloutplan.h"
 
@@ -1305,7 +1306,7 @@ bool dsctl_check(Cluster *c, char *why, size_t n)
     free(b.start);
     free(b.order);
     free(b.patches);
-    return ok;
+    return ok && plancount_check(c, why, n);
 }
 
 /* One DaemonSet's status, rolling-update classes and need-a-pod count,

@@ -68,6 +68,7 @@ static Pod *place_pod(Cluster *c, DsId id, NodeId nid, uint32_t rev, bool runnin
     if (running) cluster_emit_pod(c, p, PE_RUNNING);
     if (p->ready) cluster_emit_pod(c, p, PE_READY);
     dsctl_pod_preloaded(c, pid);
+    plancount_pod_changed(c, pid.i);
     return p;
 }
 

@@ -27,6 +27,8 @@
  * timers (pause end, analysis interval), never by polling. */
 #include "daemonsim/rolloutplan.h"
 
+#include "daemonsim/plancount.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -170,40 +172,33 @@ static void plan_complete(Cluster *c, PlanRun *p, DsId id)
 
 /* ---- the cluster as the plan reads it ------------------------------------------- */
 
-static bool updated_pod(const Pod *p, uint32_t dsi, const DaemonSet *ds)
-{
-    return p->exists && !p->deleting && p->ds.i == dsi && p->rev == ds->cur;
-}
-
 /* What an analysis query sees failing: the pod Failed, its container in
- * CrashLoopBackOff under this revision, or not Ready for `grace`. */
-static const char *failing_reason(const Cluster *c, const Pod *p, SimTime grace)
+ * CrashLoopBackOff under this revision (both counted as pods change), or
+ * not Ready for `grace`: only the pods not Ready now are looked at. */
+static bool not_ready_for(const Cluster *c, const Pod *p, SimTime grace)
 {
-    if (p->phase == POD_FAILED) return "Failed";
-    if (p->will_fail && p->phase == POD_RUNNING && !p->restarting) return "CrashLoopBackOff";
-    if (p->ready) return NULL;
     SimTime since = p->ready_since == SIM_NEVER || p->ready_since < p->created ? p->created
                                                                                : p->ready_since;
-    return c->sim->now - since >= grace ? "not Ready" : NULL;
+    return c->sim->now - since >= grace;
 }
 
 typedef struct {
     int32_t updated, ready, failing, crash_looping;
 } PodCounts;
 
+/* The updated pods: those of the current revision that exist and are not
+ * terminating. Without a grace (SIM_NEVER) nobody fails for not being Ready. */
 static PodCounts count_pods(const Cluster *c, const DaemonSet *ds, SimTime grace)
 {
-    PodCounts k = {0};
     uint32_t dsi = (uint32_t)(ds - c->dsets.v);
-    for (size_t i = 0; i < c->pods.n; i++) {
-        const Pod *p = &c->pods.v[i];
-        if (!updated_pod(p, dsi, ds)) continue;
-        k.updated++;
-        if (p->ready) k.ready++;
-        const char *why = failing_reason(c, p, grace);
-        if (!why) continue;
-        k.failing++;
-        if (!strcmp(why, "CrashLoopBackOff")) k.crash_looping++;
+    PlanPodCounts r = plancount_of(c, (DsId){dsi}, ds->cur);
+    PodCounts k = {.updated = r.pods, .ready = r.ready, .failing = r.failed + r.crash_looping,
+                   .crash_looping = r.crash_looping};
+    if (grace == SIM_NEVER) return k;
+    const IdxSet *nr = plancount_not_ready(c);
+    for (uint32_t i = 0; i < nr->n; i++) {
+        const Pod *p = &c->pods.v[nr->items[i]];
+        if (p->ds.i == dsi && p->rev == ds->cur && not_ready_for(c, p, grace)) k.failing++;
     }
     return k;
 }
@@ -400,6 +395,7 @@ void rolloutplan_install(Cluster *c, const RolloutPlanSpec *plans, uint32_t n)
     c->plans = n ? xcalloc(n, sizeof *c->plans) : NULL;
     c->nplans = n;
     for (uint32_t i = 0; i < n; i++) c->plans[i].spec = &plans[i];
+    if (n) plancount_start(c);
 }
 
 void rolloutplan_register(Cluster *c) { sim_on(c->sim, EV_PLAN_TIMER, on_timer, c); }
@@ -407,6 +403,7 @@ void rolloutplan_register(Cluster *c) { sim_on(c->sim, EV_PLAN_TIMER, on_timer, 
 void rolloutplan_free(Cluster *c)
 {
     free(c->plans);
+    plancount_free(c);
     c->plans = NULL;
     c->nplans = 0;
 }

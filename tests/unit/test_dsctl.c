@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "daemonsim/dsctl.h"
+#include "daemonsim/plancount.h"
 #include "daemonsim/scenario.h"
 #include "harness.h"
 
@@ -366,6 +367,38 @@ static void test_check_mode_catches_drift(void)
     fx_free(f);
 }
 
+/* The rollout plans' pod counts (plancount.c) follow every pod change the
+ * cluster emits, and the check (run --check) sees counts that drifted. */
+static void test_plan_counts_follow_pods(void)
+{
+    Fx *f = fx_new();
+    plancount_start(&f->c);
+    fx_nodes(f, 4, NULL, 0);
+    DsId ds = fx_ds(f);
+    PodId ready = fx_pod(f, ds, 0, true), waiting = fx_pod(f, ds, 1, false);
+    PodId leaving = fx_pod(f, ds, 2, true), failed = fx_pod(f, ds, 3, false);
+    cluster_fail_pod(&f->c, failed);
+    pod_begin_delete(&f->c, leaving);
+    PlanPodCounts k = plancount_of(&f->c, ds, 0);
+    EXPECT_EQ_I64(k.pods, 3);
+    EXPECT_EQ_I64(k.ready, 1);
+    EXPECT_EQ_I64(k.failed, 1);
+    EXPECT_EQ_I64(k.crash_looping, 0);
+    const IdxSet *nr = plancount_not_ready(&f->c);
+    EXPECT_EQ_I64(nr->n, 1);
+    CU_ASSERT_TRUE(idxset_has(nr, waiting.i));
+    pod_set_ready(&f->c, waiting, true);
+    EXPECT_EQ_I64(plancount_of(&f->c, ds, 0).ready, 2);
+    EXPECT_EQ_I64(nr->n, 0);
+    fx_sync(f, ds);
+    char why[512] = "";
+    CU_ASSERT_TRUE(dsctl_check(&f->c, why, sizeof why));
+    cluster_pod(&f->c, ready)->ready = false;
+    CU_ASSERT_FALSE(dsctl_check(&f->c, why, sizeof why));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "plan counts"));
+    fx_free(f);
+}
+
 static CU_TestInfo dsctl_tests[] = {
     {"C01 simple launches pods", test_c01_simple_launches_pods},
     {"C03 no nodes does nothing", test_c03_no_nodes},
@@ -381,6 +414,7 @@ static CU_TestInfo dsctl_tests[] = {
     {"rollout status messages (16)", test_rollout_status_messages},
     {"check mode agrees with the view", test_check_mode_agrees},
     {"check mode catches a drifted view", test_check_mode_catches_drift},
+    {"rollout plan counts follow the pods", test_plan_counts_follow_pods},
     CU_TEST_INFO_NULL,
 };
 
