@@ -79,6 +79,17 @@ if command -v sqlite3 >/dev/null; then
         (SELECT json_extract(params, '$.record') FROM sweep) FROM run")
     [[ $got == "4|0|status" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL sweep record status: $got"; }
 fi
+# status keeps the bad release known (plot --rollout bad picks it) but counts no exposure
+bad="$src/tests/scenarios/8.2-bad-release-stalls-then-rollback.yaml"
+check sweep-record-status-bad 0 "$bin" sweep "$bad" --vary maxUnavailable=1,2 --seeds 2 -j 1 -q \
+    --record status -o "$work/cli-sbad.db"
+check plot-rollout-bad-status 0 "$bin" plot "$work/cli-sbad.db" --kind tradeoff --rollout bad \
+    -o "$work/cli-sbad.png"
+if command -v sqlite3 >/dev/null; then
+    got=$(sqlite3 "$work/cli-sbad.db" "SELECT json_extract(params, '$.failing_revisions') ||
+        (SELECT '|' || count(*) FROM sweep_point WHERE exposure_mean IS NULL) FROM sweep")
+    [[ $got == "[[2],[2]]|2" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL status bad release: $got"; }
+fi
 # The benchmark scenarios of tools/bench stay valid (they are timed, never run here).
 for name in rollout-10k rollout-100k rollout-1m many-daemonsets-10k; do
     check "bench-$name-valid" 0 "$bin" validate "$src/scenarios/bench/$name.yaml"

@@ -105,6 +105,9 @@ typedef enum {
  * on plan->err and skipped; any other problem is printed there too. */
 SweepPlanStatus sweep_plan(const char *path, const SweepSpec *spec, SweepPlan *plan);
 void sweep_plan_free(SweepPlan *plan);
+/* How many of point p's bad releases its figures count the exposure of:
+ * all of them, or none when the record keeps no pod rows (status). */
+size_t sweep_point_exposure_revs(const SweepPlan *plan, size_t p);
 
 /* {"vary": [{"key": K, "values": [...]}, ...], "set": {...}, "skipped": [...],
  *  "record": "status"|"summary"|"full"} and for a shard "shard": {...}: what --resume

@@ -48,16 +48,26 @@ static void json_pairs(FILE *f, const Override *o, size_t n, bool *first)
     }
 }
 
-static void write_failing_revisions(FILE *f, const SweepPlan *plan)
+/* `counted`: only the revisions whose exposure the runs' rows can count
+ * (none when a status record keeps no pod rows). */
+static void write_failing_revisions(FILE *f, const SweepPlan *plan, bool counted)
 {
     fputc('[', f);
     for (size_t p = 0; p < plan->npoints; p++) {
         fputs(p ? ",[" : "[", f);
-        for (size_t i = 0; i < plan->points[p].nfail; i++)
+        size_t n = counted ? sweep_point_exposure_revs(plan, p) : plan->points[p].nfail;
+        for (size_t i = 0; i < n; i++)
             fprintf(f, "%s%lld", i ? "," : "", (long long)plan->points[p].fail_revs[i]);
         fputc(']', f);
     }
     fputc(']', f);
+}
+
+size_t sweep_point_exposure_revs(const SweepPlan *plan, size_t p)
+{
+    /* exposure counts pod creations, which a status record leaves out:
+     * NULL figures, not zeros */
+    return plan->record == RECORD_STATUS ? 0 : plan->points[p].nfail;
 }
 
 char *sweep_params_json(const SweepSpec *a, const SweepPlan *plan)
@@ -91,14 +101,14 @@ char *sweep_params_json(const SweepSpec *a, const SweepPlan *plan)
     /* per point, the figure DaemonSet's bad releases: what `plot --rollout
      * bad` picks, without the scenario */
     fputs(",\"failing_revisions\":", f);
-    write_failing_revisions(f, plan);
+    write_failing_revisions(f, plan, false);
     /* a shard's file carries what `daemonsim merge` needs and cannot get
      * without the scenario: which slice it is, and per point the bad
      * releases whose exposure the figures count */
     if (a->nshards) {
         fprintf(f, ",\"shard\":{\"index\":%u,\"count\":%u,\"failing_revisions\":", a->shard,
                 a->nshards);
-        write_failing_revisions(f, plan);
+        write_failing_revisions(f, plan, true);
         fputc('}', f);
     }
     fputc('}', f);
@@ -381,9 +391,6 @@ SweepPlanStatus sweep_plan(const char *path, const SweepSpec *spec, SweepPlan *p
             return SWEEP_PLAN_INVALID;
         }
         find_failing_revisions(sc, ds, &plan->points[p]);
-        /* exposure counts pod creations, which a status record leaves out:
-         * NULL figures, not zeros */
-        if (spec->record == RECORD_STATUS) plan->points[p].nfail = 0;
     }
     if (plan->nvalid * spec->seeds > SWEEP_MAX_RUNS) return SWEEP_PLAN_TOO_MANY_RUNS;
     plan_jobs(plan, spec);

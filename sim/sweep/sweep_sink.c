@@ -219,7 +219,8 @@ int sweep_sink_finish(SweepSink *k, SweepPlan *plan, const SweepOutcome *oc, dou
         const SweepPoint *pt = &plan->points[p];
         if (!pt->sc) continue;
         SweepFigurePoint fp = {.point = (int64_t)p, .params = pt->params_json,
-                               .fail_revs = pt->fail_revs, .nfail = pt->nfail};
+                               .fail_revs = pt->fail_revs,
+                               .nfail = sweep_point_exposure_revs(plan, p)};
         VEC_PUSH(fps, fp);
     }
     struct timespec ts;

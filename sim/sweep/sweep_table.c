@@ -29,7 +29,7 @@ void sweep_print_table(FILE *out, const SweepSpec *a, const SweepPlan *plan)
 {
     const SweepPoint *pf = plan->points;
     bool exposure = false;
-    for (size_t p = 0; p < plan->npoints; p++) exposure |= plan->points[p].sc && pf[p].nfail > 0;
+    for (size_t p = 0; p < plan->npoints; p++) exposure |= pf[p].sc && sweep_point_exposure_revs(plan, p) > 0;
     VEC(char *) cells = {0};
     size_t ncols = 0;
     char buf[64];
