@@ -6,7 +6,7 @@
  * dsnode_refresh() re-derives that pair's contribution — status bits, the
  * manage decision (needs a pod, pods to delete) and the rolling-update class —
  * and files the node or its pods into sets. A sync then reads the sets:
- * O(actions), not O(nodes). dsctl_check() recomputes everything the way
+ * O(actions), not O(nodes). dsctl_check() (dsctl_check.c) recomputes everything the way
  * upstream does, from scratch, and compares. */
 #include "dsctl_state.h"
 
@@ -74,7 +74,7 @@ bool dsctl_pod_available(const Cluster *c, const DaemonSet *ds, const PodSeen *s
     return mrs == 0 || s->ready_since + mrs * SIM_S < now;
 }
 
-static bool ds_allows_surge(const DaemonSet *ds)
+bool dsctl_allows_surge(const DaemonSet *ds)
 {
     return ds->spec->strategy == STRATEGY_ROLLING_UPDATE &&
            units_scale(ds->spec->max_surge, 1, true) > 0;
@@ -82,7 +82,7 @@ static bool ds_allows_surge(const DaemonSet *ds)
 
 /* Upstream order of a node's pods (podByCreationTimestampAndPhase): bound
  * first, then older by whole-second creationTimestamp, then by name. */
-static bool pod_before(const Cluster *c, const Pod *a, const Pod *b)
+bool dsctl_pod_before(const Cluster *c, const Pod *a, const Pod *b)
 {
     if (a->seen.bound != b->seen.bound) return a->seen.bound;
     if (a->created != b->created) return a->created < b->created;
@@ -95,7 +95,7 @@ static void sort_pods(const Cluster *c, uint32_t *ids, size_t n)
     for (size_t i = 1; i < n; i++) {
         uint32_t x = ids[i];
         size_t j = i;
-        while (j > 0 && pod_before(c, &c->pods.v[x], &c->pods.v[ids[j - 1]])) {
+        while (j > 0 && dsctl_pod_before(c, &c->pods.v[x], &c->pods.v[ids[j - 1]])) {
             ids[j] = ids[j - 1];
             j--;
         }
@@ -217,7 +217,7 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
     bool node_seen = dn->elig & ELIG_NODE_SEEN;
     bool should_run = dn->elig & ELIG_SHOULD_RUN;
     bool keep_running = dn->elig & ELIG_CONTINUE;
-    bool surge = ds_allows_surge(ds);
+    bool surge = dsctl_allows_surge(ds);
 
     const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
     uint32_t nnew = 0, nold = 0;
@@ -236,7 +236,7 @@ static void dsnode_refresh(Cluster *c, DaemonSet *ds, uint32_t ni)
                 sim_at(c->sim, due, EV_POD_AVAILABLE, id.i, p->gen, 0);
             }
         }
-        if (!oldest || pod_before(c, p, oldest)) oldest = p;
+        if (!oldest || dsctl_pod_before(c, p, oldest)) oldest = p;
         if (p->seen.deleting) continue;
         if (p->rev == ds->cur) nnew++, new_pod = p;
         else nold++, old_pod = p;
@@ -932,21 +932,10 @@ static void sync_continue(Cluster *c, DsId id)
     status_phase(c, id);
 }
 
-static bool status_differs(const DsStatus *a, const DsStatus *b)
+bool dsctl_status_differs(const DsStatus *a, const DsStatus *b)
 {
 #define X(f, K, name) || a->f != b->f
     return false DS_STATUS_COUNTS(X);
-#undef X
-}
-
-/* "a/b/c..." of every status counter, for diagnostics. */
-static void status_print(const DsStatus *s, char *buf, size_t n)
-{
-    size_t w = 0;
-    buf[0] = 0;
-#define X(f, K, name) \
-    if (w < n) w += (size_t)snprintf(buf + w, n - w, "%s%lld", w ? "/" : "", (long long)s->f);
-    DS_STATUS_COUNTS(X)
 #undef X
 }
 
@@ -958,7 +947,7 @@ static void status_print(const DsStatus *s, char *buf, size_t n)
 static void status_phase(Cluster *c, DsId id)
 {
     DaemonSet *ds = cluster_ds(c, id);
-    if (!status_differs(&ds->view, &ds->status) && ds->status.observed_generation >= ds->generation) {
+    if (!dsctl_status_differs(&ds->view, &ds->status) && ds->status.observed_generation >= ds->generation) {
         status_resync(c, ds, id);
         sync_finish(c, id);
         return;
@@ -1013,7 +1002,7 @@ static void on_write_status(void *ctx, Sim *sim, const Event *ev)
     /* A write that changes the object is a DaemonSet update, and the update
      * handler enqueues on every update (§14; docs/conformance.md C57): one more
      * sync after the watch. An unchanged object makes no watch event. */
-    bool changed = status_differs(&before, &ds->status) ||
+    bool changed = dsctl_status_differs(&before, &ds->status) ||
                    before.observed_generation != ds->status.observed_generation;
     if (!c->sync_mode && changed) dsctl_ds_published(c, (DsId){ev->subject});
     sync_finish(c, (DsId){ev->subject});
@@ -1086,7 +1075,7 @@ static void view_unlink(Cluster *c, DaemonSet *ds, PodId id)
     idxset_remove(&ds->ctl->to_delete, id.i);
 }
 
-static bool pod_mapped(const PodSeen *s)
+bool dsctl_pod_mapped(const PodSeen *s)
 {
     bool terminal = s->phase == POD_SUCCEEDED || s->phase == POD_FAILED;
     return s->exists && !(terminal && s->deleting);
@@ -1116,7 +1105,7 @@ static void on_pod_seen(void *ctx, Sim *sim, const Event *ev)
     if (p->seen.exists && p->seen.deleting) ds->ctl->exp.del--;
     if (before.exists && !p->seen.exists) ds->ctl->exp.del--;
 
-    bool was_mapped = pod_mapped(&before), mapped = pod_mapped(&p->seen);
+    bool was_mapped = dsctl_pod_mapped(&before), mapped = dsctl_pod_mapped(&p->seen);
     if (was_mapped && !mapped) view_unlink(c, ds, id);
     if (!was_mapped && mapped) {
         p->seen_next = ds->ctl->nodes[p->node.i].pods;
@@ -1157,7 +1146,7 @@ void dsctl_pod_adopted(Cluster *c, PodId id, DsId from)
 {
     Pod *p = cluster_pod(c, id);
     DaemonSet *old = cluster_ds(c, from), *ds = cluster_ds(c, p->ds);
-    bool mapped = pod_mapped(&p->seen);
+    bool mapped = dsctl_pod_mapped(&p->seen);
     if (mapped) view_unlink(c, old, id);
     if (p->patch_pending) old->ctl->patches_pending--, ds->ctl->patches_pending++;
     if (p->seen.exists) ds->revs.v[p->rev].pods++;
@@ -1188,7 +1177,7 @@ static void on_pod_available(void *ctx, Sim *sim, const Event *ev)
     Cluster *c = ctx;
     (void)sim;
     Pod *p = &c->pods.v[ev->subject];
-    if (p->gen != ev->gen || !pod_mapped(&p->seen)) return;
+    if (p->gen != ev->gen || !dsctl_pod_mapped(&p->seen)) return;
     dsnode_refresh(c, cluster_ds(c, p->ds), p->node.i);
 }
 
@@ -1259,132 +1248,5 @@ bool dsctl_rollout_message(const Cluster *c, const DaemonSet *ds, char *buf, siz
         return false;
     }
     snprintf(buf, n, "daemon set \"%s\" successfully rolled out", name);
-    return true;
-}
-
-/* ---- check mode: recompute the status the way upstream does ------------------- */
-
-/* The mapped pods grouped by (DaemonSet, node), built from the pod table
- * alone (a counting sort), so that the check reads no incremental list and
- * costs O(pods + DaemonSets x nodes) rather than a pod scan per pair. */
-typedef struct {
-    uint32_t *start;   /* bucket d * nodes + ni holds order[start[k] .. start[k + 1]) */
-    uint32_t *order;   /* pod ids */
-    uint32_t *patches; /* per DaemonSet, its pods with an in-place patch pending */
-} PodBuckets;
-
-static PodBuckets buckets_build(const Cluster *c)
-{
-    size_t nn = c->nodes.n, keys = (size_t)c->dsets.n * nn;
-    PodBuckets b = {xcalloc(keys + 1, sizeof *b.start), xmalloc((c->pods.n + 1) * sizeof *b.order),
-                    xcalloc(c->dsets.n + 1, sizeof *b.patches)};
-    for (size_t k = 0; k < c->pods.n; k++) {
-        const Pod *p = &c->pods.v[k];
-        if (p->patch_pending && p->ds.i < c->dsets.n) b.patches[p->ds.i]++;
-        if (pod_mapped(&p->seen) && p->ds.i < c->dsets.n && p->node.i < nn)
-            b.start[(size_t)p->ds.i * nn + p->node.i + 1]++;
-    }
-    for (size_t k = 0; k < keys; k++) b.start[k + 1] += b.start[k];
-    uint32_t *fill = xmalloc((keys + 1) * sizeof *fill);
-    memcpy(fill, b.start, (keys + 1) * sizeof *fill);
-    for (size_t k = 0; k < c->pods.n; k++) {
-        const Pod *p = &c->pods.v[k];
-        if (pod_mapped(&p->seen) && p->ds.i < c->dsets.n && p->node.i < nn)
-            b.order[fill[(size_t)p->ds.i * nn + p->node.i]++] = (uint32_t)k;
-    }
-    free(fill);
-    return b;
-}
-
-static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *why, size_t n);
-
-bool dsctl_check(Cluster *c, char *why, size_t n)
-{
-    PodBuckets b = buckets_build(c);
-    bool ok = true;
-    for (uint32_t d = 0; d < c->dsets.n && ok; d++) ok = check_ds(c, &b, d, why, n);
-    free(b.start);
-    free(b.order);
-    free(b.patches);
-    return ok && plancount_check(c, why, n);
-}
-
-/* One DaemonSet's status, rolling-update classes and need-a-pod count,
- * recomputed node by node the way upstream does and compared with the view. */
-static bool check_ds(const Cluster *c, const PodBuckets *b, uint32_t d, char *why, size_t n)
-{
-    SimTime now = c->sim->now;
-    const DaemonSet *ds = &c->dsets.v[d];
-    if (!ds->exists) return true;
-    DsStatus want = {0};
-    uint32_t need = 0, classes[RC__COUNT] = {0};
-    for (uint32_t ni = 0; ni < c->nodes.n; ni++) {
-        const Node *node = &c->nodes.v[ni];
-        /* A node change still on its way to the informer is not the
-         * controller's to know: its cached eligibility stands until then. */
-        uint8_t e = !node->dsctl_seen      ? 0
-                    : node->dsctl_unseen ? (uint8_t)(ds->ctl->nodes[ni].elig & ~ELIG_NODE_SEEN)
-                                         : dsctl_eligibility(c, ds, node, node->name);
-        const Pod *oldest = NULL, *new_pod = NULL, *old_pod = NULL;
-        uint32_t nnew = 0, nold = 0;
-        size_t key = (size_t)d * c->nodes.n + ni;
-        for (uint32_t k = b->start[key]; k < b->start[key + 1]; k++) {
-            const Pod *p = &c->pods.v[b->order[k]];
-            if (!oldest || pod_before(c, p, oldest)) oldest = p;
-            if (p->seen.deleting) continue;
-            if (p->rev == ds->cur) nnew++, new_pod = p;
-            else nold++, old_pod = p;
-        }
-        /* Rolling-update class (§8.1), the way findUpdatedPodsOnNode sees it. */
-        if (oldest || (e & ELIG_SHOULD_RUN)) {
-            RollClass rc;
-            if (nnew > 1 || nold > 1) rc = RC_NOT_OK;
-            else if (!nnew && !nold) rc = RC_EMPTY;
-            else if (!nold) rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_NEW_AVAIL : RC_NEW_UNAVAIL;
-            else if (!nnew) rc = dsctl_pod_available(c, ds, &old_pod->seen, now) ? RC_OLD_AVAIL : RC_OLD_UNAVAIL;
-            else rc = dsctl_pod_available(c, ds, &new_pod->seen, now) ? RC_BOTH_NEW_AVAIL : RC_BOTH_NEW_UNAVAIL;
-            classes[rc]++;
-        }
-        if (!node->dsctl_seen) continue;
-        if (e & ELIG_SHOULD_RUN) {
-            want.desired++;
-            if (!oldest) need++;
-            if (oldest) {
-                want.current++;
-                want.ready += oldest->seen.ready;
-                want.available += dsctl_pod_available(c, ds, &oldest->seen, now);
-                want.updated += oldest->rev == ds->cur;
-            }
-        } else if (oldest) {
-            want.misscheduled++;
-        }
-    }
-    want.unavailable = want.desired - want.available;
-    if (status_differs(&want, &ds->view)) {
-        char have_s[160], want_s[160];
-        status_print(&ds->view, have_s, sizeof have_s);
-        status_print(&want, want_s, sizeof want_s);
-#define X(f, K, name) "/" #f
-        snprintf(why, n, "%s: view %s %s, recomputed %s", strtab_str(c->strs, ds->name),
-                 DS_STATUS_COUNTS(X) + 1, have_s, want_s);
-#undef X
-        return false;
-    }
-    for (int k = RC_NOT_OK; k < RC__COUNT; k++)
-        if (classes[k] != ds->ctl->class_count[k]) {
-            snprintf(why, n, "%s: %u nodes in rolling-update class %d, the view says %u",
-                     strtab_str(c->strs, ds->name), classes[k], k, ds->ctl->class_count[k]);
-            return false;
-        }
-    if (b->patches[d] != ds->ctl->patches_pending) {
-        snprintf(why, n, "%s: %u pods wait for an in-place patch, the view says %u",
-                 strtab_str(c->strs, ds->name), b->patches[d], ds->ctl->patches_pending);
-        return false;
-    }
-    if (!ds_allows_surge(ds) && need != ds->ctl->need_pod.n) {
-        snprintf(why, n, "%s: %u nodes need a pod, the view says %u",
-                 strtab_str(c->strs, ds->name), need, ds->ctl->need_pod.n);
-        return false;
-    }
     return true;
 }

@@ -2,8 +2,8 @@
  * DaemonSet. Per (DaemonSet, node) it keeps the pods it has seen and the
  * decisions that follow from them, so a sync costs O(changed nodes), not
  * O(nodes); dsctl_check() recomputes every counter here from scratch and
- * compares (the --check mode). Only dsctl.c, and tests that look inside the
- * controller, include this header. */
+ * compares (the --check mode). Only the controller's files (dsctl*.c,
+ * kruise*.c), and tests that look inside the controller, include this header. */
 #ifndef DAEMONSIM_K8S_DSCTL_STATE_H
 #define DAEMONSIM_K8S_DSCTL_STATE_H
 
@@ -92,5 +92,13 @@ struct DsCtl {
 /* An injected API failure of the controller's client (apiErrors), drawn
  * when the call reaches the API server. */
 bool dsctl_api_call_fails(Cluster *c, double p);
+
+/* Shared by the controller (dsctl.c) and its check mode (dsctl_check.c). */
+/* Upstream's order of a node's pods: bound first, then older, then by name. */
+bool dsctl_pod_before(const Cluster *c, const Pod *a, const Pod *b);
+/* The pod is in the controller's node-to-pods map. */
+bool dsctl_pod_mapped(const PodSeen *s);
+bool dsctl_allows_surge(const DaemonSet *ds);
+bool dsctl_status_differs(const DsStatus *a, const DsStatus *b);
 
 #endif
