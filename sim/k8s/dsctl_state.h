@@ -93,12 +93,15 @@ struct DsCtl {
  * when the call reaches the API server. */
 bool dsctl_api_call_fails(Cluster *c, double p);
 
-/* Shared by the controller (dsctl.c) and its check mode (dsctl_check.c). */
+/* Shared by the controller's files: dsctl.c, dsctl_check.c, dsctl_update.c. */
 /* Upstream's order of a node's pods: bound first, then older, then by name. */
 bool dsctl_pod_before(const Cluster *c, const Pod *a, const Pod *b);
 /* The pod is in the controller's node-to-pods map. */
 bool dsctl_pod_mapped(const PodSeen *s);
 bool dsctl_allows_surge(const DaemonSet *ds);
 bool dsctl_status_differs(const DsStatus *a, const DsStatus *b);
+/* Plans the rolling update's pod calls into c->plan_*; false where upstream's
+ * rollingUpdate returns an error (dsctl_update.c). */
+bool dsctl_plan_rolling_update(Cluster *c, DaemonSet *ds);
 
 #endif
